@@ -1,0 +1,40 @@
+/**
+ * The cipherpatch command line: one file per command, each a thin call into
+ * the library. Errors from the library (CipherpatchError) become one line on
+ * stderr and exit code 1; usage errors exit with 2.
+ */
+import { Command, CommanderError } from 'commander';
+import { CipherpatchError } from '../core/errors.ts';
+import { type Io, processIo } from './io.ts';
+import { registerKeygen } from './keygen.ts';
+import { registerKeyspace } from './keyspace.ts';
+
+export function buildProgram(io: Io = processIo): Command {
+  const program = new Command('cipherpatch')
+    .description('Key-based block-wise encryption of images and image-classification models (ConvMixer, Iijima & Kiya 2022), with its executable specification.')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .showHelpAfterError('(run with --help for usage)');
+  registerKeygen(program, io);
+  registerKeyspace(program, io);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+/** Runs the command line; returns the exit code. */
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv as string[]);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof CipherpatchError) {
+      io.err(`cipherpatch: error [${e.check}]: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+}

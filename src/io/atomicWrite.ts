@@ -1,0 +1,52 @@
+/**
+ * Writing output files without ever leaving a partial one: the bytes go to a
+ * temporary file beside the target, then the temporary file takes the
+ * target's name in one step. Without `overwrite`, an existing target is an
+ * error (checked atomically with link(2), so a race cannot clobber it).
+ */
+import { closeSync, fsyncSync, linkSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fail } from '../core/errors.ts';
+
+export interface WriteOptions {
+  readonly overwrite?: boolean;
+}
+
+export function temporaryPathFor(target: string): string {
+  return join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+}
+
+export function writeFileAtomic(target: string, contents: string | Uint8Array, options: WriteOptions = {}): void {
+  const tmp = temporaryPathFor(target);
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'wx');
+  } catch (e) {
+    fail('output.unwritable', `cannot write ${target}: ${(e as Error).message}`);
+  }
+  try {
+    const bytes = typeof contents === 'string' ? Buffer.from(contents, 'utf8') : contents;
+    let written = 0;
+    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+    fsyncSync(fd);
+    closeSync(fd);
+    if (options.overwrite) {
+      renameSync(tmp, target);
+    } else {
+      try {
+        linkSync(tmp, target);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EEXIST') fail('output.exists', `${target} already exists (use --force to overwrite it)`);
+        throw e;
+      }
+      unlinkSync(tmp);
+    }
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // already gone (renamed or never created)
+    }
+    throw e;
+  }
+}
