@@ -1,0 +1,35 @@
+/**
+ * Every numerical tolerance of the property suite, in one place. Exact
+ * operations (permutations, bit flips, sign flips) are compared exactly and
+ * have no entry here. A value passes when |a − b| ≤ atol + rtol·|b|.
+ */
+export interface Tolerance {
+  readonly atol: number;
+  readonly rtol: number;
+}
+
+export const TOLERANCE = {
+  /** Patch embedding in float64, same products summed in another order (Eqs. 1, 3, 8–9). */
+  embedding: { atol: 1e-12, rtol: 1e-12 },
+  /** Whole spec ConvMixer in float64 on plain vs encrypted inputs (Eqs. 1–2, 8–9). */
+  specLogits: { atol: 1e-9, rtol: 1e-9 },
+} as const satisfies Record<string, Tolerance>;
+
+/**
+ * Round trip of Eq. (6) in floating point, x ↦ 1 − (1 − x): derived bound,
+ * half an ulp of values in [0.5, 1] (the second subtraction is exact).
+ */
+export const TOLERANCE_BOUNDS = {
+  unitFlipRoundTrip: { float64: 2 ** -54, float32: 2 ** -25 },
+} as const;
+
+export function withinTolerance(a: number, b: number, tol: Tolerance): boolean {
+  return Math.abs(a - b) <= tol.atol + tol.rtol * Math.abs(b);
+}
+
+/** First index where two arrays differ beyond the tolerance, or −1. */
+export function firstMismatch(a: ArrayLike<number>, b: ArrayLike<number>, tol: Tolerance): number {
+  if (a.length !== b.length) return Math.min(a.length, b.length);
+  for (let i = 0; i < a.length; i++) if (!withinTolerance(a[i], b[i], tol)) return i;
+  return -1;
+}
