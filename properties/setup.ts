@@ -3,10 +3,11 @@
  *
  *   FC_SEED  an integer seed, or "random" for a fresh seed (printed); default fixed.
  *   FC_RUNS  runs per property (default 100; `npm run fuzz` uses 2000).
+ *   FC_PATH  replay path of one failure (with FC_SEED; run that test alone with -t).
  *
  * Every failure message carries fast-check's replay line
- * `{ seed: S, path: "P", endOnFailure: true }`; rerun with FC_SEED=S and pass
- * the path to the property (or paste the line into `fc.assert`'s options).
+ * `{ seed: S, path: "P", endOnFailure: true }`; replay it with
+ *   FC_SEED=S FC_PATH=P npx vitest run <file> -t '<test name>'
  */
 import fc from 'fast-check';
 
@@ -34,4 +35,11 @@ function readRuns(): number {
 export const FC_SEED = readSeed();
 export const FC_RUNS = readRuns();
 
-fc.configureGlobal({ seed: FC_SEED, numRuns: FC_RUNS, endOnFailure: false, verbose: 1 });
+const path = process.env.FC_PATH;
+
+fc.configureGlobal({
+  seed: FC_SEED,
+  numRuns: FC_RUNS,
+  verbose: 1,
+  ...(path !== undefined && path !== '' ? { path, endOnFailure: true } : {}),
+});
