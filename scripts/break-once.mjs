@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// Breaks the code on purpose, one mutation at a time, runs the properties that
+// should notice, and prints which tests failed. Restores every file after each
+// run (and on Ctrl-C). Usage: node scripts/break-once.mjs [filter]
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+
+const MUTANTS = [
+  ['NHWC block offset transposed (i↔j)', 'src/core/blockTransform.ts', '(i * W + j) * C + c', '(j * W + i) * C + c', 'properties/blockTransform.test.ts'],
+  ['decryption gathers instead of scattering', 'src/core/blockTransform.ts', 'for (let i = 0; i < L; i++) out[base + source[i]] = input[base + i] ^ xor[i];', 'for (let i = 0; i < L; i++) out[base + i] = input[base + source[i]] ^ xor[i];', 'properties/blockTransform.test.ts'],
+  ['8-bit encryption ignores the flip vector', 'src/core/blockTransform.ts', 'out[base + i] = input[base + source[i]] ^ xor[i];', 'out[base + i] = input[base + source[i]];', 'properties/blockTransform.test.ts properties/keyEquivalence.test.ts properties/keySpace.test.ts'],
+  ['normalized-domain flip forgets the sign', 'src/core/blockTransform.ts', "out[base + i] = flip[i] === 0 ? x : unit ? 1 - x : -x;", "out[base + i] = flip[i] === 0 ? x : unit ? 1 - x : x;", 'properties/blockTransform.test.ts'],
+  ['unit-domain decryption off by 1e-9', 'src/core/blockTransform.ts', "out[base + source[i]] = flip[i] === 0 ? x : unit ? 1 - x : -x;", "out[base + source[i]] = flip[i] === 0 ? x : unit ? 1 - x + 1e-9 : -x;", 'properties/blockTransform.test.ts'],
+  ['model transform forgets the sign flip (Eq. 9)', 'src/core/modelTransform.ts', "out[row + k] = key.flip[k] === 1 ? -value : value;", 'out[row + k] = value;', 'properties/embedding.test.ts'],
+  ['model transform applies the inverse permutation', 'src/core/modelTransform.ts', "const value = w[row + key.permutation[k]];\n      out[row + k]", "const value = w[row + k];\n      out[row + key.permutation[k]]", 'properties/embedding.test.ts'],
+  ['spec: E_p transposed (v⁻¹ instead of v)', 'spec/modelTransform.ts', 'return v.map((vk) => v.map((_, col) => (col === vk ? 1 : 0)));', 'return v.map((_, row) => v.map((_, col) => (v[col] === row ? 1 : 0)));', 'properties/embedding.test.ts'],
+  ['spec: Eq. 9 flips nothing', 'spec/modelTransform.ts', "row.map((e) => (r[k] === 1 ? -e : e))", 'row.map((e) => e)', 'properties/embedding.test.ts'],
+  ['spec: normalize8bit written literally', 'spec/blockEncryption.ts', 'return (2 * x - 255) / 255;', 'return (x / 255 - 0.5) / 0.5;', 'properties/equations.test.ts'],
+  ['keygen draws p_b/2 − 1 ones (System B style)', 'src/core/keygen.ts', 'for (let k = 0; k < pb / 2; k++)', 'for (let k = 0; k < pb / 2 - 1; k++)', 'properties/keys.test.ts'],
+  ['validation misses repeated permutation entries', 'src/core/key.ts', 'if (seen[vk as number]) fail(', 'if (false) fail(', 'properties/keys.test.ts'],
+  ['key JSON writes the flip vector reversed', 'src/core/keyJson.ts', 'flip: Array.from(key.flip),', 'flip: Array.from(key.flip).reverse(),', 'properties/keys.test.ts'],
+  ['src key space: C(p_b, p_b/2) off by one factor', 'src/core/keySpace.ts', 'fallingFactorial(pb, half) / fallingFactorial(half, half)', 'fallingFactorial(pb, half - 1) / fallingFactorial(half, half)', 'properties/keySpace.test.ts'],
+  ['spec key space: binomial without (n−k)!', 'spec/keySpace.ts', 'return factorial(n) / (factorial(k) * factorial(n - k));', 'return factorial(n) / factorial(k);', 'properties/keySpace.test.ts'],
+  ['spec ConvMixer: residual dropped', 'spec/convmixer.ts', 'layer.depthwiseNorm), z);', 'layer.depthwiseNorm), { ...z, data: z.data.map(() => 0) });', 'properties/embedding.test.ts'],
+];
+
+const filter = process.argv[2] ?? '';
+const rows = [];
+for (const [name, file, from, to, tests] of MUTANTS) {
+  if (!name.includes(filter)) continue;
+  const original = readFileSync(file, 'utf8');
+  if (!original.includes(from)) {
+    rows.push([name, 'MUTATION NOT APPLIED (source changed)']);
+    continue;
+  }
+  const restore = () => writeFileSync(file, original);
+  process.removeAllListeners('SIGINT');
+  process.once('SIGINT', () => {
+    restore();
+    process.exit(130);
+  });
+  writeFileSync(file, original.replace(from, to));
+  let failed = [];
+  try {
+    execFileSync('npx', ['vitest', 'run', ...tests.split(' '), '--reporter=json', '--outputFile=/tmp/break-once.json'], { stdio: 'ignore' });
+  } catch {
+    // failures are what we want
+  } finally {
+    restore();
+  }
+  const report = JSON.parse(readFileSync('/tmp/break-once.json', 'utf8'));
+  failed = report.testResults.flatMap((f) => f.assertionResults.filter((a) => a.status === 'failed').map((a) => a.title));
+  rows.push([name, failed.length === 0 ? 'SURVIVED (no test failed)' : `caught by ${failed.length}: ${failed.join(' | ')}`]);
+  console.log(`${name}\n    ${rows.at(-1)[1]}`);
+}
+const survived = rows.filter(([, r]) => !r.startsWith('caught'));
+console.log(`\n${rows.length - survived.length}/${rows.length} mutations caught`);
+process.exitCode = survived.length === 0 ? 0 : 1;
