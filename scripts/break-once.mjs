@@ -21,7 +21,9 @@ const MUTANTS = [
   ['key JSON writes the flip vector reversed', 'src/core/keyJson.ts', 'flip: Array.from(key.flip),', 'flip: Array.from(key.flip).reverse(),', 'properties/keys.test.ts'],
   ['src key space: C(p_b, p_b/2) off by one factor', 'src/core/keySpace.ts', 'fallingFactorial(pb, half) / fallingFactorial(half, half)', 'fallingFactorial(pb, half - 1) / fallingFactorial(half, half)', 'properties/keySpace.test.ts'],
   ['spec key space: binomial without (n−k)!', 'spec/keySpace.ts', 'return factorial(n) / (factorial(k) * factorial(n - k));', 'return factorial(n) / factorial(k);', 'properties/keySpace.test.ts'],
-  ['spec ConvMixer: residual dropped', 'spec/convmixer.ts', 'layer.depthwiseNorm), z);', 'layer.depthwiseNorm), { ...z, data: z.data.map(() => 0) });', 'properties/embedding.test.ts'],
+  ['spec ConvMixer: residual dropped', 'spec/convmixer.ts', 'layer.depthwiseNorm), z);', 'layer.depthwiseNorm), { ...z, data: z.data.map(() => 0) });', 'properties/embedding.test.ts golden/convmixerVectors.test.ts'],
+  ['spec ConvMixer: even-kernel "same" padding on the wrong side', 'spec/convmixer.ts', 'const before = Math.floor((k - 1) / 2);', 'const before = Math.ceil((k - 1) / 2);', 'golden/convmixerVectors.test.ts'],
+  ['spec ConvMixer: BatchNorm without eps', 'spec/convmixer.ts', 'Math.sqrt(bn.runningVar[c] + bn.eps)', 'Math.sqrt(bn.runningVar[c])', 'golden/convmixerVectors.test.ts'],
 ];
 
 const filter = process.argv[2] ?? '';

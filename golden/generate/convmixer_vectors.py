@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""Reference outputs of small ConvMixers from PyTorch, for the spec's forward pass.
+
+An independent implementation of Eqs. (1)-(2): PyTorch's own Conv2d (padding
+"same"), exact GELU, BatchNorm2d in eval mode, adaptive average pooling and
+Linear, in float64. Writes golden/vectors/convmixer-torch.json with every
+weight, input and output stored explicitly (state-dict names of the
+reference nn.Sequential ConvMixer).
+
+    python3 golden/generate/convmixer_vectors.py   # needs torch (Debian: python3-torch)
+"""
+import json
+import platform
+import sys
+from pathlib import Path
+
+import torch
+from torch import nn
+
+
+class Residual(nn.Module):
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+
+    def forward(self, x):
+        return self.fn(x) + x
+
+
+def conv_mixer(dim, depth, kernel, patch, channels, classes):
+    return nn.Sequential(
+        nn.Conv2d(channels, dim, kernel_size=patch, stride=patch),
+        nn.GELU(),
+        nn.BatchNorm2d(dim),
+        *[
+            nn.Sequential(
+                Residual(nn.Sequential(nn.Conv2d(dim, dim, kernel, groups=dim, padding="same"), nn.GELU(), nn.BatchNorm2d(dim))),
+                nn.Conv2d(dim, dim, kernel_size=1),
+                nn.GELU(),
+                nn.BatchNorm2d(dim),
+            )
+            for _ in range(depth)
+        ],
+        nn.AdaptiveAvgPool2d((1, 1)),
+        nn.Flatten(),
+        nn.Linear(dim, classes),
+    )
+
+
+CASES = [
+    # id, dim, depth, kernel, patch, channels, classes, height, width, comment
+    (1, 4, 1, 3, 2, 3, 3, 8, 8, "odd kernel, RGB, 4x4 patches of 2x2"),
+    (2, 3, 2, 2, 1, 1, 4, 5, 5, "even kernel: PyTorch pads 'same' asymmetrically (0 before, 1 after)"),
+    (3, 5, 2, 5, 4, 3, 10, 16, 16, "CIFAR-like patch 4, kernel 5 wider than the 4x4 feature map"),
+    (4, 2, 0, 1, 2, 2, 2, 4, 6, "depth 0: stem, pooling and head only; non-square image"),
+    (5, 6, 3, 4, 2, 3, 5, 12, 8, "even kernel 4, depth 3"),
+]
+
+
+def main():
+    torch.manual_seed(20220723)
+    torch.backends.cudnn.allow_tf32 = False
+    torch.backends.cuda.matmul.allow_tf32 = False
+    groups = []
+    for tc_id, dim, depth, kernel, patch, channels, classes, height, width, comment in CASES:
+        model = conv_mixer(dim, depth, kernel, patch, channels, classes).double()
+        with torch.no_grad():
+            for name, module in model.named_modules():
+                if isinstance(module, nn.BatchNorm2d):
+                    module.weight.uniform_(0.5, 1.5)
+                    module.bias.uniform_(-0.5, 0.5)
+                    module.running_mean.uniform_(-0.5, 0.5)
+                    module.running_var.uniform_(0.25, 2.0)
+        model.eval()
+        pixels = torch.randint(0, 256, (2, channels, height, width), dtype=torch.int64)
+        x = (2 * pixels.double() - 255) / 255  # Eq. (7) of x/255, mean 0.5 / std 0.5
+        with torch.no_grad():
+            embedding = model[0](x)
+            logits = model(x)
+        state = {k: {"shape": list(v.shape), "values": v.flatten().tolist()} for k, v in model.state_dict().items() if not k.endswith("num_batches_tracked")}
+        groups.append({
+            "tcId": tc_id,
+            "comment": comment,
+            "config": {"dim": dim, "depth": depth, "kernel": kernel, "patch": patch, "channels": channels, "classes": classes, "height": height, "width": width, "bnEps": 1e-5},
+            "stateDict": state,
+            "pixels": {"shape": list(pixels.shape), "layout": "NCHW", "values": pixels.flatten().tolist()},
+            "patchEmbedding": {"shape": list(embedding.shape), "values": embedding.flatten().tolist()},
+            "logits": {"shape": list(logits.shape), "values": logits.flatten().tolist()},
+        })
+    out = {
+        "algorithm": "ConvMixer forward pass (Eqs. 1-2), float64, reference nn.Sequential layout",
+        "provenance": {
+            "generator": "golden/generate/convmixer_vectors.py",
+            "torch": torch.__version__,
+            "python": platform.python_version(),
+            "device": "cpu",
+            "dtype": "float64",
+            "seed": 20220723,
+            "normalization": "(2x - 255)/255 applied to the 8-bit pixels",
+        },
+        "numberOfTests": len(groups),
+        "tests": groups,
+    }
+    path = Path(__file__).resolve().parents[1] / "vectors" / "convmixer-torch.json"
+    path.write_text(json.dumps(out, separators=(",", ":")) + "\n")
+    print(f"wrote {path} ({path.stat().st_size} bytes)", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
