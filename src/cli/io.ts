@@ -17,3 +17,10 @@ export function positiveInteger(flag: string): (value: string) => number {
     return Number(value);
   };
 }
+
+export function nonNegativeInteger(flag: string): (value: string) => number {
+  return (value) => {
+    if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${flag} must be a non-negative integer, got "${value}"`);
+    return Number(value);
+  };
+}

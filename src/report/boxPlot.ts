@@ -26,10 +26,10 @@ export interface BoxPlotOptions {
 }
 
 export function boxPlotSvg(groups: readonly BoxGroup[], options: BoxPlotOptions): string {
-  const width = 160 + 160 * groups.length;
+  const width = Math.max(600, 260 + 160 * groups.length);
   const height = 420;
   const left = 80;
-  const right = 140;
+  const right = 170;
   const top = 50;
   const bottom = 60;
   const all = groups.flatMap((g) => [...g.values]).concat((options.references ?? []).map((r) => r.value));
@@ -48,9 +48,13 @@ export function boxPlotSvg(groups: readonly BoxGroup[], options: BoxPlotOptions)
     parts.push(`<text x="${left - 8}" y="${y(v) + 4}" font-size="12" text-anchor="end">${v.toFixed(3)}</text>`);
   }
   parts.push(`<text x="20" y="${(top + height - bottom) / 2}" font-size="13" text-anchor="middle" transform="rotate(-90 20 ${(top + height - bottom) / 2})">${escapeXml(options.yLabel)}</text>`);
-  for (const ref of options.references ?? []) {
+  // Reference lines, their labels pushed apart so they never overlap.
+  let lastLabelY = -Infinity;
+  for (const ref of [...(options.references ?? [])].sort((a, b) => b.value - a.value)) {
+    const labelY = Math.max(y(ref.value) + 4, lastLabelY + 14);
+    lastLabelY = labelY;
     parts.push(`<line x1="${left}" y1="${y(ref.value)}" x2="${left + plotW}" y2="${y(ref.value)}" stroke="#c33" stroke-dasharray="5,4"/>`);
-    parts.push(`<text x="${left + plotW + 6}" y="${y(ref.value) + 4}" font-size="11" fill="#c33">${escapeXml(ref.label)}</text>`);
+    parts.push(`<text x="${left + plotW + 6}" y="${labelY}" font-size="11" fill="#c33">${escapeXml(ref.label)}</text>`);
   }
   groups.forEach((g, i) => {
     const cx = left + (plotW * (i + 0.5)) / groups.length;

@@ -4,6 +4,7 @@
  * without smoothing. Built as SVG with embedded PNGs, rendered by resvg.
  */
 import type { Uint8Batch } from '../core/images.ts';
+import { sliceImages } from '../engine/engine.ts';
 import { encodePng } from '../io/png.ts';
 import { escapeXml } from './render.ts';
 
@@ -17,7 +18,7 @@ export function imageGridSvg(rows: readonly GridRow[], options: { title: string;
   const scale = options.scale ?? 4;
   const { height: h, width: w } = rows[0].images.shape;
   const columns = Math.max(...rows.map((r) => r.images.shape.count));
-  const labelW = 170;
+  const labelW = 210;
   const cell = w * scale + 10;
   const rowH = h * scale + 10;
   const top = options.columnLabels ? 60 : 40;
@@ -32,9 +33,19 @@ export function imageGridSvg(rows: readonly GridRow[], options: { title: string;
     const y = top + i * rowH;
     parts.push(`<text x="${labelW - 10}" y="${y + (h * scale) / 2 + 4}" font-size="13" text-anchor="end">${escapeXml(row.label)}</text>`);
     for (let j = 0; j < row.images.shape.count; j++) {
-      const png = Buffer.from(encodePng(row.images, j)).toString('base64');
-      parts.push(`<image x="${labelW + j * cell}" y="${y}" width="${w * scale}" height="${h * scale}" style="image-rendering:pixelated" image-rendering="optimizeSpeed" href="data:image/png;base64,${png}"/>`);
+      const png = Buffer.from(encodePng(enlarge(sliceImages(row.images, j, 1), scale))).toString('base64');
+      parts.push(`<image x="${labelW + j * cell}" y="${y}" width="${w * scale}" height="${h * scale}" href="data:image/png;base64,${png}"/>`);
     }
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">\n${parts.join('\n')}\n</svg>\n`;
+}
+
+/** Nearest-neighbour enlargement of one NHWC image (renderers smooth embedded images; blocks must stay sharp). */
+export function enlarge(image: Uint8Batch, scale: number): Uint8Batch {
+  const { height: h, width: w, channels: c } = image.shape;
+  const out = new Uint8Array(h * scale * w * scale * c);
+  for (let y = 0; y < h * scale; y++)
+    for (let x = 0; x < w * scale; x++)
+      for (let k = 0; k < c; k++) out[(y * w * scale + x) * c + k] = image.data[(Math.floor(y / scale) * w + Math.floor(x / scale)) * c + k];
+  return { data: out, shape: { count: 1, height: h * scale, width: w * scale, channels: c }, layout: 'NHWC' };
 }

@@ -1,0 +1,108 @@
+/** `cipherpatch evaluate`: Table 1 and Fig. 5 of System A on CIFAR-10. A thin layer over evaluate() and writeEvaluateReport(). */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Command, Option } from 'commander';
+import { imageBatch } from '../core/images.ts';
+import { createEngine, type TfjsBackendRequest } from '../engine/engine.ts';
+import { evaluate } from '../evaluate/evaluate.ts';
+import { writeEvaluateReport } from '../evaluate/report.ts';
+import { CIFAR10_CLASSES, readCifarSplitAll, resolveCifarDir } from '../io/cifar10.ts';
+import { CIFAR10_SUMS } from '../io/cifarFetch.ts';
+import { readKeyFile } from '../io/keyFile.ts';
+import { readConvMixerFile } from '../io/modelFile.ts';
+import { progressBars, silentProgress } from '../io/progress.ts';
+import { availableParallelism } from 'node:os';
+import { type Io, nonNegativeInteger, positiveInteger } from './io.ts';
+
+interface EvaluateFlags {
+  weights: string;
+  key: string;
+  wrongKeys: number;
+  wrongKeySeed: string;
+  limit?: number;
+  data?: string;
+  report: string;
+  force: boolean;
+  engine: 'tfjs';
+  backend: TfjsBackendRequest;
+  workers: number;
+  batchSize: number;
+  progress?: boolean;
+}
+
+/** How to name the data honestly in a report. */
+function describeData(dir: string): string {
+  try {
+    const md5 = createHash('md5').update(readFileSync(join(dir, 'test_batch.bin'))).digest('hex');
+    return md5 === CIFAR10_SUMS.files['test_batch.bin'] ? 'CIFAR-10 test set (official binary batches, md5-verified)' : `CIFAR-10-format test data in ${dir} (test_batch.bin md5 ${md5} is not the official one)`;
+  } catch {
+    return `CIFAR-10-format test data in ${dir}`;
+  }
+}
+
+export function registerEvaluate(program: Command, io: Io): void {
+  program
+    .command('evaluate')
+    .description('run System A\'s experiment on the CIFAR-10 test set: plain model, encrypted model, right and wrong keys (Table 1, Figs. 4–5)')
+    .requiredOption('--weights <file>', 'plain-trained ConvMixer, safetensors (PyTorch state-dict names)')
+    .requiredOption('--key <file>', 'the secret key JSON (cipherpatch keygen)')
+    .option('--wrong-keys <n>', 'number of random wrong keys', nonNegativeInteger('--wrong-keys'), 100)
+    .option('--wrong-key-seed <s>', 'wrong key i is derived from "<s>:<i>"', 'wrong-key')
+    .option('--limit <n>', 'use only the first n test images (quick runs)', positiveInteger('--limit'))
+    .option('--data <dir>', 'CIFAR-10 binary directory (default: $CIFAR10_DIR, else ~/.cache/cipherpatch/cifar-10-batches-bin)')
+    .option('--report <dir>', 'directory to write the report into (created; must not exist unless --force)', 'cipherpatch-report')
+    .option('--force', 'replace an existing report directory', false)
+    .addOption(new Option('--engine <name>', 'inference engine').choices(['tfjs']).default('tfjs'))
+    .addOption(new Option('--backend <name>', 'tfjs backend: auto = tfjs-node-gpu/tfjs-node if installed, else wasm, else cpu').choices(['auto', 'wasm', 'cpu', 'tensorflow']).default('auto'))
+    .option('--workers <n>', 'worker threads (each runs its own engine)', positiveInteger('--workers'), Math.max(1, availableParallelism()))
+    .option('--batch-size <n>', 'images per forward pass', positiveInteger('--batch-size'), 64)
+    .option('--progress', 'show progress bars (default: when stderr is a terminal)')
+    .option('--no-progress', 'never show progress bars')
+    .addHelpText('after', '\nExample:\n  cipherpatch evaluate --weights convmixer.safetensors --key key.json --wrong-keys 100 --report report/')
+    .action(async (o: EvaluateFlags) => {
+      const { weights } = readConvMixerFile(o.weights);
+      const key = readKeyFile(o.key, { blockSize: weights.config.patch, channels: weights.config.channels });
+      const location = resolveCifarDir(o.data);
+      const test = await readCifarSplitAll(location, 'test', { limit: o.limit });
+      const images = imageBatch(test.images.data, test.images.shape, test.images.layout);
+      const showProgress = o.progress ?? process.stderr.isTTY === true;
+      const engineOptions = { engine: o.engine, backend: o.backend, workers: o.workers, batchSize: o.batchSize } as const;
+      io.err(`evaluate: ${images.shape.count} test images, ${o.wrongKeys} wrong keys, engine ${o.engine} (backend ${o.backend}, ${o.workers} worker(s))`);
+      const result = await evaluate({
+        weights,
+        key,
+        images,
+        labels: test.labels,
+        wrongKeys: o.wrongKeys,
+        wrongKeySeed: o.wrongKeySeed,
+        createEngine: (w) => createEngine(w, undefined, engineOptions),
+        progress: showProgress ? progressBars() : silentProgress,
+      });
+      const files = writeEvaluateReport(
+        o.report,
+        result,
+        {
+          weightsPath: o.weights,
+          keyPath: o.key,
+          key,
+          data: describeData(location.dir),
+          command: ['cipherpatch', ...process.argv.slice(2)].join(' '),
+          sampleImages: images,
+          sampleLabels: test.labels,
+          classNames: CIFAR10_CLASSES,
+        },
+        { overwrite: o.force },
+      );
+      const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
+      io.out(`engine: ${result.engine.name} (${result.engine.backend}, ${result.engine.threads} thread(s), ${result.engine.version}); ${result.seconds.imagesPerSecond.toFixed(1)} images/s`);
+      io.out(`plain model, plain images:         ${pct(result.plainModelPlainImages.accuracy)}`);
+      io.out(`encrypted model, plain images:     ${pct(result.encryptedModelPlainImages.accuracy)}`);
+      io.out(`encrypted model, right key:        ${pct(result.encryptedModelEncryptedImages.accuracy)} (${result.predictionMismatches} predictions differ from plain)`);
+      if (result.wrongKeySummary) {
+        const s = result.wrongKeySummary;
+        io.out(`encrypted model, ${s.count} wrong keys:   median ${pct(s.median)} [min ${pct(s.min)}, max ${pct(s.max)}]`);
+      }
+      io.out(`report: ${o.report}/ (${files.join(', ')})`);
+    });
+}

@@ -1,0 +1,25 @@
+/** `cipherpatch encrypt` / `decrypt` for single PNG images. */
+import type { Command } from 'commander';
+import { decryptUint8, encryptUint8 } from '../core/blockTransform.ts';
+import { readKeyFile } from '../io/keyFile.ts';
+import { readPng, writePng } from '../io/png.ts';
+import type { Io } from './io.ts';
+
+export function registerImage(program: Command, io: Io): void {
+  for (const [name, transform, verb] of [
+    ['encrypt', encryptUint8, 'encrypted'],
+    ['decrypt', decryptUint8, 'decrypted'],
+  ] as const) {
+    program
+      .command(`${name} <in> <out>`)
+      .description(`${name} an RGB PNG block-wise with a key (Eqs. 4–5); width and height must be multiples of the block size`)
+      .requiredOption('--key <file>', 'key JSON (cipherpatch keygen) for 3 channels')
+      .option('--force', 'overwrite <out> if it exists', false)
+      .action((input: string, output: string, o: { key: string; force: boolean }) => {
+        const key = readKeyFile(o.key, { channels: 3 });
+        const image = readPng(input);
+        writePng(output, transform(image, key), { overwrite: o.force });
+        io.out(`${verb} ${input} → ${output} (${image.shape.width}×${image.shape.height}, block ${key.blockSize})`);
+      });
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * The experiment of System A (Table 1 and Fig. 5 of the ConvMixer paper):
+ *   1. plain model on plain images;
+ *   2. encrypted model (Eqs. 8–9) on plain images;
+ *   3. encrypted model on images encrypted with the right key (Eqs. 4–5) —
+ *      must give the same predictions as 1;
+ *   4. encrypted model on images encrypted with N random wrong keys.
+ * The engine is created through a factory so any backend can run it.
+ */
+import { encryptUint8 } from '../core/blockTransform.ts';
+import { fail } from '../core/errors.ts';
+import type { Uint8Batch } from '../core/images.ts';
+import { type BlockKey, expectKeyFor, keysEqual } from '../core/key.ts';
+import { generateKey } from '../core/keygen.ts';
+import { transformPatchEmbedding } from '../core/modelTransform.ts';
+import { type Engine } from '../engine/engine.ts';
+import { sliceImages } from '../engine/engine.ts';
+import type { ConvMixerWeights } from '../model/convmixer.ts';
+import { type Progress, silentProgress } from '../io/progress.ts';
+import { type FiveNumberSummary, summarize } from '../report/statistics.ts';
+
+export interface EvaluateOptions {
+  readonly weights: ConvMixerWeights;
+  readonly key: BlockKey;
+  readonly images: Uint8Batch;
+  readonly labels: Uint8Array;
+  /** Makes an engine for a model; called twice (plain and encrypted model). */
+  readonly createEngine: (weights: ConvMixerWeights) => Promise<Engine>;
+  readonly wrongKeys: number;
+  /** Wrong key i is generateKey({ seed: `${wrongKeySeed}:${i}` }) (skipping any equal to the right key). */
+  readonly wrongKeySeed: string;
+  /** Images per engine call (progress granularity). */
+  readonly chunk?: number;
+  readonly progress?: Progress;
+}
+
+export interface Scored {
+  readonly accuracy: number;
+  readonly correct: number;
+  readonly predictions: Uint8Array;
+}
+
+export interface WrongKeyResult {
+  readonly index: number;
+  readonly seed: string;
+  readonly key: BlockKey;
+  readonly accuracy: number;
+}
+
+export interface EvaluateResult {
+  readonly images: number;
+  readonly plainModelPlainImages: Scored;
+  readonly encryptedModelPlainImages: Scored;
+  readonly encryptedModelEncryptedImages: Scored;
+  /** Images whose right-key prediction differs from the plain model's (must be 0). */
+  readonly predictionMismatches: number;
+  /** Largest |logit difference| between the plain pipeline and the right-key encrypted one. */
+  readonly maxLogitDifference: number;
+  readonly wrongKeys: readonly WrongKeyResult[];
+  readonly wrongKeySummary: FiveNumberSummary | null;
+  readonly engine: { readonly name: string; readonly backend: string; readonly threads: number; readonly version: string };
+  readonly seconds: { readonly total: number; readonly perPass: number; readonly imagesPerSecond: number };
+}
+
+export function argmaxRows(logits: Float32Array, classes: number): Uint8Array {
+  const n = logits.length / classes;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (logits[i * classes + c] > logits[i * classes + best]) best = c;
+    out[i] = best;
+  }
+  return out;
+}
+
+export function score(predictions: Uint8Array, labels: Uint8Array): Scored {
+  let correct = 0;
+  for (let i = 0; i < predictions.length; i++) if (predictions[i] === labels[i]) correct++;
+  return { accuracy: correct / predictions.length, correct, predictions };
+}
+
+/** The encrypted model: only the patch-embedding weight changes (Eqs. 8–9). */
+export function encryptModel(weights: ConvMixerWeights, key: BlockKey): ConvMixerWeights {
+  const { dim, channels, patch } = weights.config;
+  const embedWeight = transformPatchEmbedding({ data: weights.embedWeight, shape: [dim, channels, patch, patch] }, key).data;
+  return { ...weights, embedWeight };
+}
+
+/** Wrong keys for the experiment: deterministic from a seed, never equal to the right key. */
+export function wrongKeysFor(key: BlockKey, count: number, seed: string): { seed: string; key: BlockKey }[] {
+  const out: { seed: string; key: BlockKey }[] = [];
+  for (let i = 0; out.length < count; i++) {
+    const s = `${seed}:${i}`;
+    const k = generateKey({ blockSize: key.blockSize, channels: key.channels, seed: s });
+    if (!keysEqual(k, key)) out.push({ seed: s, key: k });
+  }
+  return out;
+}
+
+async function logitsInChunks(engine: Engine, images: Uint8Batch, chunk: number, progress: Progress, phase: string): Promise<Float32Array> {
+  const n = images.shape.count;
+  const classes = engine.config.classes;
+  const out = new Float32Array(n * classes);
+  progress.start(phase, n, 'images');
+  for (let start = 0; start < n; start += chunk) {
+    const count = Math.min(chunk, n - start);
+    out.set(await engine.logits(sliceImages(images, start, count)), start * classes);
+    progress.update(start + count);
+  }
+  progress.stop();
+  return out;
+}
+
+export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult> {
+  const { weights, key, images, labels, wrongKeys } = options;
+  const progress = options.progress ?? silentProgress;
+  const chunk = options.chunk ?? 500;
+  const n = images.shape.count;
+  if (labels.length !== n) fail('evaluate.labels', `${labels.length} labels for ${n} images`);
+  if (!Number.isInteger(wrongKeys) || wrongKeys < 0) fail('evaluate.wrong-keys', `the number of wrong keys must be a non-negative integer, got ${wrongKeys}`);
+  expectKeyFor(key, weights.config.patch, weights.config.channels, `the model (patch size ${weights.config.patch}, ${weights.config.channels} channels)`);
+  const classes = weights.config.classes;
+  const started = performance.now();
+  let passes = 0;
+
+  const plainEngine = await options.createEngine(weights);
+  let plainLogits: Float32Array;
+  try {
+    plainLogits = await logitsInChunks(plainEngine, images, chunk, progress, 'plain model, plain images');
+    passes++;
+  } finally {
+    plainEngine.dispose();
+  }
+  const encrypted = await options.createEngine(encryptModel(weights, key));
+  try {
+    const encPlainLogits = await logitsInChunks(encrypted, images, chunk, progress, 'encrypted model, plain images');
+    const encEncLogits = await logitsInChunks(encrypted, encryptUint8(images, key), chunk, progress, 'encrypted model, right key');
+    passes += 2;
+    const plain = score(argmaxRows(plainLogits, classes), labels);
+    const right = score(argmaxRows(encEncLogits, classes), labels);
+    let mismatches = 0;
+    for (let i = 0; i < n; i++) if (plain.predictions[i] !== right.predictions[i]) mismatches++;
+    let maxDiff = 0;
+    for (let i = 0; i < plainLogits.length; i++) maxDiff = Math.max(maxDiff, Math.abs(plainLogits[i] - encEncLogits[i]));
+
+    const wrong: WrongKeyResult[] = [];
+    const keys = wrongKeysFor(key, wrongKeys, options.wrongKeySeed);
+    for (const [index, wk] of keys.entries()) {
+      const logits = await logitsInChunks(encrypted, encryptUint8(images, wk.key), chunk, progress, `wrong key ${index + 1}/${keys.length}`);
+      passes++;
+      wrong.push({ index, seed: wk.seed, key: wk.key, accuracy: score(argmaxRows(logits, classes), labels).accuracy });
+    }
+    const total = (performance.now() - started) / 1000;
+    return {
+      images: n,
+      plainModelPlainImages: plain,
+      encryptedModelPlainImages: score(argmaxRows(encPlainLogits, classes), labels),
+      encryptedModelEncryptedImages: right,
+      predictionMismatches: mismatches,
+      maxLogitDifference: maxDiff,
+      wrongKeys: wrong,
+      wrongKeySummary: wrong.length > 0 ? summarize(wrong.map((w) => w.accuracy)) : null,
+      engine: { name: encrypted.name, backend: encrypted.backend, threads: encrypted.threads, version: encrypted.version },
+      seconds: { total, perPass: total / passes, imagesPerSecond: (passes * n) / total },
+    };
+  } finally {
+    encrypted.dispose();
+  }
+}
