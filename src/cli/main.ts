@@ -5,9 +5,13 @@
  */
 import { Command, CommanderError } from 'commander';
 import { CipherpatchError } from '../core/errors.ts';
+import { registerData } from './data.ts';
+import { registerEvaluate } from './evaluate.ts';
+import { registerImage } from './image.ts';
 import { type Io, processIo } from './io.ts';
 import { registerKeygen } from './keygen.ts';
 import { registerKeyspace } from './keyspace.ts';
+import { registerModel } from './model.ts';
 
 export function buildProgram(io: Io = processIo): Command {
   const program = new Command('cipherpatch')
@@ -17,6 +21,10 @@ export function buildProgram(io: Io = processIo): Command {
     .showHelpAfterError('(run with --help for usage)');
   registerKeygen(program, io);
   registerKeyspace(program, io);
+  registerImage(program, io);
+  registerModel(program, io);
+  registerEvaluate(program, io);
+  registerData(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
