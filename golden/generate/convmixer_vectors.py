@@ -17,34 +17,8 @@ from pathlib import Path
 import torch
 from torch import nn
 
-
-class Residual(nn.Module):
-    def __init__(self, fn):
-        super().__init__()
-        self.fn = fn
-
-    def forward(self, x):
-        return self.fn(x) + x
-
-
-def conv_mixer(dim, depth, kernel, patch, channels, classes):
-    return nn.Sequential(
-        nn.Conv2d(channels, dim, kernel_size=patch, stride=patch),
-        nn.GELU(),
-        nn.BatchNorm2d(dim),
-        *[
-            nn.Sequential(
-                Residual(nn.Sequential(nn.Conv2d(dim, dim, kernel, groups=dim, padding="same"), nn.GELU(), nn.BatchNorm2d(dim))),
-                nn.Conv2d(dim, dim, kernel_size=1),
-                nn.GELU(),
-                nn.BatchNorm2d(dim),
-            )
-            for _ in range(depth)
-        ],
-        nn.AdaptiveAvgPool2d((1, 1)),
-        nn.Flatten(),
-        nn.Linear(dim, classes),
-    )
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from convmixer import conv_mixer  # noqa: E402
 
 
 CASES = [

@@ -21,9 +21,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, open, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import cliProgress from 'cli-progress';
 import pngjs from 'pngjs';
 import { x as extractTar } from 'tar';
+import { type Progress, progressBars, silentProgress } from './progress.ts';
 import { CipherpatchError, fail } from '../core/errors.ts';
 import { CIFAR10_CLASSES, CIFAR_BATCH_FILES, CIFAR_IMAGE_BYTES, CIFAR_RECORD_BYTES } from './cifar10.ts';
 
@@ -67,11 +67,8 @@ const EXPECTED_DOWNLOAD_BYTES: Record<CifarSource, number> = { official: 170_052
 const KNOWN_FILES = new Set([...CIFAR_BATCH_FILES, 'batches.meta.txt', 'readme.html']);
 
 /** A progress display: one phase at a time. */
-export interface FetchProgress {
-  start(phase: string, total: number, unit: string): void;
-  update(value: number): void;
-  stop(): void;
-}
+/** A progress display: one phase at a time (see src/io/progress.ts). */
+export type FetchProgress = Progress;
 
 export interface FetchOptions {
   /** The directory to create (the cifar-10-batches-bin folder itself). */
@@ -121,35 +118,6 @@ export function cifarDownloadUrl(from: CifarSource, baseUrl?: string, env: NodeJ
   if (from === 'official') return `${stripSlash(baseUrl ?? OFFICIAL_BASE_URL)}/${OFFICIAL_ARCHIVE}`;
   const registry = baseUrl ?? env.npm_config_registry ?? env.NPM_CONFIG_REGISTRY ?? DEFAULT_NPM_REGISTRY;
   return `${stripSlash(registry)}/${NPM_TARBALL_PATH}`;
-}
-
-// ---------------------------------------------------------------------------
-// Progress.
-
-const silentProgress: FetchProgress = { start() {}, update() {}, stop() {} };
-
-/** cli-progress bars on a stream (stderr by default). */
-export function progressBars(stream: NodeJS.WritableStream = process.stderr): FetchProgress {
-  let bar: cliProgress.SingleBar | undefined;
-  let show = (v: number) => String(v);
-  return {
-    start(phase, total, unit) {
-      bar?.stop();
-      show = unit === 'MB' ? (v) => (v / 1e6).toFixed(1) : (v) => String(v);
-      bar = new cliProgress.SingleBar(
-        { stream, format: `${phase.padEnd(32)} [{bar}] {percentage}% | {done}/{size} ${unit}`, hideCursor: true, noTTYOutput: true, notTTYSchedule: 2000 },
-        cliProgress.Presets.shades_classic,
-      );
-      bar.start(total, 0, { done: show(0), size: show(total) });
-    },
-    update(value) {
-      bar?.update(value, { done: show(value) });
-    },
-    stop() {
-      bar?.stop();
-      bar = undefined;
-    },
-  };
 }
 
 // ---------------------------------------------------------------------------
