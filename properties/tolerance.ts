@@ -15,6 +15,8 @@ export const TOLERANCE = {
   specLogits: { atol: 1e-9, rtol: 1e-9 },
   /** Spec forward pass (float64) vs PyTorch's float64 reference vectors (golden/vectors/convmixer-torch.json). */
   torchFloat64: { atol: 1e-10, rtol: 1e-10 },
+  /** System C in float64: products with Q and Qᵀ (sums of p_b ≤ 48 terms of size ≤ 1). */
+  orthogonal: { atol: 1e-11, rtol: 1e-11 },
   /**
    * An engine's float32 logits (tfjs: float32 arithmetic, erf approximated to
    * ~1.5e-7) against the float64 spec ConvMixer on the same weights (stored as

@@ -6,3 +6,4 @@ export * from './patchEmbedding.ts';
 export * from './modelTransform.ts';
 export * from './convmixer.ts';
 export * from './keySpace.ts';
+export * from './orthogonal.ts';
