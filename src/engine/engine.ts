@@ -1,0 +1,142 @@
+/**
+ * One interface for every inference engine (tfjs today, onnxruntime later),
+ * so that callers never depend on a backend.
+ *
+ * An engine takes 8-bit images in either layout (src/core/images.ts) and
+ * applies the Eq. (7) normalization itself, x̂ = (x/255 − 0.5)/0.5, computed
+ * as the single rational (2x − 255)/255 (see normalize8bit): the numerator is
+ * an exact integer, so x̂ is correctly rounded and x ↦ 255 − x flips only its
+ * sign. It returns the logits, N × classes, row-major.
+ */
+import { fail } from '../core/errors.ts';
+import { type ImageBatch, type Layout, imageBatch, pixelIndex } from '../core/images.ts';
+import { type ConvMixerConfig, type ConvMixerWeights, type TensorLike, convMixerWeightsFromTensors, validateConvMixerConfig } from '../model/convmixer.ts';
+
+export interface Engine {
+  /** The engine family, e.g. "tfjs" or "tfjs-parallel". */
+  readonly name: string;
+  /** The backend that actually runs, e.g. "wasm", "cpu", "tensorflow". */
+  readonly backend: string;
+  /** Threads doing the arithmetic (all workers together). */
+  readonly threads: number;
+  /** Library and backend versions, for reports. */
+  readonly version: string;
+  readonly config: ConvMixerConfig;
+  /** Logits for every image, N × classes, row-major (image n, class c at n·classes + c). */
+  logits(images: ImageBatch<Uint8Array>): Promise<Float32Array>;
+  /** Frees every resource (tensors, workers). The engine is unusable afterwards. */
+  dispose(): void;
+}
+
+export type TfjsBackendRequest = 'auto' | 'wasm' | 'cpu' | 'tensorflow';
+
+export interface EngineOptions {
+  readonly engine: 'tfjs';
+  /** tfjs backend; 'auto' (default) takes the fastest available. */
+  readonly backend?: TfjsBackendRequest;
+  /** Images per forward pass (default 32). */
+  readonly batchSize?: number;
+  /** Worker threads; above 1 the images are split across a pool of workers, each with its own engine (default 1). */
+  readonly workers?: number;
+}
+
+export const DEFAULT_BATCH_SIZE = 32;
+
+/** Eq. (7) on an 8-bit value: (2x − 255)/255. */
+export function normalizePixel(x: number): number {
+  return (2 * x - 255) / 255;
+}
+
+/** A lookup table of normalizePixel rounded to float32, for 0..255. */
+export const NORMALIZED_PIXEL = Float32Array.from({ length: 256 }, (_, x) => normalizePixel(x));
+
+/**
+ * Checks an image batch against a model: 8-bit data, matching channels, and
+ * height and width multiples of the patch size. Checks `engine.images`,
+ * `engine.channels`, `engine.image-size` (plus image.* from imageBatch).
+ */
+export function checkImagesForModel(images: ImageBatch<Uint8Array>, config: ConvMixerConfig): ImageBatch<Uint8Array> {
+  if (typeof images !== 'object' || images === null) fail('engine.images', 'images must be an image batch { data, shape, layout }');
+  if (typeof images.shape !== 'object' || images.shape === null) fail('engine.images', 'images need a shape { count, height, width, channels }');
+  if (!(images.data instanceof Uint8Array)) fail('engine.images', `engines take 8-bit images (Uint8Array), got ${(images.data as object)?.constructor?.name ?? typeof images.data}`);
+  const batch = imageBatch(images.data, images.shape, images.layout);
+  const { channels, height, width } = batch.shape;
+  if (channels !== config.channels) fail('engine.channels', `images have ${channels} channels, the model expects ${config.channels}`);
+  if (height % config.patch !== 0 || width % config.patch !== 0) {
+    fail('engine.image-size', `image size ${height}×${width} is not a multiple of the patch size ${config.patch}`);
+  }
+  return batch;
+}
+
+/**
+ * Images [start, start + count) of a batch as normalized float32 values in
+ * the requested layout (a new array).
+ */
+export function normalizeImages(images: ImageBatch<Uint8Array>, start: number, count: number, layout: Layout): Float32Array {
+  const { height: H, width: W, channels: C } = images.shape;
+  const size = H * W * C;
+  const out = new Float32Array(count * size);
+  const src = images.data;
+  if (layout === images.layout) {
+    const offset = start * size;
+    for (let i = 0; i < out.length; i++) out[i] = NORMALIZED_PIXEL[src[offset + i]];
+    return out;
+  }
+  const outShape = { count, height: H, width: W, channels: C };
+  for (let n = 0; n < count; n++)
+    for (let y = 0; y < H; y++)
+      for (let x = 0; x < W; x++)
+        for (let c = 0; c < C; c++) out[pixelIndex(outShape, layout, n, y, x, c)] = NORMALIZED_PIXEL[src[pixelIndex(images.shape, images.layout, start + n, y, x, c)]];
+  return out;
+}
+
+/** Images [start, start + count) of a batch, same layout, as a view (no copy). */
+export function sliceImages(images: ImageBatch<Uint8Array>, start: number, count: number): ImageBatch<Uint8Array> {
+  const { height, width, channels } = images.shape;
+  const size = height * width * channels;
+  return { data: images.data.subarray(start * size, (start + count) * size), shape: { ...images.shape, count }, layout: images.layout };
+}
+
+export function checkBatchSize(batchSize: number | undefined): number {
+  const value = batchSize ?? DEFAULT_BATCH_SIZE;
+  if (!Number.isSafeInteger(value) || value < 1) fail('engine.batch-size', `batch size must be a positive integer, got ${String(batchSize)}`);
+  return value;
+}
+
+function isWeights(weights: ConvMixerWeights | ReadonlyMap<string, TensorLike>): weights is ConvMixerWeights {
+  return !(weights instanceof Map) && typeof weights === 'object' && weights !== null && 'embedWeight' in weights;
+}
+
+function sameConfig(a: ConvMixerConfig, b: ConvMixerConfig): boolean {
+  return a.dim === b.dim && a.depth === b.depth && a.kernel === b.kernel && a.patch === b.patch && a.channels === b.channels && a.classes === b.classes;
+}
+
+/**
+ * Creates an engine from validated weights or from a raw tensor map (a
+ * PyTorch state dict, validated here with convMixerWeightsFromTensors). A
+ * config, when given, must match the weights (check `engine.config-mismatch`).
+ */
+export async function createEngine(
+  weights: ConvMixerWeights | ReadonlyMap<string, TensorLike>,
+  config?: ConvMixerConfig,
+  options: EngineOptions = { engine: 'tfjs' },
+): Promise<Engine> {
+  let model: ConvMixerWeights;
+  if (isWeights(weights)) {
+    model = weights;
+    if (config !== undefined && !sameConfig(validateConvMixerConfig(config), model.config)) {
+      fail('engine.config-mismatch', `config ${JSON.stringify(config)} does not match the weights' config ${JSON.stringify(model.config)}`);
+    }
+  } else {
+    model = convMixerWeightsFromTensors(weights, config);
+  }
+  if (options.engine !== 'tfjs') fail('engine.unknown', `unknown engine "${String(options.engine)}": use "tfjs"`);
+  const workers = options.workers ?? 1;
+  if (!Number.isSafeInteger(workers) || workers < 1) fail('engine.workers', `workers must be a positive integer, got ${String(options.workers)}`);
+  if (workers > 1) {
+    const { createParallelEngine } = await import('./parallel.ts');
+    return createParallelEngine(model, { backend: options.backend, batchSize: options.batchSize, workers });
+  }
+  const { createTfjsEngine } = await import('./tfjs.ts');
+  return createTfjsEngine(model, { backend: options.backend, batchSize: options.batchSize });
+}
