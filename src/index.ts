@@ -7,3 +7,13 @@ export { type KeygenOptions, type RandomSource, generateKey, randomPermutation, 
 export { type BlockIndexMap, type FloatDomain, blockIndexMap, decryptFloat, decryptUint8, encryptFloat, encryptUint8 } from './core/blockTransform.ts';
 export { type PatchEmbeddingWeight, transformPatchEmbedding, untransformPatchEmbedding } from './core/modelTransform.ts';
 export { type KeySpace, keySpace } from './core/keySpace.ts';
+export { type OrthogonalKey, decryptOrthogonal, encryptOrthogonal, randomOrthogonal, transformPatchEmbeddingOrthogonal, validateOrthogonalKey } from './core/orthogonal.ts';
+export { type ConvMixerConfig, type ConvMixerWeights, convMixerTensorSpecs, convMixerWeightsFromTensors, convMixerWeightsToTensors, flopsPerImage, inferConvMixerConfig, randomConvMixerWeights } from './model/convmixer.ts';
+export { type Engine, type EngineOptions, createEngine } from './engine/engine.ts';
+export { type EvaluateOptions, type EvaluateResult, encryptModel, evaluate, wrongKeysFor } from './evaluate/evaluate.ts';
+export { writeEvaluateReport } from './evaluate/report.ts';
+export { type Safetensors, type Tensor, readSafetensors, readSafetensorsFile, writeSafetensors, writeSafetensorsFile } from './io/safetensors.ts';
+export { CIFAR10_CLASSES, parseCifarRecords, readCifarSplit, readCifarSplitAll, resolveCifarDir } from './io/cifar10.ts';
+export { fetchCifar10 } from './io/cifarFetch.ts';
+export { readConvMixerFile, writeConvMixerFile } from './io/modelFile.ts';
+export { readKeyFile } from './io/keyFile.ts';
