@@ -24,6 +24,11 @@ const MUTANTS = [
   ['spec ConvMixer: residual dropped', 'spec/convmixer.ts', 'layer.depthwiseNorm), z);', 'layer.depthwiseNorm), { ...z, data: z.data.map(() => 0) });', 'properties/embedding.test.ts golden/convmixerVectors.test.ts'],
   ['spec ConvMixer: even-kernel "same" padding on the wrong side', 'spec/convmixer.ts', 'const before = Math.floor((k - 1) / 2);', 'const before = Math.ceil((k - 1) / 2);', 'golden/convmixerVectors.test.ts'],
   ['spec ConvMixer: BatchNorm without eps', 'spec/convmixer.ts', 'Math.sqrt(bn.runningVar[c] + bn.eps)', 'Math.sqrt(bn.runningVar[c])', 'golden/convmixerVectors.test.ts'],
+  ['model transform takes the flip bit of the source row', 'src/core/modelTransform.ts', "out[row + k] = key.flip[k] === 1 ? -value : value;", "out[row + k] = key.flip[key.permutation[k]] === 1 ? -value : value;", 'properties/keyEquivalence.test.ts properties/embedding.test.ts'],
+  ['System C model transform uses Q instead of Qᵀ', 'src/core/orthogonal.ts', 'sum += key.matrix[i * pb + k] * w[o * pb + i];', 'sum += key.matrix[k * pb + i] * w[o * pb + i];', 'properties/orthogonal.test.ts'],
+  ['System C decryption forgets to transpose', 'src/core/orthogonal.ts', 'return multiplyBlocks(batch, key, true);', 'return multiplyBlocks(batch, key, false);', 'properties/orthogonal.test.ts'],
+  ['seeded keys ignore the seed', 'src/core/keygen.ts', 'const prng = seedrandom(seed);', 'const prng = seedrandom();', 'properties/keys.test.ts'],
+  ['flip vector not shuffled (first p_b/2 positions)', 'src/core/keygen.ts', 'for (let k = 0; k < pb / 2; k++) flip[order[k]] = 1;', 'for (let k = 0; k < pb / 2; k++) flip[k] = 1;', 'properties/keys.test.ts'],
 ];
 
 const filter = process.argv[2] ?? '';
@@ -36,11 +41,13 @@ for (const [name, file, from, to, tests] of MUTANTS) {
     continue;
   }
   const restore = () => writeFileSync(file, original);
-  process.removeAllListeners('SIGINT');
-  process.once('SIGINT', () => {
-    restore();
-    process.exit(130);
-  });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.removeAllListeners(signal);
+    process.once(signal, () => {
+      restore();
+      process.exit(130);
+    });
+  }
   writeFileSync(file, original.replace(from, to));
   let failed = [];
   try {
