@@ -3,6 +3,8 @@
  * operations (permutations, bit flips, sign flips) are compared exactly and
  * have no entry here. A value passes when |a − b| ≤ atol + rtol·|b|.
  */
+import { VARIANT_TOLERANCE } from '../src/variants/tolerance.ts';
+
 export interface Tolerance {
   readonly atol: number;
   readonly rtol: number;
@@ -29,6 +31,17 @@ export const TOLERANCE = {
    * ≥ 1e-4, 20× that. A wrong padding, residual or BatchNorm is off by ≫ 0.01.
    */
   engineLogits: { atol: 1e-4, rtol: 1e-4 },
+  /**
+   * The variant fuzz harness (`cipherpatch fuzz`): its tolerances ship with the
+   * command in src/variants/tolerance.ts, where each is justified; listed here
+   * so that every tolerance of the suite is in one place.
+   */
+  variantRoundTrip: VARIANT_TOLERANCE.roundTrip,
+  variantEmbedding: VARIANT_TOLERANCE.embedding,
+  variantAffinity: VARIANT_TOLERANCE.affinity,
+  variantAdapterResidual: VARIANT_TOLERANCE.adapterResidual,
+  variantAdapterEntries: VARIANT_TOLERANCE.adapterEntries,
+  variantByteGrid: VARIANT_TOLERANCE.byteGrid,
 } as const satisfies Record<string, Tolerance>;
 
 /**

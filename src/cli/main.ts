@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { CipherpatchError } from '../core/errors.ts';
 import { registerData } from './data.ts';
 import { registerEvaluate } from './evaluate.ts';
+import { registerFuzz } from './fuzz.ts';
 import { registerImage } from './image.ts';
 import { type Io, processIo } from './io.ts';
 import { registerKeygen } from './keygen.ts';
@@ -25,6 +26,7 @@ export function buildProgram(io: Io = processIo): Command {
   registerModel(program, io);
   registerEvaluate(program, io);
   registerData(program, io);
+  registerFuzz(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
