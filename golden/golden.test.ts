@@ -61,7 +61,8 @@ for (const runName of goldenRunNames()) {
     let engine: Engine;
     let encryptedEngine: Engine;
     let orthogonalEngine: Engine;
-    const engineOptions = { engine: 'tfjs', backend: 'wasm', workers: 2, batchSize: 50 } as const;
+    // The fastest engine that loads (onnxruntime here; tfjs where it cannot load).
+    const engineOptions = { engine: 'auto' } as const;
 
     beforeAll(async () => {
       engine = await createEngine(run.weights, undefined, engineOptions);
@@ -141,6 +142,18 @@ for (const runName of goldenRunNames()) {
       const normalized = imageBatch(normalizeImages(images, 0, images.shape.count, 'NCHW'), images.shape, 'NCHW');
       const logits = await orthogonalEngine.logitsNormalized(encryptOrthogonal(normalized, run.matrices.right));
       compareLogits(run, 'systemC/encryptedModelEncryptedImages', logits);
+    });
+
+    it(`System C: per-image predictions under the first ${PER_KEY} wrong matrices match PyTorch`, async () => {
+      const golden = tensorOf(run, 'systemC/wrongKeys/predictions') as Uint8Array;
+      const n = images.shape.count;
+      const normalized = imageBatch(normalizeImages(images, 0, n, 'NCHW'), images.shape, 'NCHW');
+      for (let k = 0; k < PER_KEY; k++) {
+        const ours = argmaxRows(await orthogonalEngine.logitsNormalized(encryptOrthogonal(normalized, run.matrices.wrong[k])), 10);
+        let differ = 0;
+        for (let i = 0; i < n; i++) if (ours[i] !== golden[k * n + i]) differ++;
+        expect(differ, `wrong matrix ${k}: ${differ} of ${n} predictions differ`).toBeLessThanOrEqual(n * 0.005);
+      }
     });
 
     it("the golden metrics satisfy the papers' claims", () => {

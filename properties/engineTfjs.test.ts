@@ -228,7 +228,7 @@ describe('engine input and set-up', () => {
     expect(a.version).toMatch(/tfjs-core 4\.\d+\.\d+/);
     expect(await b.logits(images)).toEqual(await a.logits(images));
     await expect(createEngine(weights, { ...config, classes: 4 }, { engine: 'tfjs' })).rejects.toMatchObject({ check: 'engine.config-mismatch' });
-    await expect(createEngine(weights, undefined, { engine: 'onnx' as 'tfjs' })).rejects.toMatchObject({ check: 'engine.unknown' });
+    await expect(createEngine(weights, undefined, { engine: 'webgpu' as 'tfjs' })).rejects.toMatchObject({ check: 'engine.unknown' });
     await expect(createEngine(weights, undefined, { engine: 'tfjs', batchSize: 0 })).rejects.toMatchObject({ check: 'engine.batch-size' });
   });
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { imageBatch } from '../core/images.ts';
-import { createEngine, type TfjsBackendRequest } from '../engine/engine.ts';
+import { createEngine, type EngineRequest, type TfjsBackendRequest } from '../engine/engine.ts';
 import { evaluate } from '../evaluate/evaluate.ts';
 import { writeEvaluateReport } from '../evaluate/report.ts';
 import { CIFAR10_CLASSES, readCifarSplitAll, resolveCifarDir } from '../io/cifar10.ts';
@@ -24,9 +24,11 @@ interface EvaluateFlags {
   data?: string;
   report: string;
   force: boolean;
-  engine: 'tfjs';
+  engine: EngineRequest;
   backend: TfjsBackendRequest;
   workers: number;
+  threads?: number;
+  executionProvider: 'cpu' | 'cuda';
   batchSize: number;
   progress?: boolean;
 }
@@ -53,9 +55,11 @@ export function registerEvaluate(program: Command, io: Io): void {
     .option('--data <dir>', 'CIFAR-10 binary directory (default: $CIFAR10_DIR, else ~/.cache/cipherpatch/cifar-10-batches-bin)')
     .option('--report <dir>', 'directory to write the report into (created; must not exist unless --force)', 'cipherpatch-report')
     .option('--force', 'replace an existing report directory', false)
-    .addOption(new Option('--engine <name>', 'inference engine').choices(['tfjs']).default('tfjs'))
+    .addOption(new Option('--engine <name>', 'inference engine: auto = onnx if onnxruntime-node loads, else tfjs').choices(['auto', 'onnx', 'tfjs']).default('auto'))
+    .option('--threads <n>', 'onnx: intra-op threads (default: every core)', positiveInteger('--threads'))
+    .addOption(new Option('--execution-provider <name>', 'onnx: onnxruntime execution provider').choices(['cpu', 'cuda']).default('cpu'))
     .addOption(new Option('--backend <name>', 'tfjs backend: auto = tfjs-node-gpu/tfjs-node if installed, else wasm, else cpu').choices(['auto', 'wasm', 'cpu', 'tensorflow']).default('auto'))
-    .option('--workers <n>', 'worker threads (each runs its own engine)', positiveInteger('--workers'), Math.max(1, availableParallelism()))
+    .option('--workers <n>', 'tfjs: worker threads (each runs its own engine)', positiveInteger('--workers'), Math.max(1, availableParallelism()))
     .option('--batch-size <n>', 'images per forward pass', positiveInteger('--batch-size'), 64)
     .option('--progress', 'show progress bars (default: when stderr is a terminal)')
     .option('--no-progress', 'never show progress bars')
@@ -67,8 +71,8 @@ export function registerEvaluate(program: Command, io: Io): void {
       const test = await readCifarSplitAll(location, 'test', { limit: o.limit });
       const images = imageBatch(test.images.data, test.images.shape, test.images.layout);
       const showProgress = o.progress ?? process.stderr.isTTY === true;
-      const engineOptions = { engine: o.engine, backend: o.backend, workers: o.workers, batchSize: o.batchSize } as const;
-      io.err(`evaluate: ${images.shape.count} test images, ${o.wrongKeys} wrong keys, engine ${o.engine} (backend ${o.backend}, ${o.workers} worker(s))`);
+      const engineOptions = { engine: o.engine, backend: o.backend, workers: o.workers, threads: o.threads, executionProvider: o.executionProvider, batchSize: o.batchSize } as const;
+      io.err(`evaluate: ${images.shape.count} test images, ${o.wrongKeys} wrong keys, engine ${o.engine} (onnx: ${o.executionProvider}, ${o.threads ?? 'all'} thread(s); tfjs: backend ${o.backend}, ${o.workers} worker(s))`);
       const result = await evaluate({
         weights,
         key,

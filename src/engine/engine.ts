@@ -1,43 +1,61 @@
 /**
- * One interface for every inference engine (tfjs today, onnxruntime later),
- * so that callers never depend on a backend.
+ * One interface for every inference engine (onnxruntime, tfjs), so that
+ * callers never depend on a backend.
  *
  * An engine takes 8-bit images in either layout (src/core/images.ts) and
  * applies the Eq. (7) normalization itself, x̂ = (x/255 − 0.5)/0.5, computed
  * as the single rational (2x − 255)/255 (see normalize8bit): the numerator is
  * an exact integer, so x̂ is correctly rounded and x ↦ 255 − x flips only its
- * sign. It returns the logits, N × classes, row-major.
+ * sign. It returns the logits, N × classes, row-major. logitsNormalized
+ * takes images already normalized (float32, e.g. System C's real-valued
+ * encrypted images) and runs the same forward pass.
  */
-import { fail } from '../core/errors.ts';
-import { type ImageBatch, type Layout, imageBatch, pixelIndex } from '../core/images.ts';
+import { CipherpatchError, fail } from '../core/errors.ts';
+import { type ImageBatch, type Layout, imageBatch, pixelIndex, toLayout } from '../core/images.ts';
 import { type ConvMixerConfig, type ConvMixerWeights, type TensorLike, convMixerWeightsFromTensors, validateConvMixerConfig } from '../model/convmixer.ts';
 
 export interface Engine {
-  /** The engine family, e.g. "tfjs" or "tfjs-parallel". */
+  /** The engine family: "onnx", "tfjs" or "tfjs-parallel". */
   readonly name: string;
-  /** The backend that actually runs, e.g. "wasm", "cpu", "tensorflow". */
+  /** The backend that actually runs: the onnxruntime execution provider ("cpu", "cuda") or the tfjs backend ("wasm", "cpu", "tensorflow"). */
   readonly backend: string;
-  /** Threads doing the arithmetic (all workers together). */
+  /** Threads doing the arithmetic (onnx: intra-op threads; tfjs: all workers together). */
   readonly threads: number;
   /** Library and backend versions, for reports. */
   readonly version: string;
   readonly config: ConvMixerConfig;
   /** Logits for every image, N × classes, row-major (image n, class c at n·classes + c). */
   logits(images: ImageBatch<Uint8Array>): Promise<Float32Array>;
+  /** Logits for images already normalized (Eq. 7 applied; float32, either layout), same forward pass as logits. */
+  logitsNormalized(images: ImageBatch<Float32Array>): Promise<Float32Array>;
   /** Frees every resource (tensors, workers). The engine is unusable afterwards. */
   dispose(): void;
 }
 
 export type TfjsBackendRequest = 'auto' | 'wasm' | 'cpu' | 'tensorflow';
+export type EngineRequest = 'auto' | 'onnx' | 'tfjs';
+export const ENGINE_REQUESTS: readonly EngineRequest[] = ['auto', 'onnx', 'tfjs'];
 
 export interface EngineOptions {
-  readonly engine: 'tfjs';
+  /**
+   * 'onnx' (onnxruntime-node; an error when it cannot load), 'tfjs', or
+   * 'auto': onnx when onnxruntime loads, else tfjs (engine.name says which ran).
+   */
+  readonly engine: EngineRequest;
+  /** Images per forward pass (default: 32 on tfjs, 64 on onnx). */
+  readonly batchSize?: number;
   /** tfjs backend; 'auto' (default) takes the fastest available. */
   readonly backend?: TfjsBackendRequest;
-  /** Images per forward pass (default 32). */
-  readonly batchSize?: number;
-  /** Worker threads; above 1 the images are split across a pool of workers, each with its own engine (default 1). */
+  /** tfjs worker threads; above 1 the images are split across a pool of workers, each with its own engine (default 1). */
   readonly workers?: number;
+  /** onnx intra-op threads (default: every core; more than the cores is an error). */
+  readonly threads?: number;
+  /** onnx execution provider (default 'cpu'). */
+  readonly executionProvider?: 'cpu' | 'cuda';
+  /** onnx graph form (default 'auto'; see src/engine/onnxGraph.ts). */
+  readonly onnxGraph?: 'auto' | 'conv' | 'dense';
+  /** Module to import instead of "onnxruntime-node" (custom builds; tests). */
+  readonly onnxModule?: string;
 }
 
 export const DEFAULT_BATCH_SIZE = 32;
@@ -90,11 +108,43 @@ export function normalizeImages(images: ImageBatch<Uint8Array>, start: number, c
   return out;
 }
 
-/** Images [start, start + count) of a batch, same layout, as a view (no copy). */
-export function sliceImages(images: ImageBatch<Uint8Array>, start: number, count: number): ImageBatch<Uint8Array> {
+/**
+ * Checks a batch of normalized float images against a model: float32 data,
+ * matching channels, height and width multiples of the patch size. Checks
+ * `engine.images`, `engine.channels`, `engine.image-size` (plus image.*).
+ */
+export function checkNormalizedImagesForModel(images: ImageBatch<Float32Array>, config: ConvMixerConfig): ImageBatch<Float32Array> {
+  if (typeof images !== 'object' || images === null) fail('engine.images', 'images must be an image batch { data, shape, layout }');
+  if (typeof images.shape !== 'object' || images.shape === null) fail('engine.images', 'images need a shape { count, height, width, channels }');
+  if (!(images.data instanceof Float32Array)) {
+    fail('engine.images', `logitsNormalized takes normalized float32 images (Float32Array), got ${(images.data as object)?.constructor?.name ?? typeof images.data}`);
+  }
+  const batch = imageBatch(images.data, images.shape, images.layout);
+  const { channels, height, width } = batch.shape;
+  if (channels !== config.channels) fail('engine.channels', `images have ${channels} channels, the model expects ${config.channels}`);
+  if (height % config.patch !== 0 || width % config.patch !== 0) {
+    fail('engine.image-size', `image size ${height}×${width} is not a multiple of the patch size ${config.patch}`);
+  }
+  return batch;
+}
+
+/**
+ * Images [start, start + count) of a normalized float batch in the requested
+ * layout: a view when the layout already matches, else a new array.
+ */
+export function normalizedImagesAs(images: ImageBatch<Float32Array>, start: number, count: number, layout: Layout): Float32Array {
   const { height, width, channels } = images.shape;
   const size = height * width * channels;
-  return { data: images.data.subarray(start * size, (start + count) * size), shape: { ...images.shape, count }, layout: images.layout };
+  const data = images.data.subarray(start * size, (start + count) * size);
+  if (layout === images.layout) return data;
+  return toLayout({ data, shape: { ...images.shape, count }, layout: images.layout }, layout).data;
+}
+
+/** Images [start, start + count) of a batch, same layout, as a view (no copy). */
+export function sliceImages<A extends Uint8Array | Float32Array>(images: ImageBatch<A>, start: number, count: number): ImageBatch<A> {
+  const { height, width, channels } = images.shape;
+  const size = height * width * channels;
+  return { data: images.data.subarray(start * size, (start + count) * size) as A, shape: { ...images.shape, count }, layout: images.layout };
 }
 
 export function checkBatchSize(batchSize: number | undefined): number {
@@ -115,6 +165,10 @@ function sameConfig(a: ConvMixerConfig, b: ConvMixerConfig): boolean {
  * Creates an engine from validated weights or from a raw tensor map (a
  * PyTorch state dict, validated here with convMixerWeightsFromTensors). A
  * config, when given, must match the weights (check `engine.config-mismatch`).
+ * 'auto' takes onnx when onnxruntime loads (any other onnx error — threads,
+ * provider — is the caller's and is thrown), else tfjs; 'onnx' when
+ * onnxruntime cannot load throws `engine.onnx-unavailable`. Checks
+ * `engine.unknown`, `engine.workers`, and whatever the engine checks.
  */
 export async function createEngine(
   weights: ConvMixerWeights | ReadonlyMap<string, TensorLike>,
@@ -130,7 +184,21 @@ export async function createEngine(
   } else {
     model = convMixerWeightsFromTensors(weights, config);
   }
-  if (options.engine !== 'tfjs') fail('engine.unknown', `unknown engine "${String(options.engine)}": use "tfjs"`);
+  const requested = options.engine;
+  if (!ENGINE_REQUESTS.includes(requested)) fail('engine.unknown', `unknown engine "${String(requested)}": use one of ${ENGINE_REQUESTS.join(', ')}`);
+  if (requested === 'onnx' || requested === 'auto') {
+    const { createOnnxEngine, loadOnnxRuntime } = await import('./onnx.ts');
+    const onnxOptions = { batchSize: options.batchSize, threads: options.threads, executionProvider: options.executionProvider, graph: options.onnxGraph, module: options.onnxModule };
+    if (requested === 'onnx') return createOnnxEngine(model, onnxOptions);
+    const loads = await loadOnnxRuntime(options.onnxModule).then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof CipherpatchError && error.check === 'engine.onnx-unavailable') return false;
+        throw error;
+      },
+    );
+    if (loads) return createOnnxEngine(model, onnxOptions);
+  }
   const workers = options.workers ?? 1;
   if (!Number.isSafeInteger(workers) || workers < 1) fail('engine.workers', `workers must be a positive integer, got ${String(options.workers)}`);
   if (workers > 1) {

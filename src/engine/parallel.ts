@@ -17,7 +17,7 @@ import { Worker } from 'node:worker_threads';
 import { CipherpatchError, fail } from '../core/errors.ts';
 import type { ImageBatch } from '../core/images.ts';
 import { type ConvMixerConfig, type ConvMixerWeights, convMixerWeightsToTensors } from '../model/convmixer.ts';
-import { type Engine, type TfjsBackendRequest, checkBatchSize, checkImagesForModel, sliceImages } from './engine.ts';
+import { type Engine, type TfjsBackendRequest, checkBatchSize, checkImagesForModel, checkNormalizedImagesForModel, sliceImages } from './engine.ts';
 import type { LogitsRequest, WorkerFailure, WorkerInit, WorkerMessage } from './worker.ts';
 
 export interface ParallelEngineOptions {
@@ -26,9 +26,12 @@ export interface ParallelEngineOptions {
   readonly workers: number;
 }
 
+/** 8-bit images (logits) or normalized float32 images (logitsNormalized). */
+type JobImages = ImageBatch<Uint8Array> | ImageBatch<Float32Array>;
+
 interface Job {
   readonly id: number;
-  readonly images: ImageBatch<Uint8Array>;
+  readonly images: JobImages;
   readonly resolve: (logits: Float32Array) => void;
   readonly reject: (error: Error) => void;
 }
@@ -82,7 +85,16 @@ class ParallelEngine implements Engine {
 
   async logits(images: ImageBatch<Uint8Array>): Promise<Float32Array> {
     if (this.disposed) fail('engine.disposed', 'this parallel engine has been disposed');
-    const batch = checkImagesForModel(images, this.config);
+    return this.run(checkImagesForModel(images, this.config));
+  }
+
+  async logitsNormalized(images: ImageBatch<Float32Array>): Promise<Float32Array> {
+    if (this.disposed) fail('engine.disposed', 'this parallel engine has been disposed');
+    return this.run(checkNormalizedImagesForModel(images, this.config));
+  }
+
+  /** The shared path: chunks queued to the workers, logits put back in image order. */
+  private async run(batch: JobImages): Promise<Float32Array> {
     const { count } = batch.shape;
     const classes = this.config.classes;
     const out = new Float32Array(count * classes);
@@ -90,9 +102,9 @@ class ParallelEngine implements Engine {
     const parts: Promise<void>[] = [];
     for (let start = 0; start < count; start += chunk) {
       const n = Math.min(chunk, count - start);
-      const view = sliceImages(batch, start, n);
+      const view = sliceImages<Uint8Array | Float32Array>(batch, start, n);
       // A copy, so that transferring it leaves the caller's array intact.
-      const own: ImageBatch<Uint8Array> = { ...view, data: view.data.slice() };
+      const own = { ...view, data: view.data.slice() } as JobImages;
       parts.push(
         new Promise<Float32Array>((resolve, reject) => this.queue.push({ id: this.nextId++, images: own, resolve, reject })).then((logits) => {
           if (logits.length !== n * classes) fail('engine.worker', `a worker returned ${logits.length} logits for ${n} images × ${classes} classes`);

@@ -21,7 +21,7 @@ import * as tf from '@tensorflow/tfjs';
 import { fail } from '../core/errors.ts';
 import type { ImageBatch } from '../core/images.ts';
 import { BATCH_NORM_EPS, type BatchNormWeights, type ConvMixerConfig, type ConvMixerWeights } from '../model/convmixer.ts';
-import { type Engine, type TfjsBackendRequest, checkBatchSize, checkImagesForModel, normalizeImages } from './engine.ts';
+import { type Engine, type TfjsBackendRequest, checkBatchSize, checkImagesForModel, checkNormalizedImagesForModel, normalizeImages, normalizedImagesAs } from './engine.ts';
 
 export interface TfjsBackendInfo {
   /** The tfjs backend name that runs: "tensorflow", "wasm" or "cpu". */
@@ -303,18 +303,30 @@ class TfjsEngine implements Engine {
 
   async logits(images: ImageBatch<Uint8Array>): Promise<Float32Array> {
     const batch = checkImagesForModel(images, this.config);
+    return this.forward(batch, (start, n) => normalizeImages(batch, start, n, 'NHWC'));
+  }
+
+  async logitsNormalized(images: ImageBatch<Float32Array>): Promise<Float32Array> {
+    const batch = checkNormalizedImagesForModel(images, this.config);
+    return this.forward(batch, (start, n) => normalizedImagesAs(batch, start, n, 'NHWC'));
+  }
+
+  /** The shared forward path: chunks of batchSize images, each given as normalized NHWC float32 by `chunk`. */
+  private async forward(batch: ImageBatch, chunk: (start: number, n: number) => Float32Array): Promise<Float32Array> {
     const { count, height, width, channels } = batch.shape;
     const classes = this.config.classes;
     const out = new Float32Array(count * classes);
     for (let start = 0; start < count; start += this.batchSize) {
       const n = Math.min(this.batchSize, count - start);
-      const x = normalizeImages(batch, start, n, 'NHWC');
+      const x = chunk(start, n);
       // Another engine may have switched tfjs's global backend in the meantime.
       if (tf.getBackend() !== this.info.backend && !(await activate(this.info.backend))) {
         fail('engine.backend-unavailable', `tfjs backend "${this.info.backend}" could not be re-activated`);
       }
       const model = this.model ?? fail('engine.disposed', 'this tfjs engine has been disposed');
-      const y = tf.tidy(() => model.forward(tf.tensor4d(x, [n, height, width, channels])));
+      // tf.tensor4d keeps a view it is given on some backends: hand it a copy when x is the caller's array.
+      const values = x.buffer === batch.data.buffer ? x.slice() : x;
+      const y = tf.tidy(() => model.forward(tf.tensor4d(values, [n, height, width, channels])));
       try {
         out.set((await y.data()) as Float32Array, start * classes);
       } finally {

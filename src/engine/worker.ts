@@ -24,7 +24,8 @@ export interface WorkerInit {
 export interface LogitsRequest {
   readonly type: 'logits';
   readonly id: number;
-  readonly data: Uint8Array;
+  /** 8-bit images (engine.logits) or normalized float32 images (engine.logitsNormalized). */
+  readonly data: Uint8Array | Float32Array;
   readonly shape: BatchShape;
   readonly layout: Layout;
 }
@@ -69,7 +70,8 @@ if (engine !== undefined) {
   port.on('message', (request: LogitsRequest) => {
     queue = queue.then(async () => {
       try {
-        const logits = await engine.logits({ data: request.data, shape: request.shape, layout: request.layout });
+        const { data, shape, layout } = request;
+        const logits = data instanceof Float32Array ? await engine.logitsNormalized({ data, shape, layout }) : await engine.logits({ data, shape, layout });
         post({ type: 'result', id: request.id, logits }, [logits.buffer as ArrayBuffer]);
       } catch (error) {
         post({ type: 'error', id: request.id, error: failure(error) });
