@@ -7,8 +7,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 
 const MUTANTS = [
   ['NHWC block offset transposed (i↔j)', 'src/core/blockTransform.ts', '(i * W + j) * C + c', '(j * W + i) * C + c', 'properties/blockTransform.test.ts'],
-  ['decryption gathers instead of scattering', 'src/core/blockTransform.ts', 'for (let i = 0; i < L; i++) out[base + source[i]] = input[base + i] ^ xor[i];', 'for (let i = 0; i < L; i++) out[base + i] = input[base + source[i]] ^ xor[i];', 'properties/blockTransform.test.ts'],
-  ['8-bit encryption ignores the flip vector', 'src/core/blockTransform.ts', 'out[base + i] = input[base + source[i]] ^ xor[i];', 'out[base + i] = input[base + source[i]];', 'properties/blockTransform.test.ts properties/keyEquivalence.test.ts properties/keySpace.test.ts'],
+  ['8-bit decryption uses the encryption map (no inverse)', 'src/core/blockTransform.ts', 'const map = inverseIndexMap(blockIndexMap(batch.shape, batch.layout, key));', 'const map = (blockIndexMap(batch.shape, batch.layout, key));', 'properties/blockTransform.test.ts'],
+  ['8-bit encryption ignores the flip vector', 'src/core/blockTransform.ts', 'const xor = flip.map((r) => r * 255);', 'const xor = flip.map(() => 0);', 'properties/blockTransform.test.ts properties/keyEquivalence.test.ts properties/keySpace.test.ts'],
+  ['8-bit word gather: bytes 1 and 2 swapped', 'src/core/blockTransform.ts', '(input[base + source[k + 1]] << 8) | (input[base + source[k + 2]] << 16)', '(input[base + source[k + 1]] << 16) | (input[base + source[k + 2]] << 8)', 'properties/blockTransform.test.ts golden/vectors.test.ts'],
   ['normalized-domain flip forgets the sign', 'src/core/blockTransform.ts', "out[base + i] = flip[i] === 0 ? x : unit ? 1 - x : -x;", "out[base + i] = flip[i] === 0 ? x : unit ? 1 - x : x;", 'properties/blockTransform.test.ts'],
   ['unit-domain decryption off by 1e-9', 'src/core/blockTransform.ts', "out[base + source[i]] = flip[i] === 0 ? x : unit ? 1 - x : -x;", "out[base + source[i]] = flip[i] === 0 ? x : unit ? 1 - x + 1e-9 : -x;", 'properties/blockTransform.test.ts'],
   ['model transform forgets the sign flip (Eq. 9)', 'src/core/modelTransform.ts', "out[row + k] = key.flip[k] === 1 ? -value : value;", 'out[row + k] = value;', 'properties/embedding.test.ts'],
