@@ -89,6 +89,28 @@ for (const runName of goldenRunNames()) {
       if (ties.length > 0) console.info(`${runName}: ${ties.length} near-tie images not compared by class: ${ties.join(', ')}`);
     });
 
+    it('the onnx and tfjs engines give the same predictions on the golden model (near-ties listed)', async () => {
+      const first = await engine.logits(images);
+      const otherKind = engine.name === 'onnx' ? ({ engine: 'tfjs', backend: 'wasm', workers: 2, batchSize: 50 } as const) : ({ engine: 'onnx' } as const);
+      let other: Engine | undefined;
+      try {
+        other = await createEngine(run.weights, undefined, otherKind);
+      } catch (e) {
+        console.info(`${runName}: only one engine available here (${(e as Error).message}); cross-engine check skipped`);
+        return;
+      }
+      try {
+        const second = await other.logits(images);
+        const ties = nearTies(first, 10, 2 * (TOLERANCE.goldenLogits.atol + TOLERANCE.goldenLogits.rtol * 20));
+        const a = argmaxRows(first, 10);
+        const b = argmaxRows(second, 10);
+        for (let n = 0; n < a.length; n++) if (!ties.has(n)) expect(b[n], `image ${n}: ${engine.name} vs ${other.name}`).toBe(a[n]);
+        expect(firstMismatch(second, first, TOLERANCE.goldenLogits)).toBe(-1);
+      } finally {
+        other.dispose();
+      }
+    });
+
     it('the patch-embedding outputs of the first images match (spec, float64, vs PyTorch)', () => {
       const golden = tensorOf(run, 'embedding/plain') as Float32Array;
       const { dim, channels, patch } = run.weights.config;
