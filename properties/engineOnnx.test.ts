@@ -16,8 +16,6 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { fc, test } from '@fast-check/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SpecBatchNorm, type SpecConvMixer, convMixerForward } from '../spec/convmixer.ts';
-import { normalize8bit } from '../spec/blockEncryption.ts';
 import { CipherpatchError } from '../src/core/errors.ts';
 import { type BatchShape, type ImageBatch, type Layout, toLayout } from '../src/core/images.ts';
 import { type Engine, createEngine, normalizeImages } from '../src/engine/engine.ts';
@@ -25,9 +23,9 @@ import { createOnnxEngine, loadOnnxRuntime } from '../src/engine/onnx.ts';
 import { buildConvMixerOnnx, denseGraphSuits } from '../src/engine/onnxGraph.ts';
 import { createTfjsEngine, selectTfjsBackend } from '../src/engine/tfjs.ts';
 import { parseCifarRecords } from '../src/io/cifar10.ts';
-import { BATCH_NORM_EPS, type BatchNormWeights, type ConvMixerConfig, type ConvMixerWeights, randomConvMixerWeights } from '../src/model/convmixer.ts';
+import { type ConvMixerConfig, type ConvMixerWeights, randomConvMixerWeights } from '../src/model/convmixer.ts';
 import { layoutArb } from './arbitraries.ts';
-import { toSpecImage } from './bridge.ts';
+import { argmax, expectLogitsMatch, specLogits, specModel } from './engineBridge.ts';
 import { TOLERANCE, withinTolerance } from './tolerance.ts';
 
 const RUNS = process.env.FC_RUNS ? Number(process.env.FC_RUNS) : 25;
@@ -38,67 +36,6 @@ const ONNX_LOADS = await loadOnnxRuntime().then(
   () => false,
 );
 
-const f64 = (a: Float32Array) => Float64Array.from(a);
-const specNorm = (bn: BatchNormWeights): SpecBatchNorm => ({
-  weight: f64(bn.weight),
-  bias: f64(bn.bias),
-  runningMean: f64(bn.runningMean),
-  runningVar: f64(bn.runningVar),
-  eps: BATCH_NORM_EPS,
-});
-
-/** The same float32 weights as a spec model (values widened exactly to float64). */
-function specModel(w: ConvMixerWeights): SpecConvMixer {
-  const c = w.config;
-  return {
-    ...c,
-    embed: { dim: c.dim, channels: c.channels, patch: c.patch, weight: f64(w.embedWeight), bias: f64(w.embedBias) },
-    embedNorm: specNorm(w.embedNorm),
-    layers: w.layers.map((l) => ({
-      depthwiseWeight: f64(l.depthwiseWeight),
-      depthwiseBias: f64(l.depthwiseBias),
-      depthwiseNorm: specNorm(l.depthwiseNorm),
-      pointwiseWeight: f64(l.pointwiseWeight),
-      pointwiseBias: f64(l.pointwiseBias),
-      pointwiseNorm: specNorm(l.pointwiseNorm),
-    })),
-    headWeight: f64(w.headWeight),
-    headBias: f64(w.headBias),
-  };
-}
-
-/** Spec logits, image by image: Eq. (7) via normalize8bit, then Eqs. (1)–(2). */
-function specLogits(model: SpecConvMixer, images: ImageBatch<Uint8Array>): number[][] {
-  return Array.from({ length: images.shape.count }, (_, n) => {
-    const img = toSpecImage(images.data, images.shape, images.layout, n);
-    return convMixerForward({ ...img, data: img.data.map(normalize8bit) }, model);
-  });
-}
-
-function argmax(values: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
-  return best;
-}
-
-/** Every logit within TOLERANCE.engineLogits; the same top-1 class unless the spec's top two are a tie within it. */
-function expectLogitsMatch(actual: Float32Array, expected: readonly number[][], classes: number, context: string): void {
-  const tol = TOLERANCE.engineLogits;
-  expected.forEach((ref, n) => {
-    for (let c = 0; c < classes; c++) {
-      const got = actual[n * classes + c];
-      if (!withinTolerance(got, ref[c], tol)) {
-        expect.fail(`${context}: image n=${n}, logit c=${c}: engine ${got}, spec ${ref[c]} (|Δ| = ${Math.abs(got - ref[c])} > ${tol.atol} + ${tol.rtol}·|spec|)`);
-      }
-    }
-    const row = actual.subarray(n * classes, (n + 1) * classes);
-    const top = argmax(row);
-    const specTop = argmax(ref);
-    if (top !== specTop && !withinTolerance(ref[top], ref[specTop], tol)) {
-      expect.fail(`${context}: image n=${n}: engine top-1 class ${top}, spec top-1 class ${specTop}`);
-    }
-  });
-}
 
 interface EngineCase {
   readonly config: ConvMixerConfig;

@@ -8,16 +8,13 @@
 import { fc, test } from '@fast-check/vitest';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type SpecBatchNorm, type SpecConvMixer, convMixerForward } from '../spec/convmixer.ts';
-import { normalize8bit } from '../spec/blockEncryption.ts';
 import { CipherpatchError } from '../src/core/errors.ts';
 import { type BatchShape, type ImageBatch, type Layout, toLayout } from '../src/core/images.ts';
 import { NORMALIZED_PIXEL, createEngine } from '../src/engine/engine.ts';
 import { createTfjsEngine, selectTfjsBackend } from '../src/engine/tfjs.ts';
-import { BATCH_NORM_EPS, type BatchNormWeights, type ConvMixerConfig, type ConvMixerWeights, convMixerWeightsToTensors, randomConvMixerWeights } from '../src/model/convmixer.ts';
+import { type ConvMixerConfig, convMixerWeightsToTensors, randomConvMixerWeights } from '../src/model/convmixer.ts';
 import { layoutArb } from './arbitraries.ts';
-import { toSpecImage } from './bridge.ts';
-import { TOLERANCE, withinTolerance } from './tolerance.ts';
+import { expectLogitsMatch, specLogits, specModel } from './engineBridge.ts';
 
 const RUNS = process.env.FC_RUNS ? Number(process.env.FC_RUNS) : 25;
 const BACKENDS = ['cpu', 'wasm', 'tensorflow'] as const;
@@ -34,71 +31,6 @@ async function available(backend: (typeof BACKENDS)[number]): Promise<boolean> {
 const AVAILABLE = new Map<string, boolean>();
 for (const backend of BACKENDS) AVAILABLE.set(backend, await available(backend));
 
-const f64 = (a: Float32Array) => Float64Array.from(a);
-const specNorm = (bn: BatchNormWeights): SpecBatchNorm => ({
-  weight: f64(bn.weight),
-  bias: f64(bn.bias),
-  runningMean: f64(bn.runningMean),
-  runningVar: f64(bn.runningVar),
-  eps: BATCH_NORM_EPS,
-});
-
-/** The same float32 weights as a spec model (values widened exactly to float64). */
-function specModel(w: ConvMixerWeights): SpecConvMixer {
-  const c = w.config;
-  return {
-    ...c,
-    embed: { dim: c.dim, channels: c.channels, patch: c.patch, weight: f64(w.embedWeight), bias: f64(w.embedBias) },
-    embedNorm: specNorm(w.embedNorm),
-    layers: w.layers.map((l) => ({
-      depthwiseWeight: f64(l.depthwiseWeight),
-      depthwiseBias: f64(l.depthwiseBias),
-      depthwiseNorm: specNorm(l.depthwiseNorm),
-      pointwiseWeight: f64(l.pointwiseWeight),
-      pointwiseBias: f64(l.pointwiseBias),
-      pointwiseNorm: specNorm(l.pointwiseNorm),
-    })),
-    headWeight: f64(w.headWeight),
-    headBias: f64(w.headBias),
-  };
-}
-
-/** Spec logits, image by image, N × classes: Eq. (7) via normalize8bit, then Eqs. (1)–(2). */
-function specLogits(model: SpecConvMixer, images: ImageBatch<Uint8Array>): number[][] {
-  return Array.from({ length: images.shape.count }, (_, n) => {
-    const img = toSpecImage(images.data, images.shape, images.layout, n);
-    return convMixerForward({ ...img, data: img.data.map(normalize8bit) }, model);
-  });
-}
-
-function argmax(values: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
-  return best;
-}
-
-/**
- * Every logit within tolerance, and the same top-1 class — unless the spec's
- * own top two are within the tolerance of each other (a tie float32 may break
- * either way). Failure messages name image n, logit c and both values.
- */
-function expectLogitsMatch(actual: Float32Array, expected: readonly number[][], classes: number, context: string): void {
-  const tol = TOLERANCE.engineLogits;
-  expected.forEach((ref, n) => {
-    for (let c = 0; c < classes; c++) {
-      const got = actual[n * classes + c];
-      if (!withinTolerance(got, ref[c], tol)) {
-        expect.fail(`${context}: image n=${n}, logit c=${c}: engine ${got}, spec ${ref[c]} (|Δ| = ${Math.abs(got - ref[c])} > ${tol.atol} + ${tol.rtol}·|spec|)`);
-      }
-    }
-    const row = actual.subarray(n * classes, (n + 1) * classes);
-    const top = argmax(row);
-    const specTop = argmax(ref);
-    if (top !== specTop && !withinTolerance(ref[top], ref[specTop], tol)) {
-      expect.fail(`${context}: image n=${n}: engine top-1 class ${top} (engine ${row[top]}, spec ${ref[top]}), spec top-1 class ${specTop} (engine ${row[specTop]}, spec ${ref[specTop]})`);
-    }
-  });
-}
 
 interface EngineCase {
   readonly config: ConvMixerConfig;

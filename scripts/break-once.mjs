@@ -30,6 +30,8 @@ const MUTANTS = [
   ['System C decryption forgets to transpose', 'src/core/orthogonal.ts', 'return multiplyBlocks(batch, key, true);', 'return multiplyBlocks(batch, key, false);', 'properties/orthogonal.test.ts'],
   ['seeded keys ignore the seed', 'src/core/keygen.ts', 'const prng = seedrandom(seed);', 'const prng = seedrandom();', 'properties/keys.test.ts'],
   ['flip vector not shuffled (first p_b/2 positions)', 'src/core/keygen.ts', 'for (let k = 0; k < pb / 2; k++) flip[order[k]] = 1;', 'for (let k = 0; k < pb / 2; k++) flip[k] = 1;', 'properties/keys.test.ts'],
+  ['tfjs engine: residual dropped', 'src/engine/tfjs.ts', 'layer.depthwiseNorm), z);', 'layer.depthwiseNorm), tf.zerosLike(z));', 'properties/engineTfjs.test.ts'],
+  ['onnx conv graph: residual dropped', 'src/engine/onnxGraph.ts', "const residual = g.node('Add', [batchNorm(g.gelu(mixed), layer.depthwiseNorm, `${i}.0.fn.2`), z]);", "const residual = g.node('Add', [batchNorm(g.gelu(mixed), layer.depthwiseNorm, `${i}.0.fn.2`), g.node('Sub', [z, z])]);", 'properties/engineOnnx.test.ts'],
 ];
 
 const filter = process.argv[2] ?? '';
