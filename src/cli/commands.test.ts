@@ -134,6 +134,23 @@ describe('evaluate', () => {
     expect(fastJson.results.wrongKeys.map((w: { accuracy: number }) => w.accuracy)).toEqual(json.results.wrongKeys.map((w: { accuracy: number }) => w.accuracy));
   });
 
+  it('--wrong-keys-file: the golden wrong keys on the golden model give the golden per-key accuracies', async () => {
+    const golden = new URL('../../golden/', import.meta.url).pathname;
+    const report = join(dir, 'report-golden');
+    const r = await cipherpatch('evaluate', '--weights', join(golden, 'runs/cpu/model.safetensors'), '--key', join(golden, 'system-a/key.json'), '--wrong-keys-file', join(golden, 'system-a/wrong-keys.json'), '--wrong-keys', '3', '--data', cifar, '--report', report);
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse(readFileSync(join(report, 'report.json'), 'utf8'));
+    const metrics = JSON.parse(readFileSync(join(golden, 'runs/cpu/metrics.json'), 'utf8'));
+    expect(json.results.plainModelPlainImages.accuracy).toBeCloseTo(metrics.results.systemA.plainModelPlainImages.ciSubset, 6);
+    json.results.wrongKeys.forEach((w: { accuracy: number }, i: number) => {
+      // PyTorch evaluated wrong keys on the same first 1,000 images; a near-tie may flip one prediction.
+      expect(Math.abs(w.accuracy - metrics.results.systemA.wrongKeys.accuracy[i]), `wrong key ${i}`).toBeLessThanOrEqual(0.002);
+    });
+    const bad = await cipherpatch('evaluate', '--weights', join(golden, 'runs/cpu/model.safetensors'), '--key', join(golden, 'system-a/key.json'), '--wrong-keys-file', join(golden, 'system-a/key.json'), '--data', cifar, '--report', join(dir, 'never'));
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/key\.format.*not a cipherpatch key list/);
+  });
+
   it('a missing data directory: says where it looked and how to fetch the data', async () => {
     const r = await cipherpatch('evaluate', '--weights', model, '--key', key, '--data', join(dir, 'nowhere'), '--workers', '1', '--report', join(dir, 'r2'));
     expect(r.code).toBe(1);

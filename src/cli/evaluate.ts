@@ -9,7 +9,7 @@ import { evaluate } from '../evaluate/evaluate.ts';
 import { writeEvaluateReport } from '../evaluate/report.ts';
 import { CIFAR10_CLASSES, readCifarSplitAll, resolveCifarDir } from '../io/cifar10.ts';
 import { CIFAR10_SUMS } from '../io/cifarFetch.ts';
-import { readKeyFile } from '../io/keyFile.ts';
+import { readKeyFile, readKeyListFile } from '../io/keyFile.ts';
 import { readConvMixerFile } from '../io/modelFile.ts';
 import { progressBars, silentProgress } from '../io/progress.ts';
 import { availableParallelism } from 'node:os';
@@ -20,6 +20,7 @@ interface EvaluateFlags {
   key: string;
   wrongKeys: number;
   wrongKeySeed: string;
+  wrongKeysFile?: string;
   limit?: number;
   data?: string;
   report: string;
@@ -51,6 +52,7 @@ export function registerEvaluate(program: Command, io: Io): void {
     .requiredOption('--key <file>', 'the secret key JSON (cipherpatch keygen)')
     .option('--wrong-keys <n>', 'number of random wrong keys', nonNegativeInteger('--wrong-keys'), 100)
     .option('--wrong-key-seed <s>', 'wrong key i is derived from "<s>:<i>"', 'wrong-key')
+    .option('--wrong-keys-file <file>', 'use these explicit wrong keys (a key list JSON, e.g. golden/system-a/wrong-keys.json) instead of seeded ones')
     .option('--limit <n>', 'use only the first n test images (quick runs)', positiveInteger('--limit'))
     .option('--data <dir>', 'CIFAR-10 binary directory (default: $CIFAR10_DIR, else ~/.cache/cipherpatch/cifar-10-batches-bin)')
     .option('--report <dir>', 'directory to write the report into (created; must not exist unless --force)', 'cipherpatch-report')
@@ -67,6 +69,7 @@ export function registerEvaluate(program: Command, io: Io): void {
     .action(async (o: EvaluateFlags) => {
       const { weights } = readConvMixerFile(o.weights);
       const key = readKeyFile(o.key, { blockSize: weights.config.patch, channels: weights.config.channels });
+      const wrongKeyList = o.wrongKeysFile === undefined ? undefined : readKeyListFile(o.wrongKeysFile, { blockSize: key.blockSize, channels: key.channels });
       const location = resolveCifarDir(o.data);
       const test = await readCifarSplitAll(location, 'test', { limit: o.limit });
       const images = imageBatch(test.images.data, test.images.shape, test.images.layout);
@@ -80,6 +83,7 @@ export function registerEvaluate(program: Command, io: Io): void {
         labels: test.labels,
         wrongKeys: o.wrongKeys,
         wrongKeySeed: o.wrongKeySeed,
+        wrongKeyList,
         createEngine: (w) => createEngine(w, undefined, engineOptions),
         progress: showProgress ? progressBars() : silentProgress,
       });

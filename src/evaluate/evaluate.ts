@@ -29,6 +29,8 @@ export interface EvaluateOptions {
   readonly wrongKeys: number;
   /** Wrong key i is generateKey({ seed: `${wrongKeySeed}:${i}` }) (skipping any equal to the right key). */
   readonly wrongKeySeed: string;
+  /** Explicit wrong keys (e.g. a golden run's); used instead of seeded ones, the first `wrongKeys` of them. */
+  readonly wrongKeyList?: readonly BlockKey[];
   /** Images per engine call (progress granularity). */
   readonly chunk?: number;
   readonly progress?: Progress;
@@ -97,6 +99,15 @@ export function wrongKeysFor(key: BlockKey, count: number, seed: string): { seed
   return out;
 }
 
+function explicitWrongKeys(key: BlockKey, list: readonly BlockKey[], count: number): { seed: string; key: BlockKey }[] {
+  if (list.length < count) fail('evaluate.wrong-keys', `${count} wrong keys asked for, but the list holds ${list.length}`);
+  return list.slice(0, count).map((k, i) => {
+    expectKeyFor(k, key.blockSize, key.channels, `wrong key ${i} of the list`);
+    if (keysEqual(k, key)) fail('evaluate.wrong-keys', `wrong key ${i} of the list is the right key`);
+    return { seed: `list:${i}`, key: k };
+  });
+}
+
 async function logitsInChunks(engine: Engine, images: Uint8Batch, chunk: number, progress: Progress, phase: string): Promise<Float32Array> {
   const n = images.shape.count;
   const classes = engine.config.classes;
@@ -144,7 +155,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     for (let i = 0; i < plainLogits.length; i++) maxDiff = Math.max(maxDiff, Math.abs(plainLogits[i] - encEncLogits[i]));
 
     const wrong: WrongKeyResult[] = [];
-    const keys = wrongKeysFor(key, wrongKeys, options.wrongKeySeed);
+    const keys = options.wrongKeyList === undefined ? wrongKeysFor(key, wrongKeys, options.wrongKeySeed) : explicitWrongKeys(key, options.wrongKeyList, wrongKeys);
     for (const [index, wk] of keys.entries()) {
       const logits = await logitsInChunks(encrypted, encryptUint8(images, wk.key), chunk, progress, `wrong key ${index + 1}/${keys.length}`);
       passes++;
