@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { CipherpatchError } from '../core/errors.ts';
+import { registerAttack } from './attack.ts';
 import { registerData } from './data.ts';
 import { registerEvaluate } from './evaluate.ts';
 import { registerFuzz } from './fuzz.ts';
@@ -27,6 +28,7 @@ export function buildProgram(io: Io = processIo): Command {
   registerEvaluate(program, io);
   registerData(program, io);
   registerFuzz(program, io);
+  registerAttack(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
