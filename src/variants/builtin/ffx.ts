@@ -50,10 +50,10 @@ export interface FfxTables {
   readonly decrypt: Int32Array; // 1000
 }
 
-function buildTables(password: string): FfxTables {
+function buildTables(password: string, rounds: number): FfxTables {
   // F(i, b) for every round and every b (b has 2 digits in even rounds, 1 in odd rounds).
   const f: number[][][] = [];
-  for (let i = 0; i < FFX_ROUNDS; i++) {
+  for (let i = 0; i < rounds; i++) {
     const bLength = i % 2 === 0 ? 2 : 1;
     const aLength = 3 - bLength;
     f.push(Array.from({ length: 10 ** bLength }, (_, b) => roundFunction(password, i, digitsOf(b, bLength), aLength)));
@@ -63,7 +63,7 @@ function buildTables(password: string): FfxTables {
     const digits = digitsOf(v, 3);
     let a = digits.slice(0, 1);
     let b = digits.slice(1);
-    for (let i = 0; i < FFX_ROUNDS; i++) {
+    for (let i = 0; i < rounds; i++) {
       const fi = f[i][valueOf(b)];
       const c = a.map((x, k) => (x + fi[k]) % 10);
       a = b;
@@ -94,19 +94,21 @@ export function ffxDecryptDirect(password: string, y: number): number {
 
 const cache = new Map<string, FfxTables>();
 
-export function ffxTables(password: string): FfxTables {
-  let t = cache.get(password);
+/** `rounds` other than FFX_ROUNDS (10, the authors') only for deliberately broken variants (properties/mutants). */
+export function ffxTables(password: string, rounds = FFX_ROUNDS): FfxTables {
+  const id = `${rounds}:${password}`;
+  let t = cache.get(id);
   if (t === undefined) {
-    t = buildTables(password);
+    t = buildTables(password, rounds);
     if (cache.size >= 256) cache.delete(cache.keys().next().value as string);
-    cache.set(password, t);
+    cache.set(id, t);
   }
   return t;
 }
 
 /** System B's pixel table: table[v] = FFX(v) for v = 0..255, and its maximum (encrypted pixel = table[v]/max). */
-export function ffxPixelTable(password: string): { readonly table: Int32Array; readonly max: number; readonly inverse: Int32Array } {
-  const { encrypt, decrypt } = ffxTables(password);
+export function ffxPixelTable(password: string, rounds = FFX_ROUNDS): { readonly table: Int32Array; readonly max: number; readonly inverse: Int32Array } {
+  const { encrypt, decrypt } = ffxTables(password, rounds);
   const table = encrypt.slice(0, 256);
   return { table, max: Math.max(...table), inverse: decrypt };
 }

@@ -1,0 +1,113 @@
+/**
+ * Sharper tests written to kill mutants that survived `npm run mutate`
+ * (stryker.config.mjs; scores in mutation/README.md). Each test names the
+ * mutant it kills (file:line and the mutation). Mutants that cannot change
+ * behaviour are listed in mutation/equivalent.md instead.
+ */
+import fc from 'fast-check';
+import { describe, expect, it, vi } from 'vitest';
+import { CipherpatchError } from '../src/core/errors.ts';
+import { type BlockKey, checkBlockParameters, keysEqual, validateKey } from '../src/core/key.ts';
+import { generateKey, secureRandom } from '../src/core/keygen.ts';
+import { log2BigInt } from '../src/core/keySpace.ts';
+
+/** The CipherpatchError f throws (fails the test if it throws nothing or something else). */
+function rejection(f: () => unknown): CipherpatchError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof CipherpatchError) return e;
+    throw e;
+  }
+  throw new Error('expected a CipherpatchError, nothing was thrown');
+}
+
+describe('keySpace.ts', () => {
+  // Kills keySpace.ts:30 `if (bits <= 53)` → `if (false)`: the shifted branch
+  // (x << (53 − bits), then − (53 − bits)) loses the last bits of log2(x).
+  it('log2BigInt is exactly Math.log2 below 2^53 (no precision lost to the shift)', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 1n, max: 2n ** 53n - 1n }), (x) => {
+        expect(log2BigInt(x)).toBe(Math.log2(Number(x)));
+      }),
+    );
+    for (const x of [3n, 5n, 7n, 12345n, 999999999n]) expect(log2BigInt(x), String(x)).toBe(Math.log2(Number(x)));
+  });
+
+  it('log2BigInt above 2^53: the top 53 bits plus the shift, within one ulp of the true value', () => {
+    expect(log2BigInt(2n ** 200n)).toBe(200);
+    expect(log2BigInt(3n * 2n ** 100n)).toBeCloseTo(100 + Math.log2(3), 12);
+  });
+});
+
+describe('key.ts', () => {
+  const id = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+  // Kills key.ts:26 `(blockSize as number) < 1` → `false`: block size 0 is an integer, gives p_b = 0 (even) and an empty key.
+  it('block size 0 or negative is rejected as key.block-size (not accepted as an empty key)', () => {
+    for (const blockSize of [0, -2]) {
+      const e = rejection(() => validateKey({ blockSize, channels: 1, permutation: [], flip: [] }));
+      expect(e.check).toBe('key.block-size');
+      expect(e.message).toBe(`block size must be a positive integer, got ${blockSize}`);
+    }
+    expect(rejection(() => checkBlockParameters(2, 0)).message).toBe('channels must be a positive integer, got 0');
+  });
+
+  // Kills the StringLiteral and ArithmeticOperator mutants of every message in validateKey (key.ts:54–69):
+  // each rejection names the offending value, where it is and the range it had to be in.
+  it('every rejection message says what was wrong, where, and what was expected', () => {
+    const msg = (k: { blockSize: number; channels: number; permutation: unknown[]; flip: unknown[] }) => rejection(() => validateKey(k)).message;
+    expect(msg({ blockSize: 2, channels: 1, permutation: id(3), flip: [1, 1, 0, 0] })).toBe('permutation has 3 entries, p_b = 2²·1 = 4');
+    expect(msg({ blockSize: 2, channels: 1, permutation: [0, 1, 2, 4], flip: [1, 1, 0, 0] })).toBe('permutation[3] = 4 is not an integer in 0..3');
+    expect(msg({ blockSize: 2, channels: 1, permutation: [0, 1, 1, 3], flip: [1, 1, 0, 0] })).toBe('permutation repeats 1 (at index 2): not a permutation of 0..3');
+    expect(msg({ blockSize: 2, channels: 1, permutation: id(4), flip: [1, 1, 0] })).toBe('flip vector has 3 entries, p_b = 4');
+    expect(msg({ blockSize: 2, channels: 1, permutation: id(4), flip: [1, 2, 0, 0] })).toBe('flip[1] = 2: flip entries must be 0 or 1');
+    expect(msg({ blockSize: 2, channels: 1, permutation: id(4), flip: [1, 0, 0, 0] })).toBe('flip vector has 1 ones, Eq. 5 needs exactly p_b/2 = 2');
+  });
+
+  // Kills the keysEqual mutants (key.ts:80–83): each conjunct forced true, && → ||, every → some.
+  // Random key pairs differ in every field at once, which masks each one; here keys differ in exactly one field.
+  it('keysEqual tells apart keys that differ in exactly one field', () => {
+    const a = generateKey({ blockSize: 2, channels: 2, seed: 'keysEqual' });
+    const swapped = Int32Array.from(a.permutation);
+    [swapped[0], swapped[1]] = [swapped[1], swapped[0]];
+    const moved = Uint8Array.from(a.flip);
+    const one = moved.indexOf(1);
+    const zero = moved.indexOf(0);
+    [moved[one], moved[zero]] = [0, 1];
+    const variants: [string, BlockKey][] = [
+      ['block size', { ...a, blockSize: 1 }],
+      ['channels', { ...a, channels: 8 }],
+      ['two permutation entries swapped', { ...a, permutation: swapped }],
+      ['one flipped position moved', { ...a, flip: moved }],
+    ];
+    expect(keysEqual(a, { ...a, permutation: Int32Array.from(a.permutation), flip: Uint8Array.from(a.flip) })).toBe(true);
+    for (const [what, b] of variants) {
+      expect(keysEqual(a, b), what).toBe(false);
+      expect(keysEqual(b, a), what).toBe(false);
+    }
+  });
+});
+
+describe('keygen.ts', () => {
+  // Kills keygen.ts:28 `i > 0` → `i >= 0` in Fisher–Yates: the extra step swaps p[0] with itself but
+  // draws one more number, so every later draw (the flip vector) shifts and a seed gives another key.
+  // The module promises a fixed algorithm: a seed gives the same key in every version.
+  it('a seed gives the same key in every version (pinned: M=2, C=2, seed "cipherpatch")', () => {
+    const k = generateKey({ blockSize: 2, channels: 2, seed: 'cipherpatch' });
+    expect(Array.from(k.permutation)).toEqual([2, 7, 5, 3, 4, 0, 6, 1]);
+    expect(Array.from(k.flip)).toEqual([0, 1, 0, 0, 1, 1, 0, 1]);
+  });
+
+  // Kills keygen.ts:47 `seed === undefined ? secureRandom : …` → always seededRandom(undefined)
+  // (seedrandom's autoseeded ARC4: still random-looking, but not node:crypto).
+  it('without a seed, keys are drawn from node:crypto (secureRandom)', () => {
+    const spy = vi.spyOn(secureRandom, 'int');
+    try {
+      generateKey({ blockSize: 2, channels: 1 });
+      expect(spy).toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});

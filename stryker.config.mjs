@@ -1,0 +1,32 @@
+// Mutation testing of the core (issue 15): `npx stryker run` (npm run mutate).
+// One module:  npx stryker run --mutate src/core/keySpace.ts
+// Reports: reports/mutation/mutation.html and mutation.json (git-ignored, with
+// the incremental file), so a rerun after a small change only tests the
+// mutants the change touched. Scores and survivors: mutation/README.md and
+// mutation/equivalent.md.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutation.config.ts', related: false },
+  coverageAnalysis: 'perTest',
+  mutate: [
+    'src/core/key.ts',
+    'src/core/keyJson.ts',
+    'src/core/keygen.ts',
+    'src/core/blockTransform.ts',
+    'src/core/modelTransform.ts',
+    'src/core/keySpace.ts',
+    'src/io/safetensors.ts',
+    'src/io/cifar10.ts',
+  ],
+  concurrency: 2,
+  incremental: true,
+  incrementalFile: 'reports/mutation/stryker-incremental.json',
+  tempDirName: 'reports/stryker-tmp',
+  reporters: ['html', 'json', 'clear-text', 'progress'],
+  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  thresholds: { high: 95, low: 90, break: null },
+  timeoutMS: 5_000,
+  cleanTempDir: 'always',
+};
