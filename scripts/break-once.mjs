@@ -3,7 +3,7 @@
 // should notice, and prints which tests failed. Restores every file after each
 // run (and on Ctrl-C). Usage: node scripts/break-once.mjs [filter]
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 const MUTANTS = [
   ['NHWC block offset transposed (i↔j)', 'src/core/blockTransform.ts', '(i * W + j) * C + c', '(j * W + i) * C + c', 'properties/blockTransform.test.ts'],
@@ -53,12 +53,20 @@ for (const [name, file, from, to, tests] of MUTANTS) {
   }
   writeFileSync(file, original.replace(from, to));
   let failed = [];
+  rmSync('/tmp/break-once.json', { force: true });
+  let runError = '';
   try {
     execFileSync('npx', ['vitest', 'run', ...tests.split(' '), '--reporter=json', '--outputFile=/tmp/break-once.json'], { stdio: 'ignore' });
-  } catch {
-    // failures are what we want
+  } catch (e) {
+    // failing tests are what we want; a killed run is reported below
+    runError = e.signal ? `killed by ${e.signal}` : '';
   } finally {
     restore();
+  }
+  if (!existsSync('/tmp/break-once.json')) {
+    rows.push([name, `NO REPORT (test run ${runError || 'crashed'})`]);
+    console.log(`${name}\n    ${rows.at(-1)[1]}`);
+    continue;
   }
   const report = JSON.parse(readFileSync('/tmp/break-once.json', 'utf8'));
   failed = report.testResults.flatMap((f) => f.assertionResults.filter((a) => a.status === 'failed').map((a) => a.title));
