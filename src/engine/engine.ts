@@ -77,6 +77,11 @@ export function checkImagesForModel(images: ImageBatch<Uint8Array>, config: Conv
   if (typeof images !== 'object' || images === null) fail('engine.images', 'images must be an image batch { data, shape, layout }');
   if (typeof images.shape !== 'object' || images.shape === null) fail('engine.images', 'images need a shape { count, height, width, channels }');
   if (!(images.data instanceof Uint8Array)) fail('engine.images', `engines take 8-bit images (Uint8Array), got ${(images.data as object)?.constructor?.name ?? typeof images.data}`);
+  return checkShapeForModel(images, config);
+}
+
+/** The checks both image kinds share: a consistent batch, the model's channels, sizes multiple of the patch. */
+function checkShapeForModel<A extends Uint8Array | Float32Array>(images: ImageBatch<A>, config: ConvMixerConfig): ImageBatch<A> {
   const batch = imageBatch(images.data, images.shape, images.layout);
   const { channels, height, width } = batch.shape;
   if (channels !== config.channels) fail('engine.channels', `images have ${channels} channels, the model expects ${config.channels}`);
@@ -119,13 +124,7 @@ export function checkNormalizedImagesForModel(images: ImageBatch<Float32Array>, 
   if (!(images.data instanceof Float32Array)) {
     fail('engine.images', `logitsNormalized takes normalized float32 images (Float32Array), got ${(images.data as object)?.constructor?.name ?? typeof images.data}`);
   }
-  const batch = imageBatch(images.data, images.shape, images.layout);
-  const { channels, height, width } = batch.shape;
-  if (channels !== config.channels) fail('engine.channels', `images have ${channels} channels, the model expects ${config.channels}`);
-  if (height % config.patch !== 0 || width % config.patch !== 0) {
-    fail('engine.image-size', `image size ${height}×${width} is not a multiple of the patch size ${config.patch}`);
-  }
-  return batch;
+  return checkShapeForModel(images, config);
 }
 
 /**
