@@ -7,6 +7,13 @@
  * where source[i] is where Eq. (4) takes value i from (same block, position
  * permutation[k] instead of k) and flip_i is Eq. (5)/(6) for r_k = 1.
  * Decryption scatters back: out[source[i]] = flip_i(in[i]).
+ *
+ * 8-bit images have two implementations (Uint8Kernel): 'wasm-simd'
+ * (blockTransformSimd.ts: M = 4, C = 3, the paper's CIFAR-10 setting, when
+ * the runtime has WebAssembly SIMD) and 'js' (the index map above, any M and
+ * C). encryptUint8/decryptUint8 take the first that applies
+ * (uint8KernelFor); encryptUint8With/decryptUint8With name one explicitly.
+ * Both give the same bytes.
  */
 import { fail } from './errors.ts';
 import {
@@ -20,6 +27,7 @@ import {
   imageBatch,
 } from './images.ts';
 import { type BlockKey, expectKeyFor } from './key.ts';
+import { kernelMasks, simdKernelAvailable, simdKernelCovers, transformUint8Simd } from './blockTransformSimd.ts';
 
 /** Index map for one image of a given size and layout. */
 export interface BlockIndexMap {
@@ -107,18 +115,85 @@ function gatherUint8(input: Uint8Array, { imageLength: L, source, flip }: BlockI
   return out;
 }
 
-/** Encrypts 8-bit images (Eqs. 4–5). Returns a new batch in the same layout. */
-export function encryptUint8(batch: Uint8Batch, key: BlockKey): Uint8Batch {
+/** The implementations of 8-bit encryption and decryption (same results). */
+export type Uint8Kernel = 'wasm-simd' | 'js';
+export const UINT8_KERNELS: readonly Uint8Kernel[] = ['wasm-simd', 'js'];
+
+/** Whether a kernel can transform these images with this key (the JS path always can). */
+export function uint8KernelSupports(kernel: Uint8Kernel, shape: BatchShape, key: BlockKey): boolean {
+  if (kernel === 'js') return true;
+  return simdKernelAvailable() && simdKernelCovers(shape, key.blockSize) && key.channels === shape.channels;
+}
+
+/** The kernel encryptUint8/decryptUint8 use for these images: 'wasm-simd' where it applies, else 'js'. */
+export function uint8KernelFor(shape: BatchShape, key: BlockKey): Uint8Kernel {
+  return uint8KernelSupports('wasm-simd', shape, key) ? 'wasm-simd' : 'js';
+}
+
+/** Options of encryptUint8With/decryptUint8With. */
+export interface Uint8KernelOptions {
+  /** wasm-simd only: images per pass through wasm memory (default: 256 KiB worth). */
+  readonly chunkImages?: number;
+}
+
+function checkKernel(kernel: Uint8Kernel, batch: Uint8Batch, key: BlockKey, options: Uint8KernelOptions): void {
+  if (!UINT8_KERNELS.includes(kernel)) fail('transform.kernel', `unknown 8-bit kernel "${String(kernel)}": use ${UINT8_KERNELS.map((k) => `"${k}"`).join(' or ')}`);
+  expectKeyFor(key, key.blockSize, batch.shape.channels, 'the images');
+  checkDivisible(batch.shape, key.blockSize, batch.layout);
+  if (!uint8KernelSupports(kernel, batch.shape, key)) {
+    const why = simdKernelAvailable() ? 'it covers block size 4 with 3 channels and images up to 64 MiB only' : 'this runtime has no WebAssembly SIMD';
+    fail('transform.kernel-unsupported', `the ${kernel} kernel cannot transform ${describeShape(batch.shape, batch.layout)} with block size ${key.blockSize}: ${why}`);
+  }
+  const chunk = options.chunkImages;
+  if (chunk !== undefined && (!Number.isInteger(chunk) || chunk < 1)) fail('transform.chunk', `chunkImages must be a positive integer, got ${chunk}`);
+}
+
+/** The block map of decryption: output value k is input value source[k] (the inverse of the key's permutation). */
+function inverseBlockMap(key: BlockKey): { source: Int32Array; flip: Uint8Array } {
+  const source = new Int32Array(key.permutation.length);
+  const flip = new Uint8Array(key.flip.length);
+  for (let k = 0; k < source.length; k++) {
+    source[key.permutation[k]] = k;
+    flip[key.permutation[k]] = key.flip[k];
+  }
+  return { source, flip };
+}
+
+/** Encrypts 8-bit images (Eqs. 4–5) with the named kernel. Returns a new batch in the same layout. */
+export function encryptUint8With(kernel: Uint8Kernel, batch: Uint8Batch, key: BlockKey, options: Uint8KernelOptions = {}): Uint8Batch {
   checkUint8(batch);
+  checkKernel(kernel, batch, key, options);
+  if (kernel === 'wasm-simd') {
+    const masks = kernelMasks(batch.layout, key.permutation, key.flip);
+    return { data: transformUint8Simd(batch.data, batch.shape, batch.layout, masks, options.chunkImages), shape: batch.shape, layout: batch.layout };
+  }
   const map = blockIndexMap(batch.shape, batch.layout, key);
   return { data: gatherUint8(batch.data, map), shape: batch.shape, layout: batch.layout };
+}
+
+/** Decrypts 8-bit images with the named kernel: the inverse of encryptUint8With. */
+export function decryptUint8With(kernel: Uint8Kernel, batch: Uint8Batch, key: BlockKey, options: Uint8KernelOptions = {}): Uint8Batch {
+  checkUint8(batch);
+  checkKernel(kernel, batch, key, options);
+  if (kernel === 'wasm-simd') {
+    const inverse = inverseBlockMap(key);
+    const masks = kernelMasks(batch.layout, inverse.source, inverse.flip);
+    return { data: transformUint8Simd(batch.data, batch.shape, batch.layout, masks, options.chunkImages), shape: batch.shape, layout: batch.layout };
+  }
+  const map = inverseIndexMap(blockIndexMap(batch.shape, batch.layout, key));
+  return { data: gatherUint8(batch.data, map), shape: batch.shape, layout: batch.layout };
+}
+
+/** Encrypts 8-bit images (Eqs. 4–5) with the fastest kernel that applies. Returns a new batch in the same layout. */
+export function encryptUint8(batch: Uint8Batch, key: BlockKey): Uint8Batch {
+  checkUint8(batch);
+  return encryptUint8With(uint8KernelFor(batch.shape, key), batch, key);
 }
 
 /** Decrypts 8-bit images: the inverse of encryptUint8. */
 export function decryptUint8(batch: Uint8Batch, key: BlockKey): Uint8Batch {
   checkUint8(batch);
-  const map = inverseIndexMap(blockIndexMap(batch.shape, batch.layout, key));
-  return { data: gatherUint8(batch.data, map), shape: batch.shape, layout: batch.layout };
+  return decryptUint8With(uint8KernelFor(batch.shape, key), batch, key);
 }
 
 /**

@@ -1,0 +1,204 @@
+;; System A block transform of 8-bit images (Eqs. 4–5) with WebAssembly SIMD,
+;; for block size M = 4 and C = 3 channels (p_b = 48 bytes per block).
+;;
+;; One call transforms whole images from $src to $dst (both in this memory,
+;; not overlapping). Every block gets the same permutation and flip, given as
+;; byte masks at $masks (built by src/core/blockTransformSimd.ts):
+;;
+;;   out_row = (swizzle(src_row_0, mask_0) | … | swizzle(src_row_n, mask_n)) ^ flip
+;;
+;; i8x16.swizzle gives 0 for a mask lane ≥ 16 (0x80 in the masks), so each
+;; output byte is picked from exactly one source row; the flip lane is 0xFF
+;; where r_k = 1 (Eq. 5: 255 − x = x XOR 0xFF for 8-bit x) and 0 elsewhere.
+;; Decryption is the same kernel with the masks of the inverse key.
+;;
+;; Regenerate the committed binary after editing: npm run wasm:build
+(module
+  (memory (export "memory") 1)
+
+  ;; NHWC: a block is 4 pixel rows of 4·3 = 12 contiguous bytes, $stride = W·C
+  ;; apart. Masks: 16 swizzle masks at $masks + (i·4 + i′)·16 (output row i
+  ;; from source row i′), then 4 flip vectors at $masks + 256 + i·16.
+  ;; Each source row is read with one 16-byte load, which reads 4 bytes past
+  ;; the block (never selected): the caller keeps ≥ 4 readable bytes after $src's
+  ;; last image. Stores write exactly 12 bytes per row (8 + 4).
+  ;; $blockRows = N·H/4: consecutive images continue the same row pattern.
+  (func (export "nhwc_m4c3") (param $src i32) (param $dst i32) (param $masks i32)
+        (param $blockRows i32) (param $stride i32)
+    (local $m00 v128) (local $m01 v128) (local $m02 v128) (local $m03 v128)
+    (local $m10 v128) (local $m11 v128) (local $m12 v128) (local $m13 v128)
+    (local $m20 v128) (local $m21 v128) (local $m22 v128) (local $m23 v128)
+    (local $m30 v128) (local $m31 v128) (local $m32 v128) (local $m33 v128)
+    (local $f0 v128) (local $f1 v128) (local $f2 v128) (local $f3 v128)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $o v128)
+    (local $p i32) (local $q i32) (local $end i32) (local $rowEnd i32)
+    (local $stride2 i32) (local $stride3 i32)
+    (local.set $m00 (v128.load offset=0 (local.get $masks)))
+    (local.set $m01 (v128.load offset=16 (local.get $masks)))
+    (local.set $m02 (v128.load offset=32 (local.get $masks)))
+    (local.set $m03 (v128.load offset=48 (local.get $masks)))
+    (local.set $m10 (v128.load offset=64 (local.get $masks)))
+    (local.set $m11 (v128.load offset=80 (local.get $masks)))
+    (local.set $m12 (v128.load offset=96 (local.get $masks)))
+    (local.set $m13 (v128.load offset=112 (local.get $masks)))
+    (local.set $m20 (v128.load offset=128 (local.get $masks)))
+    (local.set $m21 (v128.load offset=144 (local.get $masks)))
+    (local.set $m22 (v128.load offset=160 (local.get $masks)))
+    (local.set $m23 (v128.load offset=176 (local.get $masks)))
+    (local.set $m30 (v128.load offset=192 (local.get $masks)))
+    (local.set $m31 (v128.load offset=208 (local.get $masks)))
+    (local.set $m32 (v128.load offset=224 (local.get $masks)))
+    (local.set $m33 (v128.load offset=240 (local.get $masks)))
+    (local.set $f0 (v128.load offset=256 (local.get $masks)))
+    (local.set $f1 (v128.load offset=272 (local.get $masks)))
+    (local.set $f2 (v128.load offset=288 (local.get $masks)))
+    (local.set $f3 (v128.load offset=304 (local.get $masks)))
+    (local.set $stride2 (i32.shl (local.get $stride) (i32.const 1)))
+    (local.set $stride3 (i32.mul (local.get $stride) (i32.const 3)))
+    (local.set $p (local.get $src))
+    (local.set $q (local.get $dst))
+    (local.set $end (i32.add (local.get $src) (i32.shl (i32.mul (local.get $blockRows) (local.get $stride)) (i32.const 2))))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $rowEnd (i32.add (local.get $p) (local.get $stride)))
+        (loop $blocks
+          (local.set $s0 (v128.load (local.get $p)))
+          (local.set $s1 (v128.load (i32.add (local.get $p) (local.get $stride))))
+          (local.set $s2 (v128.load (i32.add (local.get $p) (local.get $stride2))))
+          (local.set $s3 (v128.load (i32.add (local.get $p) (local.get $stride3))))
+          ;; output row 0
+          (local.set $o (v128.xor (local.get $f0)
+            (v128.or
+              (v128.or (i8x16.swizzle (local.get $s0) (local.get $m00)) (i8x16.swizzle (local.get $s1) (local.get $m01)))
+              (v128.or (i8x16.swizzle (local.get $s2) (local.get $m02)) (i8x16.swizzle (local.get $s3) (local.get $m03))))))
+          (v128.store64_lane 0 (local.get $q) (local.get $o))
+          (v128.store32_lane offset=8 2 (local.get $q) (local.get $o))
+          ;; output row 1
+          (local.set $o (v128.xor (local.get $f1)
+            (v128.or
+              (v128.or (i8x16.swizzle (local.get $s0) (local.get $m10)) (i8x16.swizzle (local.get $s1) (local.get $m11)))
+              (v128.or (i8x16.swizzle (local.get $s2) (local.get $m12)) (i8x16.swizzle (local.get $s3) (local.get $m13))))))
+          (v128.store64_lane 0 (i32.add (local.get $q) (local.get $stride)) (local.get $o))
+          (v128.store32_lane offset=8 2 (i32.add (local.get $q) (local.get $stride)) (local.get $o))
+          ;; output row 2
+          (local.set $o (v128.xor (local.get $f2)
+            (v128.or
+              (v128.or (i8x16.swizzle (local.get $s0) (local.get $m20)) (i8x16.swizzle (local.get $s1) (local.get $m21)))
+              (v128.or (i8x16.swizzle (local.get $s2) (local.get $m22)) (i8x16.swizzle (local.get $s3) (local.get $m23))))))
+          (v128.store64_lane 0 (i32.add (local.get $q) (local.get $stride2)) (local.get $o))
+          (v128.store32_lane offset=8 2 (i32.add (local.get $q) (local.get $stride2)) (local.get $o))
+          ;; output row 3
+          (local.set $o (v128.xor (local.get $f3)
+            (v128.or
+              (v128.or (i8x16.swizzle (local.get $s0) (local.get $m30)) (i8x16.swizzle (local.get $s1) (local.get $m31)))
+              (v128.or (i8x16.swizzle (local.get $s2) (local.get $m32)) (i8x16.swizzle (local.get $s3) (local.get $m33))))))
+          (v128.store64_lane 0 (i32.add (local.get $q) (local.get $stride3)) (local.get $o))
+          (v128.store32_lane offset=8 2 (i32.add (local.get $q) (local.get $stride3)) (local.get $o))
+          (local.set $p (i32.add (local.get $p) (i32.const 12)))
+          (local.set $q (i32.add (local.get $q) (i32.const 12)))
+          (br_if $blocks (i32.lt_u (local.get $p) (local.get $rowEnd))))
+        ;; past the other 3 pixel rows of this block row
+        (local.set $p (i32.add (local.get $p) (local.get $stride3)))
+        (local.set $q (i32.add (local.get $q) (local.get $stride3)))
+        (br $rows)))
+  )
+
+  ;; NCHW: a block is 3 channel planes × 4 rows × 4 contiguous bytes; rows are
+  ;; $W apart, planes H·W apart. Each channel's 16 bytes are gathered into one
+  ;; vector (lane 4i + j = row i, column j) with 32-bit lane loads, so no byte
+  ;; outside the images is read. Masks: 9 swizzle masks at $masks + (c·3 + c′)·16
+  ;; (output channel c from source channel c′), then 3 flip vectors at
+  ;; $masks + 144 + c·16. Stores are 32-bit lanes, one per row.
+  (func (export "nchw_m4c3") (param $src i32) (param $dst i32) (param $masks i32)
+        (param $images i32) (param $H i32) (param $W i32)
+    (local $m00 v128) (local $m01 v128) (local $m02 v128)
+    (local $m10 v128) (local $m11 v128) (local $m12 v128)
+    (local $m20 v128) (local $m21 v128) (local $m22 v128)
+    (local $f0 v128) (local $f1 v128) (local $f2 v128)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $o v128)
+    (local $plane i32) (local $plane2 i32) (local $W2 i32) (local $W3 i32)
+    (local $p i32) (local $q i32) (local $a i32) (local $end i32) (local $rowEnd i32) (local $planeEnd i32)
+    (local.set $m00 (v128.load offset=0 (local.get $masks)))
+    (local.set $m01 (v128.load offset=16 (local.get $masks)))
+    (local.set $m02 (v128.load offset=32 (local.get $masks)))
+    (local.set $m10 (v128.load offset=48 (local.get $masks)))
+    (local.set $m11 (v128.load offset=64 (local.get $masks)))
+    (local.set $m12 (v128.load offset=80 (local.get $masks)))
+    (local.set $m20 (v128.load offset=96 (local.get $masks)))
+    (local.set $m21 (v128.load offset=112 (local.get $masks)))
+    (local.set $m22 (v128.load offset=128 (local.get $masks)))
+    (local.set $f0 (v128.load offset=144 (local.get $masks)))
+    (local.set $f1 (v128.load offset=160 (local.get $masks)))
+    (local.set $f2 (v128.load offset=176 (local.get $masks)))
+    (local.set $plane (i32.mul (local.get $H) (local.get $W)))
+    (local.set $plane2 (i32.shl (local.get $plane) (i32.const 1)))
+    (local.set $W2 (i32.shl (local.get $W) (i32.const 1)))
+    (local.set $W3 (i32.mul (local.get $W) (i32.const 3)))
+    (local.set $p (local.get $src))
+    (local.set $q (local.get $dst))
+    (local.set $end (i32.add (local.get $src) (i32.mul (i32.mul (local.get $images) (local.get $plane)) (i32.const 3))))
+    (block $done
+      (loop $images
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $planeEnd (i32.add (local.get $p) (local.get $plane)))
+        (loop $rows
+          (local.set $rowEnd (i32.add (local.get $p) (local.get $W)))
+          (loop $blocks
+            ;; gather: channel 0 at p, channel 1 at p + H·W, channel 2 at p + 2·H·W
+            (local.set $s0 (v128.load32_zero (local.get $p)))
+            (local.set $s0 (v128.load32_lane 1 (i32.add (local.get $p) (local.get $W)) (local.get $s0)))
+            (local.set $s0 (v128.load32_lane 2 (i32.add (local.get $p) (local.get $W2)) (local.get $s0)))
+            (local.set $s0 (v128.load32_lane 3 (i32.add (local.get $p) (local.get $W3)) (local.get $s0)))
+            (local.set $a (i32.add (local.get $p) (local.get $plane)))
+            (local.set $s1 (v128.load32_zero (local.get $a)))
+            (local.set $s1 (v128.load32_lane 1 (i32.add (local.get $a) (local.get $W)) (local.get $s1)))
+            (local.set $s1 (v128.load32_lane 2 (i32.add (local.get $a) (local.get $W2)) (local.get $s1)))
+            (local.set $s1 (v128.load32_lane 3 (i32.add (local.get $a) (local.get $W3)) (local.get $s1)))
+            (local.set $a (i32.add (local.get $p) (local.get $plane2)))
+            (local.set $s2 (v128.load32_zero (local.get $a)))
+            (local.set $s2 (v128.load32_lane 1 (i32.add (local.get $a) (local.get $W)) (local.get $s2)))
+            (local.set $s2 (v128.load32_lane 2 (i32.add (local.get $a) (local.get $W2)) (local.get $s2)))
+            (local.set $s2 (v128.load32_lane 3 (i32.add (local.get $a) (local.get $W3)) (local.get $s2)))
+            ;; output channel 0
+            (local.set $o (v128.xor (local.get $f0)
+              (v128.or
+                (v128.or (i8x16.swizzle (local.get $s0) (local.get $m00)) (i8x16.swizzle (local.get $s1) (local.get $m01)))
+                (i8x16.swizzle (local.get $s2) (local.get $m02)))))
+            (v128.store32_lane 0 (local.get $q) (local.get $o))
+            (v128.store32_lane 1 (i32.add (local.get $q) (local.get $W)) (local.get $o))
+            (v128.store32_lane 2 (i32.add (local.get $q) (local.get $W2)) (local.get $o))
+            (v128.store32_lane 3 (i32.add (local.get $q) (local.get $W3)) (local.get $o))
+            ;; output channel 1
+            (local.set $a (i32.add (local.get $q) (local.get $plane)))
+            (local.set $o (v128.xor (local.get $f1)
+              (v128.or
+                (v128.or (i8x16.swizzle (local.get $s0) (local.get $m10)) (i8x16.swizzle (local.get $s1) (local.get $m11)))
+                (i8x16.swizzle (local.get $s2) (local.get $m12)))))
+            (v128.store32_lane 0 (local.get $a) (local.get $o))
+            (v128.store32_lane 1 (i32.add (local.get $a) (local.get $W)) (local.get $o))
+            (v128.store32_lane 2 (i32.add (local.get $a) (local.get $W2)) (local.get $o))
+            (v128.store32_lane 3 (i32.add (local.get $a) (local.get $W3)) (local.get $o))
+            ;; output channel 2
+            (local.set $a (i32.add (local.get $q) (local.get $plane2)))
+            (local.set $o (v128.xor (local.get $f2)
+              (v128.or
+                (v128.or (i8x16.swizzle (local.get $s0) (local.get $m20)) (i8x16.swizzle (local.get $s1) (local.get $m21)))
+                (i8x16.swizzle (local.get $s2) (local.get $m22)))))
+            (v128.store32_lane 0 (local.get $a) (local.get $o))
+            (v128.store32_lane 1 (i32.add (local.get $a) (local.get $W)) (local.get $o))
+            (v128.store32_lane 2 (i32.add (local.get $a) (local.get $W2)) (local.get $o))
+            (v128.store32_lane 3 (i32.add (local.get $a) (local.get $W3)) (local.get $o))
+            (local.set $p (i32.add (local.get $p) (i32.const 4)))
+            (local.set $q (i32.add (local.get $q) (i32.const 4)))
+            (br_if $blocks (i32.lt_u (local.get $p) (local.get $rowEnd))))
+          ;; past the other 3 rows of this block row
+          (local.set $p (i32.add (local.get $p) (local.get $W3)))
+          (local.set $q (i32.add (local.get $q) (local.get $W3)))
+          (br_if $rows (i32.lt_u (local.get $p) (local.get $planeEnd))))
+        ;; past channel planes 1 and 2 of this image
+        (local.set $p (i32.add (local.get $p) (local.get $plane2)))
+        (local.set $q (i32.add (local.get $q) (local.get $plane2)))
+        (br $images)))
+  )
+)
