@@ -1,42 +1,90 @@
 /**
  * Block-transform throughput against a plain memory copy of the same bytes:
- * 10,000 CIFAR-sized 8-bit images (30.7 MB), System A encryption in both
- * layouts, best of 5.
+ * 10,000 CIFAR-sized 8-bit images (30.7 MB), System A encryption and
+ * decryption (Eqs. 4–5) in both layouts, with each 8-bit kernel (the
+ * WebAssembly SIMD one and the JS index-map gather) and with the kernel
+ * encryptUint8/decryptUint8 pick. Best of N; the memory copy is timed in the
+ * same rounds, interleaved with the transforms, so "× memcpy" compares like
+ * with like on a shared machine.
  *
- *   npx tsx bench/blockTransform.ts [--images N]
+ *   npx tsx bench/blockTransform.ts [--images N] [--repeats N] [--chunk-images N]
  */
-import { encryptUint8 } from '../src/core/blockTransform.ts';
-import { type Layout, imageBatch } from '../src/core/images.ts';
+import {
+  type Uint8Kernel,
+  UINT8_KERNELS,
+  decryptUint8,
+  decryptUint8With,
+  encryptUint8,
+  encryptUint8With,
+  uint8KernelFor,
+  uint8KernelSupports,
+} from '../src/core/blockTransform.ts';
+import { DEFAULT_CHUNK_BYTES } from '../src/core/blockTransformSimd.ts';
+import { type Layout, type Uint8Batch, imageBatch } from '../src/core/images.ts';
 import { generateKey } from '../src/core/keygen.ts';
 
-const arg = process.argv.indexOf('--images');
-const count = arg > 0 ? Number(process.argv[arg + 1]) : 10_000;
+function option(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+const count = option('--images', 10_000);
+const repeats = option('--repeats', 7);
+const chunkArg = option('--chunk-images', 0);
+const chunkImages = chunkArg > 0 ? chunkArg : undefined;
+const shape = { count, height: 32, width: 32, channels: 3 };
 const bytes = count * 32 * 32 * 3;
 const data = Uint8Array.from({ length: bytes }, (_, i) => (i * 2654435761) >>> 24);
 const key = generateKey({ blockSize: 4, channels: 3, seed: 'bench' });
 
-function best(f: () => void, repeats = 5): number {
-  let min = Infinity;
-  for (let r = 0; r < repeats; r++) {
-    const t = performance.now();
-    f();
-    min = Math.min(min, performance.now() - t);
+interface Row {
+  readonly name: string;
+  readonly run: () => void;
+  best: number;
+}
+const rows: Row[] = [
+  {
+    name: 'memory copy (new Uint8Array + set)',
+    run: () => {
+      const out = new Uint8Array(bytes);
+      out.set(data);
+    },
+    best: Infinity,
+  },
+];
+const batches: Record<Layout, Uint8Batch> = {
+  NCHW: imageBatch(data, shape, 'NCHW'),
+  NHWC: imageBatch(data, shape, 'NHWC'),
+};
+const auto = uint8KernelFor(shape, key);
+for (const layout of ['NCHW', 'NHWC'] as Layout[]) {
+  const batch = batches[layout];
+  for (const kernel of UINT8_KERNELS as Uint8Kernel[]) {
+    if (!uint8KernelSupports(kernel, shape, key)) continue;
+    rows.push({ name: `encryptUint8With('${kernel}'), ${layout}`, run: () => encryptUint8With(kernel, batch, key, { chunkImages }), best: Infinity });
+    rows.push({ name: `decryptUint8With('${kernel}'), ${layout}`, run: () => decryptUint8With(kernel, batch, key, { chunkImages }), best: Infinity });
   }
-  return min / 1000;
+  rows.push({ name: `encryptUint8 → ${auto}, ${layout}`, run: () => encryptUint8(batch, key), best: Infinity });
+  rows.push({ name: `decryptUint8 → ${auto}, ${layout}`, run: () => decryptUint8(batch, key), best: Infinity });
 }
 
-const copySeconds = best(() => {
-  const out = new Uint8Array(bytes);
-  out.set(data);
-});
-const rows: string[] = [];
-const gbps = (s: number) => (bytes / s / 1e9).toFixed(2);
-rows.push(`| memory copy (new Uint8Array + set) | ${(copySeconds * 1000).toFixed(1)} | ${gbps(copySeconds)} | 1.00 |`);
-for (const layout of ['NCHW', 'NHWC'] as Layout[]) {
-  const batch = imageBatch(data, { count, height: 32, width: 32, channels: 3 }, layout);
-  const s = best(() => encryptUint8(batch, key));
-  rows.push(`| encryptUint8, ${layout} (Eqs. 4–5) | ${(s * 1000).toFixed(1)} | ${gbps(s)} | ${(copySeconds / s).toFixed(2)} |`);
+// Rounds: every row once per round (warm-up round untimed), best time kept.
+for (let round = 0; round <= repeats; round++) {
+  for (const row of rows) {
+    const t = performance.now();
+    row.run();
+    const s = (performance.now() - t) / 1000;
+    if (round > 0) row.best = Math.min(row.best, s);
+  }
 }
-console.log(`${count} images × 3072 bytes = ${(bytes / 1e6).toFixed(1)} MB, best of 5, Node ${process.version}\n`);
+
+const copy = rows[0].best;
+const gbps = (s: number) => (bytes / s / 1e9).toFixed(2);
+const missing = UINT8_KERNELS.filter((k) => !uint8KernelSupports(k, shape, key));
+console.log(
+  `${count} images × 3072 bytes = ${(bytes / 1e6).toFixed(1)} MB, M = 4, C = 3, best of ${repeats} (+1 warm-up), Node ${process.version}; ` +
+    `encryptUint8/decryptUint8 use the ${auto} kernel here; wasm-simd chunk: ${chunkImages ?? Math.floor(DEFAULT_CHUNK_BYTES / 3072)} images` +
+    (missing.length > 0 ? `; not available here: ${missing.join(', ')}` : '') +
+    '\n',
+);
 console.log('| operation | ms | GB/s | × memcpy |\n|---|---|---|---|');
-for (const r of rows) console.log(r);
+for (const row of rows) console.log(`| ${row.name} | ${(row.best * 1000).toFixed(1)} | ${gbps(row.best)} | ${(copy / row.best).toFixed(2)} |`);
