@@ -8,12 +8,13 @@
  * the CPU cache (copy in → kernel → copy out).
  *
  * Wasm memory layout during one call:
- *   [0, MASK_BYTES)                      masks
- *   [MASK_BYTES, MASK_BYTES + chunk)     output of the current chunk
+ *   [0, MASK_BYTES)                    masks
+ *   [MASK_BYTES, MASK_BYTES + chunk)   output of the current chunk
  *   …
- *   [end − INPUT_PAD − chunk, end − INPUT_PAD)   input of the current chunk,
- *                                        flush against the pad at the end
- * so an over-read past the input is inside memory only because of the pad.
+ *   [end − chunk, end)                 input of the current chunk, flush
+ *                                      against the end of memory
+ * The kernel reads no byte past a block, so there is no padding: a kernel
+ * that did would trap (out of bounds) on every call.
  */
 import { BLOCK_KERNEL_WASM_BASE64 } from './blockTransformSimd.wasm.ts';
 import type { BatchShape, Layout } from './images.ts';
@@ -32,9 +33,7 @@ interface WasmMemory {
 
 export const SIMD_BLOCK_SIZE = 4;
 export const SIMD_CHANNELS = 3;
-/** Readable bytes kept after the input: the NHWC kernel's 16-byte row loads read 4 bytes past a block. */
-export const INPUT_PAD = 16;
-/** Bytes reserved for the masks at the start of memory (NHWC needs 320, NCHW 192). */
+/** Bytes reserved for the masks at the start of memory (the kernel uses 192). */
 const MASK_BYTES = 512;
 const PAGE = 65536;
 /**
@@ -83,26 +82,29 @@ export function simdKernelCovers(shape: BatchShape, blockSize: number): boolean 
 }
 
 /**
- * Where block value k = (c·M + i)·M + j sits in the kernel's vectors: NHWC
- * vector i (pixel row), lane j·C + c; NCHW vector c (channel), lane 4i + j.
+ * Where block value k = (c·M + i)·M + j sits in the kernel's 3 vectors: NHWC
+ * packs the block's 4 rows of 12 bytes in row order (byte u = 12i + 3j + c is
+ * vector ⌊u/16⌋, lane u mod 16); NCHW has one vector per channel (lane 4i + j).
  */
 function vectorLane(layout: Layout, k: number): [number, number] {
   const M = SIMD_BLOCK_SIZE;
   const c = Math.floor(k / (M * M));
   const i = Math.floor(k / M) % M;
   const j = k % M;
-  return layout === 'NHWC' ? [i, j * SIMD_CHANNELS + c] : [c, i * M + j];
+  if (layout === 'NCHW') return [c, i * M + j];
+  const u = (i * M + j) * SIMD_CHANNELS + c;
+  return [u >> 4, u & 15];
 }
 
 /**
  * The kernel's masks for one block map: output block value k is input block
  * value source[k], flipped (x ↦ x XOR 0xFF = 255 − x, Eq. 5) where flip[k] = 1.
- * With V vectors per block (NHWC 4, NCHW 3): swizzle mask (out, in) at
- * (out·V + in)·16 — lane ← source lane, 0x80 (gives 0) where the value comes
- * from another vector — then the flip vectors at V²·16 + out·16.
+ * Swizzle mask (out, in) at (out·3 + in)·16 — lane ← source lane, 0x80 (gives
+ * 0) where the value comes from another vector — then the flip vectors at
+ * 144 + out·16.
  */
 export function kernelMasks(layout: Layout, source: ArrayLike<number>, flip: ArrayLike<number>): Uint8Array {
-  const V = layout === 'NHWC' ? SIMD_BLOCK_SIZE : SIMD_CHANNELS;
+  const V = 3;
   const masks = new Uint8Array(MASK_BYTES);
   masks.fill(0x80, 0, V * V * 16);
   for (let k = 0; k < source.length; k++) {
@@ -124,7 +126,7 @@ export function transformUint8Simd(input: Uint8Array, shape: BatchShape, layout:
   const L = H * W * C;
   const perChunk = Math.min(count, chunkImages ?? Math.max(1, Math.floor(DEFAULT_CHUNK_BYTES / L)));
   const k = instance();
-  const needed = MASK_BYTES + 2 * perChunk * L + INPUT_PAD;
+  const needed = MASK_BYTES + 2 * perChunk * L;
   if (k.memory.buffer.byteLength < needed) k.memory.grow(Math.ceil((needed - k.memory.buffer.byteLength) / PAGE));
   const memory = new Uint8Array(k.memory.buffer);
   memory.set(masks, 0);
@@ -133,7 +135,7 @@ export function transformUint8Simd(input: Uint8Array, shape: BatchShape, layout:
     const images = Math.min(perChunk, count - n);
     const start = n * L;
     const length = images * L;
-    const inOffset = memory.length - INPUT_PAD - length;
+    const inOffset = memory.length - length;
     memory.set(input.subarray(start, start + length), inOffset);
     if (layout === 'NHWC') k.nhwc_m4c3(inOffset, MASK_BYTES, 0, (images * H) / SIMD_BLOCK_SIZE, W * C);
     else k.nchw_m4c3(inOffset, MASK_BYTES, 0, images, H, W);

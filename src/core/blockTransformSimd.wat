@@ -17,42 +17,39 @@
   (memory (export "memory") 1)
 
   ;; NHWC: a block is 4 pixel rows of 4·3 = 12 contiguous bytes, $stride = W·C
-  ;; apart. Masks: 16 swizzle masks at $masks + (i·4 + i′)·16 (output row i
-  ;; from source row i′), then 4 flip vectors at $masks + 256 + i·16.
-  ;; Each source row is read with one 16-byte load, which reads 4 bytes past
-  ;; the block (never selected): the caller keeps ≥ 4 readable bytes after $src's
-  ;; last image. Stores write exactly 12 bytes per row (8 + 4).
+  ;; apart. Its 48 bytes are packed into 3 vectors in row order (byte u = 12i + t
+  ;; of the block is lane u mod 16 of vector floor(u / 16)):
+  ;;   V0 = row 0 [0, 12) | row 1 [0, 4)
+  ;;   V1 = row 1 [4, 12) | row 2 [0, 8)
+  ;;   V2 = row 2 [8, 12) | row 3 [0, 12)
+  ;; each from one 16- or 8-byte load plus one lane load; the loads read only
+  ;; bytes of the images (row 3 is loaded from 4 bytes before it: the end of
+  ;; row 2 or of the previous block). Output vectors are packed the same way and
+  ;; stored with 8- and 4-byte lane stores.
+  ;; Masks: 9 swizzle masks at $masks + (v·3 + v′)·16 (output vector v from
+  ;; input vector v′), then 3 flip vectors at $masks + 144 + v·16.
   ;; $blockRows = N·H/4: consecutive images continue the same row pattern.
   (func (export "nhwc_m4c3") (param $src i32) (param $dst i32) (param $masks i32)
         (param $blockRows i32) (param $stride i32)
-    (local $m00 v128) (local $m01 v128) (local $m02 v128) (local $m03 v128)
-    (local $m10 v128) (local $m11 v128) (local $m12 v128) (local $m13 v128)
-    (local $m20 v128) (local $m21 v128) (local $m22 v128) (local $m23 v128)
-    (local $m30 v128) (local $m31 v128) (local $m32 v128) (local $m33 v128)
-    (local $f0 v128) (local $f1 v128) (local $f2 v128) (local $f3 v128)
-    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $o v128)
+    (local $m00 v128) (local $m01 v128) (local $m02 v128)
+    (local $m10 v128) (local $m11 v128) (local $m12 v128)
+    (local $m20 v128) (local $m21 v128) (local $m22 v128)
+    (local $f0 v128) (local $f1 v128) (local $f2 v128)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $o v128)
     (local $p i32) (local $q i32) (local $end i32) (local $rowEnd i32)
     (local $stride2 i32) (local $stride3 i32)
     (local.set $m00 (v128.load offset=0 (local.get $masks)))
     (local.set $m01 (v128.load offset=16 (local.get $masks)))
     (local.set $m02 (v128.load offset=32 (local.get $masks)))
-    (local.set $m03 (v128.load offset=48 (local.get $masks)))
-    (local.set $m10 (v128.load offset=64 (local.get $masks)))
-    (local.set $m11 (v128.load offset=80 (local.get $masks)))
-    (local.set $m12 (v128.load offset=96 (local.get $masks)))
-    (local.set $m13 (v128.load offset=112 (local.get $masks)))
-    (local.set $m20 (v128.load offset=128 (local.get $masks)))
-    (local.set $m21 (v128.load offset=144 (local.get $masks)))
-    (local.set $m22 (v128.load offset=160 (local.get $masks)))
-    (local.set $m23 (v128.load offset=176 (local.get $masks)))
-    (local.set $m30 (v128.load offset=192 (local.get $masks)))
-    (local.set $m31 (v128.load offset=208 (local.get $masks)))
-    (local.set $m32 (v128.load offset=224 (local.get $masks)))
-    (local.set $m33 (v128.load offset=240 (local.get $masks)))
-    (local.set $f0 (v128.load offset=256 (local.get $masks)))
-    (local.set $f1 (v128.load offset=272 (local.get $masks)))
-    (local.set $f2 (v128.load offset=288 (local.get $masks)))
-    (local.set $f3 (v128.load offset=304 (local.get $masks)))
+    (local.set $m10 (v128.load offset=48 (local.get $masks)))
+    (local.set $m11 (v128.load offset=64 (local.get $masks)))
+    (local.set $m12 (v128.load offset=80 (local.get $masks)))
+    (local.set $m20 (v128.load offset=96 (local.get $masks)))
+    (local.set $m21 (v128.load offset=112 (local.get $masks)))
+    (local.set $m22 (v128.load offset=128 (local.get $masks)))
+    (local.set $f0 (v128.load offset=144 (local.get $masks)))
+    (local.set $f1 (v128.load offset=160 (local.get $masks)))
+    (local.set $f2 (v128.load offset=176 (local.get $masks)))
     (local.set $stride2 (i32.shl (local.get $stride) (i32.const 1)))
     (local.set $stride3 (i32.mul (local.get $stride) (i32.const 3)))
     (local.set $p (local.get $src))
@@ -63,38 +60,35 @@
         (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
         (local.set $rowEnd (i32.add (local.get $p) (local.get $stride)))
         (loop $blocks
-          (local.set $s0 (v128.load (local.get $p)))
-          (local.set $s1 (v128.load (i32.add (local.get $p) (local.get $stride))))
-          (local.set $s2 (v128.load (i32.add (local.get $p) (local.get $stride2))))
-          (local.set $s3 (v128.load (i32.add (local.get $p) (local.get $stride3))))
-          ;; output row 0
+          (local.set $v0 (v128.load32_lane 3 (i32.add (local.get $p) (local.get $stride))
+            (v128.load (local.get $p))))
+          (local.set $v1 (v128.load64_lane 1 (i32.add (local.get $p) (local.get $stride2))
+            (v128.load64_zero offset=4 (i32.add (local.get $p) (local.get $stride)))))
+          (local.set $v2 (v128.load32_lane offset=8 0 (i32.add (local.get $p) (local.get $stride2))
+            (v128.load offset=0 (i32.sub (i32.add (local.get $p) (local.get $stride3)) (i32.const 4)))))
+          ;; output vector 0: row 0 [0, 12), row 1 [0, 4)
           (local.set $o (v128.xor (local.get $f0)
             (v128.or
-              (v128.or (i8x16.swizzle (local.get $s0) (local.get $m00)) (i8x16.swizzle (local.get $s1) (local.get $m01)))
-              (v128.or (i8x16.swizzle (local.get $s2) (local.get $m02)) (i8x16.swizzle (local.get $s3) (local.get $m03))))))
+              (v128.or (i8x16.swizzle (local.get $v0) (local.get $m00)) (i8x16.swizzle (local.get $v1) (local.get $m01)))
+              (i8x16.swizzle (local.get $v2) (local.get $m02)))))
           (v128.store64_lane 0 (local.get $q) (local.get $o))
           (v128.store32_lane offset=8 2 (local.get $q) (local.get $o))
-          ;; output row 1
+          (v128.store32_lane 3 (i32.add (local.get $q) (local.get $stride)) (local.get $o))
+          ;; output vector 1: row 1 [4, 12), row 2 [0, 8)
           (local.set $o (v128.xor (local.get $f1)
             (v128.or
-              (v128.or (i8x16.swizzle (local.get $s0) (local.get $m10)) (i8x16.swizzle (local.get $s1) (local.get $m11)))
-              (v128.or (i8x16.swizzle (local.get $s2) (local.get $m12)) (i8x16.swizzle (local.get $s3) (local.get $m13))))))
-          (v128.store64_lane 0 (i32.add (local.get $q) (local.get $stride)) (local.get $o))
-          (v128.store32_lane offset=8 2 (i32.add (local.get $q) (local.get $stride)) (local.get $o))
-          ;; output row 2
+              (v128.or (i8x16.swizzle (local.get $v0) (local.get $m10)) (i8x16.swizzle (local.get $v1) (local.get $m11)))
+              (i8x16.swizzle (local.get $v2) (local.get $m12)))))
+          (v128.store64_lane offset=4 0 (i32.add (local.get $q) (local.get $stride)) (local.get $o))
+          (v128.store64_lane 1 (i32.add (local.get $q) (local.get $stride2)) (local.get $o))
+          ;; output vector 2: row 2 [8, 12), row 3 [0, 12)
           (local.set $o (v128.xor (local.get $f2)
             (v128.or
-              (v128.or (i8x16.swizzle (local.get $s0) (local.get $m20)) (i8x16.swizzle (local.get $s1) (local.get $m21)))
-              (v128.or (i8x16.swizzle (local.get $s2) (local.get $m22)) (i8x16.swizzle (local.get $s3) (local.get $m23))))))
-          (v128.store64_lane 0 (i32.add (local.get $q) (local.get $stride2)) (local.get $o))
-          (v128.store32_lane offset=8 2 (i32.add (local.get $q) (local.get $stride2)) (local.get $o))
-          ;; output row 3
-          (local.set $o (v128.xor (local.get $f3)
-            (v128.or
-              (v128.or (i8x16.swizzle (local.get $s0) (local.get $m30)) (i8x16.swizzle (local.get $s1) (local.get $m31)))
-              (v128.or (i8x16.swizzle (local.get $s2) (local.get $m32)) (i8x16.swizzle (local.get $s3) (local.get $m33))))))
-          (v128.store64_lane 0 (i32.add (local.get $q) (local.get $stride3)) (local.get $o))
-          (v128.store32_lane offset=8 2 (i32.add (local.get $q) (local.get $stride3)) (local.get $o))
+              (v128.or (i8x16.swizzle (local.get $v0) (local.get $m20)) (i8x16.swizzle (local.get $v1) (local.get $m21)))
+              (i8x16.swizzle (local.get $v2) (local.get $m22)))))
+          (v128.store32_lane offset=8 0 (i32.add (local.get $q) (local.get $stride2)) (local.get $o))
+          (v128.store32_lane 1 (i32.add (local.get $q) (local.get $stride3)) (local.get $o))
+          (v128.store64_lane offset=4 1 (i32.add (local.get $q) (local.get $stride3)) (local.get $o))
           (local.set $p (i32.add (local.get $p) (i32.const 12)))
           (local.set $q (i32.add (local.get $q) (i32.const 12)))
           (br_if $blocks (i32.lt_u (local.get $p) (local.get $rowEnd))))
