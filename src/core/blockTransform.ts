@@ -27,7 +27,7 @@ import {
   imageBatch,
 } from './images.ts';
 import { type BlockKey, expectKeyFor } from './key.ts';
-import { kernelMasks, simdKernelAvailable, simdKernelCovers, transformUint8Simd } from './blockTransformSimd.ts';
+import { simdKernelAvailable, simdKernelCovers, transformUint8Simd } from './blockTransformSimd.ts';
 
 /** Index map for one image of a given size and layout. */
 export interface BlockIndexMap {
@@ -164,8 +164,8 @@ export function encryptUint8With(kernel: Uint8Kernel, batch: Uint8Batch, key: Bl
   checkUint8(batch);
   checkKernel(kernel, batch, key, options);
   if (kernel === 'wasm-simd') {
-    const masks = kernelMasks(batch.layout, key.permutation, key.flip);
-    return { data: transformUint8Simd(batch.data, batch.shape, batch.layout, masks, options.chunkImages), shape: batch.shape, layout: batch.layout };
+    const data = transformUint8Simd(batch.data, batch.shape, batch.layout, key.permutation, key.flip, options.chunkImages);
+    return { data, shape: batch.shape, layout: batch.layout };
   }
   const map = blockIndexMap(batch.shape, batch.layout, key);
   return { data: gatherUint8(batch.data, map), shape: batch.shape, layout: batch.layout };
@@ -177,8 +177,8 @@ export function decryptUint8With(kernel: Uint8Kernel, batch: Uint8Batch, key: Bl
   checkKernel(kernel, batch, key, options);
   if (kernel === 'wasm-simd') {
     const inverse = inverseBlockMap(key);
-    const masks = kernelMasks(batch.layout, inverse.source, inverse.flip);
-    return { data: transformUint8Simd(batch.data, batch.shape, batch.layout, masks, options.chunkImages), shape: batch.shape, layout: batch.layout };
+    const data = transformUint8Simd(batch.data, batch.shape, batch.layout, inverse.source, inverse.flip, options.chunkImages);
+    return { data, shape: batch.shape, layout: batch.layout };
   }
   const map = inverseIndexMap(blockIndexMap(batch.shape, batch.layout, key));
   return { data: gatherUint8(batch.data, map), shape: batch.shape, layout: batch.layout };

@@ -1,20 +1,27 @@
-;; System A block transform of 8-bit images (Eqs. 4–5) with WebAssembly SIMD,
+;; System A block transform of 8-bit images (Eqs. 4-5) with WebAssembly SIMD,
 ;; for block size M = 4 and C = 3 channels (p_b = 48 bytes per block).
 ;;
-;; One call transforms whole images from $src to $dst (both in this memory,
-;; not overlapping). Every block gets the same permutation and flip, given as
-;; byte masks at $masks (built by src/core/blockTransformSimd.ts):
+;; One call transforms whole images from $src to $dst (both in the imported
+;; memory, not overlapping). Every block gets the same permutation and flip,
+;; held as 12 constant vectors per layout: 9 byte-swizzle masks and 3 flip
+;; vectors. This file is a TEMPLATE: each constant is a placeholder
+;;   c1 9e 7a 5b L S  c1 9e 7a 5b L S  c1 9e 7a 5b   (L: 0 NHWC, 1 NCHW; S: slot 0-11)
+;; that src/core/blockTransformSimd.ts overwrites with a key's vectors before
+;; compiling, so the compiler sees constant masks (a swizzle by a constant
+;; mask is a single byte shuffle; by a variable one it needs an extra add).
+;; Slot (v*3 + v') is the mask of output vector v from input vector v',
+;; slot 9 + v the flip vector of output vector v:
 ;;
-;;   out_row = (swizzle(src_row_0, mask_0) | … | swizzle(src_row_n, mask_n)) ^ flip
+;;   out_v = (swizzle(in_0, mask_v0) | swizzle(in_1, mask_v1) | swizzle(in_2, mask_v2)) ^ flip_v
 ;;
-;; i8x16.swizzle gives 0 for a mask lane ≥ 16 (0x80 in the masks), so each
-;; output byte is picked from exactly one source row; the flip lane is 0xFF
-;; where r_k = 1 (Eq. 5: 255 − x = x XOR 0xFF for 8-bit x) and 0 elsewhere.
-;; Decryption is the same kernel with the masks of the inverse key.
+;; i8x16.swizzle gives 0 for a mask lane >= 16 (0x80 in the masks), so each
+;; output byte is picked from exactly one input vector; the flip lane is 0xFF
+;; where r_k = 1 (Eq. 5: 255 - x = x XOR 0xFF for 8-bit x) and 0 elsewhere.
+;; Decryption is the same kernel with the vectors of the inverse block map.
 ;;
 ;; Regenerate the committed binary after editing: npm run wasm:build
 (module
-  (memory (export "memory") 1)
+  (import "env" "memory" (memory 1))
 
   ;; NHWC: a block is 4 pixel rows of 4·3 = 12 contiguous bytes, $stride = W·C
   ;; apart. Its 48 bytes are packed into 3 vectors in row order (byte u = 12i + t
@@ -26,10 +33,8 @@
   ;; bytes of the images (row 3 is loaded from 4 bytes before it: the end of
   ;; row 2 or of the previous block). Output vectors are packed the same way and
   ;; stored with 8- and 4-byte lane stores.
-  ;; Masks: 9 swizzle masks at $masks + (v·3 + v′)·16 (output vector v from
-  ;; input vector v′), then 3 flip vectors at $masks + 144 + v·16.
   ;; $blockRows = N·H/4: consecutive images continue the same row pattern.
-  (func (export "nhwc_m4c3") (param $src i32) (param $dst i32) (param $masks i32)
+  (func (export "nhwc_m4c3") (param $src i32) (param $dst i32)
         (param $blockRows i32) (param $stride i32)
     (local $m00 v128) (local $m01 v128) (local $m02 v128)
     (local $m10 v128) (local $m11 v128) (local $m12 v128)
@@ -38,18 +43,18 @@
     (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $o v128)
     (local $p i32) (local $q i32) (local $end i32) (local $rowEnd i32)
     (local $stride2 i32) (local $stride3 i32)
-    (local.set $m00 (v128.load offset=0 (local.get $masks)))
-    (local.set $m01 (v128.load offset=16 (local.get $masks)))
-    (local.set $m02 (v128.load offset=32 (local.get $masks)))
-    (local.set $m10 (v128.load offset=48 (local.get $masks)))
-    (local.set $m11 (v128.load offset=64 (local.get $masks)))
-    (local.set $m12 (v128.load offset=80 (local.get $masks)))
-    (local.set $m20 (v128.load offset=96 (local.get $masks)))
-    (local.set $m21 (v128.load offset=112 (local.get $masks)))
-    (local.set $m22 (v128.load offset=128 (local.get $masks)))
-    (local.set $f0 (v128.load offset=144 (local.get $masks)))
-    (local.set $f1 (v128.load offset=160 (local.get $masks)))
-    (local.set $f2 (v128.load offset=176 (local.get $masks)))
+    (local.set $m00 (v128.const i8x16 0xc1 0x9e 0x7a 0x5b 0 0 0xc1 0x9e 0x7a 0x5b 0 0 0xc1 0x9e 0x7a 0x5b))
+    (local.set $m01 (v128.const i8x16 0xc1 0x9e 0x7a 0x5b 0 1 0xc1 0x9e 0x7a 0x5b 0 1 0xc1 0x9e 0x7a 0x5b))
+    (local.set $m02 (v128.const i8x16 0xc1 0x9e 0x7a 0x5b 0 2 0xc1 0x9e 0x7a 0x5b 0 2 0xc1 0x9e 0x7a 0x5b))
+    (local.set $m10 (v128.const i8x16 0xc1 0x9e 0x7a 0x5b 0 3 0xc1 0x9e 0x7a 0x5b 0 3 0xc1 0x9e 0x7a 0x5b))
+    (local.set $m11 (v128.const i8x16 0xc1 0x9e 0x7a 0x5b 0 4 0xc1 0x9e 0x7a 0x5b 0 4 0xc1 0x9e 0x7a 0x5b))
+    (local.set $m12 (v128.const i8x16 0xc1 0x9e 0x7a 0x5b 0 5 0xc1 0x9e 0x7a 0x5b 0 5 0xc1 0x9e 0x7a 0x5b))
+    (local.set $m20 (v128.const i8x16 0xc1 0x9e 0x7a 0x5b 0 6 0xc1 0x9e 0x7a 0x5b 0 6 0xc1 0x9e 0x7a 0x5b))
+    (local.set $m21 (v128.const i8x16 0xc1 0x9e 0x7a 0x5b 0 7 0xc1 0x9e 0x7a 0x5b 0 7 0xc1 0x9e 0x7a 0x5b))
+    (local.set $m22 (v128.const i8x16 0xc1 0x9e 0x7a 0x5b 0 8 0xc1 0x9e 0x7a 0x5b 0 8 0xc1 0x9e 0x7a 0x5b))
+    (local.set $f0 (v128.const i8x16 0xc1 0x9e 0x7a 0x5b 0 9 0xc1 0x9e 0x7a 0x5b 0 9 0xc1 0x9e 0x7a 0x5b))
+    (local.set $f1 (v128.const i8x16 0xc1 0x9e 0x7a 0x5b 0 10 0xc1 0x9e 0x7a 0x5b 0 10 0xc1 0x9e 0x7a 0x5b))
+    (local.set $f2 (v128.const i8x16 0xc1 0x9e 0x7a 0x5b 0 11 0xc1 0x9e 0x7a 0x5b 0 11 0xc1 0x9e 0x7a 0x5b))
     (local.set $stride2 (i32.shl (local.get $stride) (i32.const 1)))
     (local.set $stride3 (i32.mul (local.get $stride) (i32.const 3)))
     (local.set $p (local.get $src))
@@ -99,32 +104,38 @@
   )
 
   ;; NCHW: a block is 3 channel planes × 4 rows × 4 contiguous bytes; rows are
-  ;; $W apart, planes H·W apart. Each channel's 16 bytes are gathered into one
-  ;; vector (lane 4i + j = row i, column j) with 32-bit lane loads, so no byte
-  ;; outside the images is read. Masks: 9 swizzle masks at $masks + (c·3 + c′)·16
-  ;; (output channel c from source channel c′), then 3 flip vectors at
-  ;; $masks + 144 + c·16. Stores are 32-bit lanes, one per row.
-  (func (export "nchw_m4c3") (param $src i32) (param $dst i32) (param $masks i32)
+  ;; $W apart, planes H·W apart. Each channel's 16 bytes form one vector (lane
+  ;; 4i + j = row i, column j). Two horizontally adjacent blocks A, B are done
+  ;; together: per channel, two 8-byte loads per vector give [A_0 B_0 A_1 B_1]
+  ;; and [A_2 B_2 A_3 B_3] (A_i = row i of A, 4 bytes), two 32-bit shuffles give
+  ;; [A_0 A_1 A_2 A_3] and [B_0 B_1 B_2 B_3]; the outputs are interleaved back
+  ;; and stored 8 bytes per row. A last block of a row (W/4 odd) is gathered
+  ;; and stored with 32-bit lanes. No byte outside the images is read.
+  (func (export "nchw_m4c3") (param $src i32) (param $dst i32)
         (param $images i32) (param $H i32) (param $W i32)
     (local $m00 v128) (local $m01 v128) (local $m02 v128)
     (local $m10 v128) (local $m11 v128) (local $m12 v128)
     (local $m20 v128) (local $m21 v128) (local $m22 v128)
     (local $f0 v128) (local $f1 v128) (local $f2 v128)
-    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $o v128)
+    (local $x01 v128) (local $x23 v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128)
+    (local $b0 v128) (local $b1 v128) (local $b2 v128)
+    (local $oa v128) (local $ob v128) (local $o v128)
     (local $plane i32) (local $plane2 i32) (local $W2 i32) (local $W3 i32)
-    (local $p i32) (local $q i32) (local $a i32) (local $end i32) (local $rowEnd i32) (local $planeEnd i32)
-    (local.set $m00 (v128.load offset=0 (local.get $masks)))
-    (local.set $m01 (v128.load offset=16 (local.get $masks)))
-    (local.set $m02 (v128.load offset=32 (local.get $masks)))
-    (local.set $m10 (v128.load offset=48 (local.get $masks)))
-    (local.set $m11 (v128.load offset=64 (local.get $masks)))
-    (local.set $m12 (v128.load offset=80 (local.get $masks)))
-    (local.set $m20 (v128.load offset=96 (local.get $masks)))
-    (local.set $m21 (v128.load offset=112 (local.get $masks)))
-    (local.set $m22 (v128.load offset=128 (local.get $masks)))
-    (local.set $f0 (v128.load offset=144 (local.get $masks)))
-    (local.set $f1 (v128.load offset=160 (local.get $masks)))
-    (local.set $f2 (v128.load offset=176 (local.get $masks)))
+    (local $p i32) (local $q i32) (local $a i32) (local $end i32)
+    (local $rowEnd i32) (local $pairEnd i32) (local $planeEnd i32)
+    (local.set $m00 (v128.const i8x16 0xc1 0x9e 0x7a 0x5b 1 0 0xc1 0x9e 0x7a 0x5b 1 0 0xc1 0x9e 0x7a 0x5b))
+    (local.set $m01 (v128.const i8x16 0xc1 0x9e 0x7a 0x5b 1 1 0xc1 0x9e 0x7a 0x5b 1 1 0xc1 0x9e 0x7a 0x5b))
+    (local.set $m02 (v128.const i8x16 0xc1 0x9e 0x7a 0x5b 1 2 0xc1 0x9e 0x7a 0x5b 1 2 0xc1 0x9e 0x7a 0x5b))
+    (local.set $m10 (v128.const i8x16 0xc1 0x9e 0x7a 0x5b 1 3 0xc1 0x9e 0x7a 0x5b 1 3 0xc1 0x9e 0x7a 0x5b))
+    (local.set $m11 (v128.const i8x16 0xc1 0x9e 0x7a 0x5b 1 4 0xc1 0x9e 0x7a 0x5b 1 4 0xc1 0x9e 0x7a 0x5b))
+    (local.set $m12 (v128.const i8x16 0xc1 0x9e 0x7a 0x5b 1 5 0xc1 0x9e 0x7a 0x5b 1 5 0xc1 0x9e 0x7a 0x5b))
+    (local.set $m20 (v128.const i8x16 0xc1 0x9e 0x7a 0x5b 1 6 0xc1 0x9e 0x7a 0x5b 1 6 0xc1 0x9e 0x7a 0x5b))
+    (local.set $m21 (v128.const i8x16 0xc1 0x9e 0x7a 0x5b 1 7 0xc1 0x9e 0x7a 0x5b 1 7 0xc1 0x9e 0x7a 0x5b))
+    (local.set $m22 (v128.const i8x16 0xc1 0x9e 0x7a 0x5b 1 8 0xc1 0x9e 0x7a 0x5b 1 8 0xc1 0x9e 0x7a 0x5b))
+    (local.set $f0 (v128.const i8x16 0xc1 0x9e 0x7a 0x5b 1 9 0xc1 0x9e 0x7a 0x5b 1 9 0xc1 0x9e 0x7a 0x5b))
+    (local.set $f1 (v128.const i8x16 0xc1 0x9e 0x7a 0x5b 1 10 0xc1 0x9e 0x7a 0x5b 1 10 0xc1 0x9e 0x7a 0x5b))
+    (local.set $f2 (v128.const i8x16 0xc1 0x9e 0x7a 0x5b 1 11 0xc1 0x9e 0x7a 0x5b 1 11 0xc1 0x9e 0x7a 0x5b))
     (local.set $plane (i32.mul (local.get $H) (local.get $W)))
     (local.set $plane2 (i32.shl (local.get $plane) (i32.const 1)))
     (local.set $W2 (i32.shl (local.get $W) (i32.const 1)))
@@ -138,54 +149,117 @@
         (local.set $planeEnd (i32.add (local.get $p) (local.get $plane)))
         (loop $rows
           (local.set $rowEnd (i32.add (local.get $p) (local.get $W)))
-          (loop $blocks
-            ;; gather: channel 0 at p, channel 1 at p + H·W, channel 2 at p + 2·H·W
-            (local.set $s0 (v128.load32_zero (local.get $p)))
-            (local.set $s0 (v128.load32_lane 1 (i32.add (local.get $p) (local.get $W)) (local.get $s0)))
-            (local.set $s0 (v128.load32_lane 2 (i32.add (local.get $p) (local.get $W2)) (local.get $s0)))
-            (local.set $s0 (v128.load32_lane 3 (i32.add (local.get $p) (local.get $W3)) (local.get $s0)))
+          (local.set $pairEnd (i32.sub (local.get $rowEnd) (i32.const 4)))
+          (block $pairsDone
+            (loop $pairs
+              (br_if $pairsDone (i32.ge_u (local.get $p) (local.get $pairEnd)))
+              (local.set $a (local.get $p))
+              (local.set $x01 (v128.load64_lane 1 (i32.add (local.get $a) (local.get $W)) (v128.load64_zero (local.get $a))))
+              (local.set $x23 (v128.load64_lane 1 (i32.add (local.get $a) (local.get $W3)) (v128.load64_zero (i32.add (local.get $a) (local.get $W2)))))
+              (local.set $a0 (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $x01) (local.get $x23)))
+              (local.set $b0 (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $x01) (local.get $x23)))
+              (local.set $a (i32.add (local.get $p) (local.get $plane)))
+              (local.set $x01 (v128.load64_lane 1 (i32.add (local.get $a) (local.get $W)) (v128.load64_zero (local.get $a))))
+              (local.set $x23 (v128.load64_lane 1 (i32.add (local.get $a) (local.get $W3)) (v128.load64_zero (i32.add (local.get $a) (local.get $W2)))))
+              (local.set $a1 (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $x01) (local.get $x23)))
+              (local.set $b1 (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $x01) (local.get $x23)))
+              (local.set $a (i32.add (local.get $p) (local.get $plane2)))
+              (local.set $x01 (v128.load64_lane 1 (i32.add (local.get $a) (local.get $W)) (v128.load64_zero (local.get $a))))
+              (local.set $x23 (v128.load64_lane 1 (i32.add (local.get $a) (local.get $W3)) (v128.load64_zero (i32.add (local.get $a) (local.get $W2)))))
+              (local.set $a2 (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $x01) (local.get $x23)))
+              (local.set $b2 (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $x01) (local.get $x23)))
+              ;; output channel 0: blocks A and B, rows interleaved back to [A_i B_i] pairs
+              (local.set $oa (v128.xor (local.get $f0)
+                (v128.or
+                  (v128.or (i8x16.swizzle (local.get $a0) (local.get $m00)) (i8x16.swizzle (local.get $a1) (local.get $m01)))
+                  (i8x16.swizzle (local.get $a2) (local.get $m02)))))
+              (local.set $ob (v128.xor (local.get $f0)
+                (v128.or
+                  (v128.or (i8x16.swizzle (local.get $b0) (local.get $m00)) (i8x16.swizzle (local.get $b1) (local.get $m01)))
+                  (i8x16.swizzle (local.get $b2) (local.get $m02)))))
+              (local.set $a (local.get $q))
+              (local.set $o (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $oa) (local.get $ob)))
+              (v128.store64_lane 0 (local.get $a) (local.get $o))
+              (v128.store64_lane 1 (i32.add (local.get $a) (local.get $W)) (local.get $o))
+              (local.set $o (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $oa) (local.get $ob)))
+              (v128.store64_lane 0 (i32.add (local.get $a) (local.get $W2)) (local.get $o))
+              (v128.store64_lane 1 (i32.add (local.get $a) (local.get $W3)) (local.get $o))
+              ;; output channel 1: blocks A and B, rows interleaved back to [A_i B_i] pairs
+              (local.set $oa (v128.xor (local.get $f1)
+                (v128.or
+                  (v128.or (i8x16.swizzle (local.get $a0) (local.get $m10)) (i8x16.swizzle (local.get $a1) (local.get $m11)))
+                  (i8x16.swizzle (local.get $a2) (local.get $m12)))))
+              (local.set $ob (v128.xor (local.get $f1)
+                (v128.or
+                  (v128.or (i8x16.swizzle (local.get $b0) (local.get $m10)) (i8x16.swizzle (local.get $b1) (local.get $m11)))
+                  (i8x16.swizzle (local.get $b2) (local.get $m12)))))
+              (local.set $a (i32.add (local.get $q) (local.get $plane)))
+              (local.set $o (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $oa) (local.get $ob)))
+              (v128.store64_lane 0 (local.get $a) (local.get $o))
+              (v128.store64_lane 1 (i32.add (local.get $a) (local.get $W)) (local.get $o))
+              (local.set $o (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $oa) (local.get $ob)))
+              (v128.store64_lane 0 (i32.add (local.get $a) (local.get $W2)) (local.get $o))
+              (v128.store64_lane 1 (i32.add (local.get $a) (local.get $W3)) (local.get $o))
+              ;; output channel 2: blocks A and B, rows interleaved back to [A_i B_i] pairs
+              (local.set $oa (v128.xor (local.get $f2)
+                (v128.or
+                  (v128.or (i8x16.swizzle (local.get $a0) (local.get $m20)) (i8x16.swizzle (local.get $a1) (local.get $m21)))
+                  (i8x16.swizzle (local.get $a2) (local.get $m22)))))
+              (local.set $ob (v128.xor (local.get $f2)
+                (v128.or
+                  (v128.or (i8x16.swizzle (local.get $b0) (local.get $m20)) (i8x16.swizzle (local.get $b1) (local.get $m21)))
+                  (i8x16.swizzle (local.get $b2) (local.get $m22)))))
+              (local.set $a (i32.add (local.get $q) (local.get $plane2)))
+              (local.set $o (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $oa) (local.get $ob)))
+              (v128.store64_lane 0 (local.get $a) (local.get $o))
+              (v128.store64_lane 1 (i32.add (local.get $a) (local.get $W)) (local.get $o))
+              (local.set $o (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $oa) (local.get $ob)))
+              (v128.store64_lane 0 (i32.add (local.get $a) (local.get $W2)) (local.get $o))
+              (v128.store64_lane 1 (i32.add (local.get $a) (local.get $W3)) (local.get $o))
+              (local.set $p (i32.add (local.get $p) (i32.const 8)))
+              (local.set $q (i32.add (local.get $q) (i32.const 8)))
+              (br $pairs)))
+          ;; the last block of the row when W/4 is odd
+          (if (i32.lt_u (local.get $p) (local.get $rowEnd))
+            (then
+            (local.set $a (local.get $p))
+            (local.set $a0 (v128.load32_lane 3 (i32.add (local.get $a) (local.get $W3)) (v128.load32_lane 2 (i32.add (local.get $a) (local.get $W2))
+              (v128.load32_lane 1 (i32.add (local.get $a) (local.get $W)) (v128.load32_zero (local.get $a))))))
             (local.set $a (i32.add (local.get $p) (local.get $plane)))
-            (local.set $s1 (v128.load32_zero (local.get $a)))
-            (local.set $s1 (v128.load32_lane 1 (i32.add (local.get $a) (local.get $W)) (local.get $s1)))
-            (local.set $s1 (v128.load32_lane 2 (i32.add (local.get $a) (local.get $W2)) (local.get $s1)))
-            (local.set $s1 (v128.load32_lane 3 (i32.add (local.get $a) (local.get $W3)) (local.get $s1)))
+            (local.set $a1 (v128.load32_lane 3 (i32.add (local.get $a) (local.get $W3)) (v128.load32_lane 2 (i32.add (local.get $a) (local.get $W2))
+              (v128.load32_lane 1 (i32.add (local.get $a) (local.get $W)) (v128.load32_zero (local.get $a))))))
             (local.set $a (i32.add (local.get $p) (local.get $plane2)))
-            (local.set $s2 (v128.load32_zero (local.get $a)))
-            (local.set $s2 (v128.load32_lane 1 (i32.add (local.get $a) (local.get $W)) (local.get $s2)))
-            (local.set $s2 (v128.load32_lane 2 (i32.add (local.get $a) (local.get $W2)) (local.get $s2)))
-            (local.set $s2 (v128.load32_lane 3 (i32.add (local.get $a) (local.get $W3)) (local.get $s2)))
-            ;; output channel 0
+            (local.set $a2 (v128.load32_lane 3 (i32.add (local.get $a) (local.get $W3)) (v128.load32_lane 2 (i32.add (local.get $a) (local.get $W2))
+              (v128.load32_lane 1 (i32.add (local.get $a) (local.get $W)) (v128.load32_zero (local.get $a))))))
+            (local.set $a (local.get $q))
             (local.set $o (v128.xor (local.get $f0)
               (v128.or
-                (v128.or (i8x16.swizzle (local.get $s0) (local.get $m00)) (i8x16.swizzle (local.get $s1) (local.get $m01)))
-                (i8x16.swizzle (local.get $s2) (local.get $m02)))))
-            (v128.store32_lane 0 (local.get $q) (local.get $o))
-            (v128.store32_lane 1 (i32.add (local.get $q) (local.get $W)) (local.get $o))
-            (v128.store32_lane 2 (i32.add (local.get $q) (local.get $W2)) (local.get $o))
-            (v128.store32_lane 3 (i32.add (local.get $q) (local.get $W3)) (local.get $o))
-            ;; output channel 1
-            (local.set $a (i32.add (local.get $q) (local.get $plane)))
-            (local.set $o (v128.xor (local.get $f1)
-              (v128.or
-                (v128.or (i8x16.swizzle (local.get $s0) (local.get $m10)) (i8x16.swizzle (local.get $s1) (local.get $m11)))
-                (i8x16.swizzle (local.get $s2) (local.get $m12)))))
+                (v128.or (i8x16.swizzle (local.get $a0) (local.get $m00)) (i8x16.swizzle (local.get $a1) (local.get $m01)))
+                (i8x16.swizzle (local.get $a2) (local.get $m02)))))
             (v128.store32_lane 0 (local.get $a) (local.get $o))
             (v128.store32_lane 1 (i32.add (local.get $a) (local.get $W)) (local.get $o))
             (v128.store32_lane 2 (i32.add (local.get $a) (local.get $W2)) (local.get $o))
             (v128.store32_lane 3 (i32.add (local.get $a) (local.get $W3)) (local.get $o))
-            ;; output channel 2
+            (local.set $a (i32.add (local.get $q) (local.get $plane)))
+            (local.set $o (v128.xor (local.get $f1)
+              (v128.or
+                (v128.or (i8x16.swizzle (local.get $a0) (local.get $m10)) (i8x16.swizzle (local.get $a1) (local.get $m11)))
+                (i8x16.swizzle (local.get $a2) (local.get $m12)))))
+            (v128.store32_lane 0 (local.get $a) (local.get $o))
+            (v128.store32_lane 1 (i32.add (local.get $a) (local.get $W)) (local.get $o))
+            (v128.store32_lane 2 (i32.add (local.get $a) (local.get $W2)) (local.get $o))
+            (v128.store32_lane 3 (i32.add (local.get $a) (local.get $W3)) (local.get $o))
             (local.set $a (i32.add (local.get $q) (local.get $plane2)))
             (local.set $o (v128.xor (local.get $f2)
               (v128.or
-                (v128.or (i8x16.swizzle (local.get $s0) (local.get $m20)) (i8x16.swizzle (local.get $s1) (local.get $m21)))
-                (i8x16.swizzle (local.get $s2) (local.get $m22)))))
+                (v128.or (i8x16.swizzle (local.get $a0) (local.get $m20)) (i8x16.swizzle (local.get $a1) (local.get $m21)))
+                (i8x16.swizzle (local.get $a2) (local.get $m22)))))
             (v128.store32_lane 0 (local.get $a) (local.get $o))
             (v128.store32_lane 1 (i32.add (local.get $a) (local.get $W)) (local.get $o))
             (v128.store32_lane 2 (i32.add (local.get $a) (local.get $W2)) (local.get $o))
             (v128.store32_lane 3 (i32.add (local.get $a) (local.get $W3)) (local.get $o))
             (local.set $p (i32.add (local.get $p) (i32.const 4)))
-            (local.set $q (i32.add (local.get $q) (i32.const 4)))
-            (br_if $blocks (i32.lt_u (local.get $p) (local.get $rowEnd))))
+            (local.set $q (i32.add (local.get $q) (i32.const 4)))))
           ;; past the other 3 rows of this block row
           (local.set $p (i32.add (local.get $p) (local.get $W3)))
           (local.set $q (i32.add (local.get $q) (local.get $W3)))
