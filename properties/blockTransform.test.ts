@@ -212,6 +212,26 @@ describe('kernel choice and chunking (CIFAR-sized batches)', () => {
     expect(() => encryptUint8With('wasm-simd', cifarBatch, key, { chunkImages: 0 })).toThrow(expect.objectContaining({ check: 'transform.chunk' }));
   });
 
+  it('compiled kernels are per block map: keys sharing the permutation or the flip vector, used in turn, each ≡ js', () => {
+    const shape = { count: 3, height: 8, width: 12, channels: 3 };
+    const pixels = Uint8Array.from({ length: shapeLength(shape) }, (_, i) => (i * 97 + 5) & 255);
+    const base = generateKey({ blockSize: 4, channels: 3, seed: 'shared-parts' });
+    const other = generateKey({ blockSize: 4, channels: 3, seed: 'shared-parts-2' });
+    const keys: BlockKey[] = [
+      base,
+      { ...base, flip: base.flip.map((r) => 1 - r) }, // same permutation, complementary flips
+      { ...other, flip: base.flip }, // same flips, another permutation
+      base,
+    ];
+    for (const layout of ['NCHW', 'NHWC'] as Layout[]) {
+      const batch = imageBatch(pixels, shape, layout);
+      for (const k of [...keys, ...keys.slice().reverse()]) {
+        expectSame(encryptUint8With('wasm-simd', batch, k).data, encryptUint8With('js', batch, k).data, { shape, layout });
+        expectSame(decryptUint8With('wasm-simd', batch, k).data, decryptUint8With('js', batch, k).data, { shape, layout });
+      }
+    }
+  });
+
   // Batch sizes around the default chunk (1, chunk − 1, chunk, chunk + 1, two chunks + 1):
   // the chunk boundary, a short last chunk and the last image of the buffer.
   for (const count of [1, perChunk - 1, perChunk, perChunk + 1, 2 * perChunk + 1]) {
