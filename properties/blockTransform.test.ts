@@ -28,7 +28,7 @@ import {
   uint8KernelFor,
   uint8KernelSupports,
 } from '../src/core/blockTransform.ts';
-import { DEFAULT_CHUNK_BYTES } from '../src/core/blockTransformSimd.ts';
+import { DEFAULT_CHUNK_BYTES, SIMD_MIN_BATCH_BYTES } from '../src/core/blockTransformSimd.ts';
 import { type BatchShape, type FloatArray, type Layout, imageBatch, toLayout } from '../src/core/images.ts';
 import { type BlockKey, validateKey } from '../src/core/key.ts';
 import { generateKey } from '../src/core/keygen.ts';
@@ -193,13 +193,16 @@ describe('kernel choice and chunking (CIFAR-sized batches)', () => {
   const cifar = (count: number): BatchShape => ({ count, height: 32, width: 32, channels: 3 });
   const perChunk = Math.floor(DEFAULT_CHUNK_BYTES / 3072);
 
-  it('encryptUint8/decryptUint8 use wasm-simd for M = 4, C = 3 and js for every other configuration', () => {
-    expect(uint8KernelFor(cifar(1), key)).toBe('wasm-simd');
-    expect(uint8KernelFor({ count: 1, height: 8, width: 12, channels: 3 }, key)).toBe('wasm-simd');
-    expect(uint8KernelFor({ count: 1, height: 32, width: 32, channels: 3 }, generateKey({ blockSize: 2, channels: 3, seed: 'm2' }))).toBe('js');
-    expect(uint8KernelFor({ count: 1, height: 32, width: 32, channels: 1 }, generateKey({ blockSize: 4, channels: 1, seed: 'c1' }))).toBe('js');
-    expect(uint8KernelFor({ count: 1, height: 32, width: 32, channels: 4 }, generateKey({ blockSize: 4, channels: 4, seed: 'c4' }))).toBe('js');
-    expect(uint8KernelFor({ count: 1, height: 32, width: 32, channels: 3 }, generateKey({ blockSize: 8, channels: 3, seed: 'm8' }))).toBe('js');
+  it('encryptUint8/decryptUint8 use wasm-simd for M = 4, C = 3 from 256 KiB per batch on, js for smaller batches and every other configuration', () => {
+    expect(SIMD_MIN_BATCH_BYTES).toBe(256 * 1024);
+    expect(uint8KernelFor(cifar(86), key)).toBe('wasm-simd'); // 264,192 bytes
+    expect(uint8KernelFor(cifar(85), key)).toBe('js'); // 261,120 bytes
+    expect(uint8KernelFor(cifar(1), key)).toBe('js');
+    expect(uint8KernelFor({ count: 1000, height: 8, width: 12, channels: 3 }, key)).toBe('wasm-simd');
+    expect(uint8KernelFor(cifar(10_000), generateKey({ blockSize: 2, channels: 3, seed: 'm2' }))).toBe('js');
+    expect(uint8KernelFor({ ...cifar(10_000), channels: 1 }, generateKey({ blockSize: 4, channels: 1, seed: 'c1' }))).toBe('js');
+    expect(uint8KernelFor({ ...cifar(10_000), channels: 4 }, generateKey({ blockSize: 4, channels: 4, seed: 'c4' }))).toBe('js');
+    expect(uint8KernelFor(cifar(10_000), generateKey({ blockSize: 8, channels: 3, seed: 'm8' }))).toBe('js');
   });
 
   it('naming a kernel that does not cover the images fails with transform.kernel-unsupported; an unknown kernel with transform.kernel', () => {

@@ -11,8 +11,9 @@
  * 8-bit images have two implementations (Uint8Kernel): 'wasm-simd'
  * (blockTransformSimd.ts: M = 4, C = 3, the paper's CIFAR-10 setting, when
  * the runtime has WebAssembly SIMD) and 'js' (the index map above, any M and
- * C). encryptUint8/decryptUint8 take the first that applies
- * (uint8KernelFor); encryptUint8With/decryptUint8With name one explicitly.
+ * C). encryptUint8/decryptUint8 take wasm-simd for batches of 256 KiB or more
+ * where it applies (uint8KernelFor); encryptUint8With/decryptUint8With name
+ * one explicitly.
  * Both give the same bytes.
  */
 import { fail } from './errors.ts';
@@ -27,7 +28,7 @@ import {
   imageBatch,
 } from './images.ts';
 import { type BlockKey, expectKeyFor } from './key.ts';
-import { simdKernelAvailable, simdKernelCovers, transformUint8Simd } from './blockTransformSimd.ts';
+import { SIMD_MIN_BATCH_BYTES, simdKernelAvailable, simdKernelCovers, transformUint8Simd } from './blockTransformSimd.ts';
 
 /** Index map for one image of a given size and layout. */
 export interface BlockIndexMap {
@@ -125,9 +126,15 @@ export function uint8KernelSupports(kernel: Uint8Kernel, shape: BatchShape, key:
   return simdKernelAvailable() && simdKernelCovers(shape, key.blockSize) && key.channels === shape.channels;
 }
 
-/** The kernel encryptUint8/decryptUint8 use for these images: 'wasm-simd' where it applies, else 'js'. */
+/**
+ * The kernel encryptUint8/decryptUint8 use for these images: 'wasm-simd'
+ * where it applies and the batch has at least SIMD_MIN_BATCH_BYTES (256 KiB,
+ * 86 CIFAR images; below that compiling a kernel for a new key costs more
+ * than it saves), else 'js'.
+ */
 export function uint8KernelFor(shape: BatchShape, key: BlockKey): Uint8Kernel {
-  return uint8KernelSupports('wasm-simd', shape, key) ? 'wasm-simd' : 'js';
+  const bytes = shape.count * shape.height * shape.width * shape.channels;
+  return bytes >= SIMD_MIN_BATCH_BYTES && uint8KernelSupports('wasm-simd', shape, key) ? 'wasm-simd' : 'js';
 }
 
 /** Options of encryptUint8With/decryptUint8With. */

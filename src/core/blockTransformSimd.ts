@@ -40,6 +40,12 @@ const PAGE = 65536;
  * the L2 cache. 85 CIFAR images; see bench/RESULTS.md.
  */
 export const DEFAULT_CHUNK_BYTES = 256 * 1024;
+/**
+ * Smaller batches go to the JS path: a kernel is compiled per block map
+ * (≈ 0.3–0.6 ms), which a small batch with a new key does not pay back
+ * (the JS gather costs ≈ 1.7 ns per byte, the kernel ≈ 0.4).
+ */
+export const SIMD_MIN_BATCH_BYTES = DEFAULT_CHUNK_BYTES;
 /** Larger images go to the JS path (wasm32 memory would have to hold two of them). */
 export const MAX_SIMD_IMAGE_BYTES = 64 * 1024 * 1024;
 /** Compiled kernels kept (one per block map: a key's encryption or decryption). */
