@@ -12,6 +12,7 @@
  *
  *   npx tsx bench/blockTransform.ts [--images N] [--repeats N] [--chunk-images N]
  */
+import { cpus, loadavg } from 'node:os';
 import {
   type Uint8Kernel,
   UINT8_KERNELS,
@@ -72,6 +73,7 @@ for (const layout of ['NCHW', 'NHWC'] as Layout[]) {
   rows.push({ name: `decryptUint8 → ${auto}, ${layout}`, run: () => decryptUint8(batch, key), best: Infinity, bestCpu: Infinity });
 }
 
+const loadBefore = loadavg()[0];
 // Rounds: every row once per round (warm-up round untimed), best time kept.
 for (let round = 0; round <= repeats; round++) {
   for (const row of rows) {
@@ -92,6 +94,7 @@ const copyCpu = rows[0].bestCpu;
 const gbps = (s: number) => (bytes / s / 1e9).toFixed(2);
 const missing = UINT8_KERNELS.filter((k) => !uint8KernelSupports(k, shape, key));
 console.log(
+  `${new Date().toISOString().slice(0, 16)} UTC, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load average ${loadBefore.toFixed(2)} → ${loadavg()[0].toFixed(2)}\n` +
   `${count} images × 3072 bytes = ${(bytes / 1e6).toFixed(1)} MB, M = 4, C = 3, best of ${repeats} (+1 warm-up), Node ${process.version}; ` +
     `encryptUint8/decryptUint8 use the ${auto} kernel here; wasm-simd chunk: ${chunkImages ?? Math.floor(DEFAULT_CHUNK_BYTES / 3072)} images` +
     (missing.length > 0 ? `; not available here: ${missing.join(', ')}` : '') +

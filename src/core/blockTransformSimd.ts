@@ -42,8 +42,9 @@ const PAGE = 65536;
 export const DEFAULT_CHUNK_BYTES = 256 * 1024;
 /**
  * Smaller batches go to the JS path: a kernel is compiled per block map
- * (≈ 0.3–0.6 ms), which a small batch with a new key does not pay back
- * (the JS gather costs ≈ 1.7 ns per byte, the kernel ≈ 0.4).
+ * (≈ 0.25 ms CPU), which a small batch with a new key does not pay back:
+ * measured with a new key per call, the two break even at ≈ 40–85 CIFAR
+ * images (bench/RESULTS.md).
  */
 export const SIMD_MIN_BATCH_BYTES = DEFAULT_CHUNK_BYTES;
 /** Larger images go to the JS path (wasm32 memory would have to hold two of them). */
