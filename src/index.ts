@@ -5,6 +5,7 @@ export { type BlockKey, blockLength, expectKeyFor, keysEqual, validateKey } from
 export { type KeyJson, type KeySource, type ParseKeyOptions, keyFromJson, keyToJson, parseKey, serializeKey } from './core/keyJson.ts';
 export { type KeygenOptions, type RandomSource, generateKey, randomPermutation, secureRandom, seededRandom } from './core/keygen.ts';
 export { type BlockIndexMap, type FloatDomain, blockIndexMap, decryptFloat, decryptUint8, encryptFloat, encryptUint8 } from './core/blockTransform.ts';
+export { type Uint8Kernel, type Uint8KernelOptions, UINT8_KERNELS, decryptUint8With, encryptUint8With, uint8KernelFor, uint8KernelSupports } from './core/blockTransform.ts';
 export { type PatchEmbeddingWeight, transformPatchEmbedding, untransformPatchEmbedding } from './core/modelTransform.ts';
 export { type KeySpace, keySpace } from './core/keySpace.ts';
 export { type OrthogonalKey, decryptOrthogonal, encryptOrthogonal, randomOrthogonal, transformPatchEmbeddingOrthogonal, validateOrthogonalKey } from './core/orthogonal.ts';
