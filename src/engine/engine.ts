@@ -13,8 +13,9 @@
 import { CipherpatchError, fail } from '../core/errors.ts';
 import { type ImageBatch, type Layout, imageBatch, pixelIndex, toLayout } from '../core/images.ts';
 import { type ConvMixerConfig, type ConvMixerWeights, type TensorLike, convMixerWeightsFromTensors, validateConvMixerConfig } from '../model/convmixer.ts';
+import type { ResNetConfig, ResNetWeights } from '../model/resnet.ts';
 
-export interface Engine {
+export interface Engine<Config = ConvMixerConfig> {
   /** The engine family: "onnx", "tfjs" or "tfjs-parallel". */
   readonly name: string;
   /** The backend that actually runs: the onnxruntime execution provider ("cpu", "cuda") or the tfjs backend ("wasm", "cpu", "tensorflow"). */
@@ -23,7 +24,8 @@ export interface Engine {
   readonly threads: number;
   /** Library and backend versions, for reports. */
   readonly version: string;
-  readonly config: ConvMixerConfig;
+  /** The model's configuration (ConvMixerConfig, or ResNetConfig for a System B ResNet engine). */
+  readonly config: Config;
   /** Logits for every image, N × classes, row-major (image n, class c at n·classes + c). */
   logits(images: ImageBatch<Uint8Array>): Promise<Float32Array>;
   /** Logits for images already normalized (Eq. 7 applied; float32, either layout), same forward pass as logits. */
@@ -206,4 +208,20 @@ export async function createEngine(
   }
   const { createTfjsEngine } = await import('./tfjs.ts');
   return createTfjsEngine(model, { backend: options.backend, batchSize: options.batchSize });
+}
+
+/**
+ * An engine for System B's ResNet (src/model/resnet.ts). It runs on tfjs
+ * only: 'auto' and 'tfjs' take tfjs (engine.name says so); 'onnx' throws
+ * `engine.unsupported-model` (the onnx graph builder knows the ConvMixer
+ * only). One tfjs engine in this thread: `workers` above 1 is rejected
+ * (`engine.workers`).
+ */
+export async function createResNetEngine(weights: ResNetWeights, options: EngineOptions = { engine: 'auto' }): Promise<Engine<ResNetConfig>> {
+  const requested = options.engine;
+  if (!ENGINE_REQUESTS.includes(requested)) fail('engine.unknown', `unknown engine "${String(requested)}": use one of ${ENGINE_REQUESTS.join(', ')}`);
+  if (requested === 'onnx') fail('engine.unsupported-model', 'the onnx engine runs ConvMixer models only; a ResNet (System B) runs on tfjs: use --engine tfjs or auto');
+  if (options.workers !== undefined && options.workers !== 1) fail('engine.workers', `a ResNet runs in one tfjs engine; workers must be 1, got ${String(options.workers)}`);
+  const { createTfjsResNetEngine } = await import('./resnetTfjs.ts');
+  return createTfjsResNetEngine(weights, { backend: options.backend, batchSize: options.batchSize });
 }
