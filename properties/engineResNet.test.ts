@@ -4,7 +4,8 @@
  * random widths, blocks per stage, weights and BatchNorm statistics — and
  * random 8-bit images of any size (odd sizes exercise PyTorch's padding of
  * stride-2 convs), every logit agrees within TOLERANCE.resnetEngineLogits and
- * the top-1 class is the same, on the wasm and cpu backends.
+ * the top-1 class is the same: tfjs on the wasm and cpu backends, and
+ * onnxruntime (src/engine/resnetOnnx.ts) where it loads.
  */
 import { fc, test } from '@fast-check/vitest';
 import * as tf from '@tensorflow/tfjs';
@@ -14,6 +15,8 @@ import { resnetForward } from '../spec/resnet.ts';
 import { CipherpatchError } from '../src/core/errors.ts';
 import { type BatchShape, type ImageBatch, type Layout, toLayout } from '../src/core/images.ts';
 import { createResNetEngine } from '../src/engine/engine.ts';
+import { loadOnnxRuntime } from '../src/engine/onnx.ts';
+import { createOnnxResNetEngine } from '../src/engine/resnetOnnx.ts';
 import { createTfjsResNetEngine } from '../src/engine/resnetTfjs.ts';
 import { selectTfjsBackend } from '../src/engine/tfjs.ts';
 import { type ResNetConfig, randomResNetWeights, resnetWeightsFromTensors, resnetWeightsToTensors } from '../src/model/resnet.ts';
@@ -35,6 +38,10 @@ async function available(backend: 'cpu' | 'wasm'): Promise<boolean> {
 }
 const AVAILABLE = new Map<string, boolean>();
 for (const backend of ['cpu', 'wasm'] as const) AVAILABLE.set(backend, await available(backend));
+const ONNX = await loadOnnxRuntime().then(
+  () => true,
+  () => false,
+);
 
 interface Case {
   readonly config: ResNetConfig;
@@ -100,6 +107,21 @@ for (const backend of ['wasm', 'cpu'] as const) {
   });
 }
 
+describe.skipIf(!ONNX)('onnx ResNet engine ≡ spec ResNet', () => {
+  test.prop([caseArb], { numRuns: RUNS })('logits within TOLERANCE.resnetEngineLogits, same top-1 class', async (c) => {
+    const engine = await createOnnxResNetEngine(randomResNetWeights(c.config, c.seed), { batchSize: 1, threads: 1 });
+    try {
+      const images = { data: c.pixels, shape: c.shape, layout: c.layout };
+      const logits = await engine.logits(images);
+      expect(logits.length).toBe(c.shape.count * c.config.classes);
+      const { width, blocks, channels, classes } = c.config;
+      expectMatch(logits, specLogits(c, images), c.config.classes, `onnx w=${width} blocks=${blocks.join('/')} C=${channels} classes=${classes} seed=${c.seed} ${c.shape.count}×${c.shape.height}×${c.shape.width} ${c.layout}`);
+    } finally {
+      engine.dispose();
+    }
+  });
+});
+
 describe('ResNet engine set-up and input', () => {
   const config: ResNetConfig = { width: 2, blocks: [1, 1, 1, 1], channels: 3, classes: 4 };
   const weights = randomResNetWeights(config, 'setup');
@@ -120,12 +142,21 @@ describe('ResNet engine set-up and input', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('auto runs on tfjs (the onnx graph builder knows only the ConvMixer); onnx and workers are refused with a reason', async () => {
+  it('auto takes onnx where onnxruntime loads, else tfjs; a missing onnxruntime falls back, or fails when onnx is asked for; tfjs workers are refused', async () => {
     const e = await createResNetEngine(weights, { engine: 'auto', backend: 'cpu' });
-    expect(e.name).toBe('tfjs');
+    expect(e.name).toBe(ONNX ? 'onnx' : 'tfjs');
     expect(e.config).toEqual(config);
+    const t = await createResNetEngine(weights, { engine: 'tfjs', backend: 'cpu' });
+    expect(t.name).toBe('tfjs');
+    const [a, b] = [await e.logits(images), await t.logits(images)];
+    for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThanOrEqual(1e-4);
     e.dispose();
-    await expect(createResNetEngine(weights, { engine: 'onnx' })).rejects.toMatchObject({ check: 'engine.unsupported-model', message: expect.stringMatching(/ConvMixer models only/) });
+    t.dispose();
+    const missing = { onnxModule: 'onnxruntime-node-that-does-not-exist' };
+    const fallback = await createResNetEngine(weights, { engine: 'auto', backend: 'cpu', ...missing });
+    expect(fallback.name).toBe('tfjs');
+    fallback.dispose();
+    await expect(createResNetEngine(weights, { engine: 'onnx', ...missing })).rejects.toMatchObject({ check: 'engine.onnx-unavailable' });
     await expect(createResNetEngine(weights, { engine: 'tfjs', workers: 2 })).rejects.toMatchObject({ check: 'engine.workers' });
   });
 

@@ -74,7 +74,7 @@ export function registerEvaluate(program: Command, io: Io): void {
       'after',
       '\nExamples:\n  cipherpatch evaluate --weights convmixer.safetensors --key key.json --wrong-keys 100 --report report/\n' +
         '  cipherpatch evaluate --weights golden/runs/system-b-cpu/ffx/model.safetensors --key golden/system-b/ffx.json --wrong-keys 10 --report report-b/\n\n' +
-        'System B models (a ResNet, recognised by its tensor names) run on tfjs in one thread (--engine auto picks tfjs; onnx is refused);\n' +
+        'System B models (a ResNet, recognised by its tensor names) run on onnx or tfjs like ConvMixers (tfjs: one worker, --workers is ignored);\n' +
         'wrong key sets come from the key set\'s variant, seeded by --wrong-key-seed, or from --wrong-keys-file (golden/system-b/wrong-keys-*.json).',
     )
     .action(async (o: EvaluateFlags) => {
@@ -147,7 +147,7 @@ async function evaluateSystemBCommand(o: EvaluateFlags, io: Io): Promise<void> {
   const images = imageBatch(test.images.data, test.images.shape, test.images.layout);
   const showProgress = o.progress ?? process.stderr.isTTY === true;
   const model = `ResNet (CIFAR variant) width ${width}, blocks ${blocks.join('/')}${blocks.join() === '2,2,2,2' ? ' (ResNet-18)' : ''}`;
-  io.err(`evaluate (System B, ${key.transform}): ${images.shape.count} test images, ${o.wrongKeys} wrong key sets, ${model}, engine ${o.engine} (tfjs backend ${o.backend}, 1 worker)`);
+  io.err(`evaluate (System B, ${key.transform}): ${images.shape.count} test images, ${o.wrongKeys} wrong key sets, ${model}, engine ${o.engine} (onnx: ${o.executionProvider}, ${o.threads ?? 'all'} thread(s); tfjs: backend ${o.backend}, 1 worker)`);
   const result = await evaluateSystemB({
     weights,
     key,
@@ -156,7 +156,7 @@ async function evaluateSystemBCommand(o: EvaluateFlags, io: Io): Promise<void> {
     wrongKeys: o.wrongKeys,
     wrongKeySeed: o.wrongKeySeed,
     wrongKeyList,
-    createEngine: (w) => createResNetEngine(w, { engine: o.engine, backend: o.backend, batchSize: o.batchSize }),
+    createEngine: (w) => createResNetEngine(w, { engine: o.engine, backend: o.backend, batchSize: o.batchSize, threads: o.threads, executionProvider: o.executionProvider }),
     progress: showProgress ? progressBars() : silentProgress,
   });
   const files = writeSystemBReport(

@@ -211,16 +211,29 @@ export async function createEngine(
 }
 
 /**
- * An engine for System B's ResNet (src/model/resnet.ts). It runs on tfjs
- * only: 'auto' and 'tfjs' take tfjs (engine.name says so); 'onnx' throws
- * `engine.unsupported-model` (the onnx graph builder knows the ConvMixer
- * only). One tfjs engine in this thread: `workers` above 1 is rejected
- * (`engine.workers`).
+ * An engine for System B's ResNet (src/model/resnet.ts): 'onnx'
+ * (onnxruntime-node, the graph built by buildResNetOnnx; an error when it
+ * cannot load), 'tfjs' (src/engine/resnetTfjs.ts, one engine in this thread:
+ * `workers` above 1 is rejected, check `engine.workers`), or 'auto': onnx
+ * when onnxruntime loads, else tfjs (engine.name says which ran).
  */
 export async function createResNetEngine(weights: ResNetWeights, options: EngineOptions = { engine: 'auto' }): Promise<Engine<ResNetConfig>> {
   const requested = options.engine;
   if (!ENGINE_REQUESTS.includes(requested)) fail('engine.unknown', `unknown engine "${String(requested)}": use one of ${ENGINE_REQUESTS.join(', ')}`);
-  if (requested === 'onnx') fail('engine.unsupported-model', 'the onnx engine runs ConvMixer models only; a ResNet (System B) runs on tfjs: use --engine tfjs or auto');
+  if (requested === 'onnx' || requested === 'auto') {
+    const { loadOnnxRuntime } = await import('./onnx.ts');
+    const { createOnnxResNetEngine } = await import('./resnetOnnx.ts');
+    const onnxOptions = { batchSize: options.batchSize, threads: options.threads, executionProvider: options.executionProvider, module: options.onnxModule };
+    if (requested === 'onnx') return createOnnxResNetEngine(weights, onnxOptions);
+    const loads = await loadOnnxRuntime(options.onnxModule).then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof CipherpatchError && error.check === 'engine.onnx-unavailable') return false;
+        throw error;
+      },
+    );
+    if (loads) return createOnnxResNetEngine(weights, onnxOptions);
+  }
   if (options.workers !== undefined && options.workers !== 1) fail('engine.workers', `a ResNet runs in one tfjs engine; workers must be 1, got ${String(options.workers)}`);
   const { createTfjsResNetEngine } = await import('./resnetTfjs.ts');
   return createTfjsResNetEngine(weights, { backend: options.backend, batchSize: options.batchSize });
