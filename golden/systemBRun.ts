@@ -118,7 +118,8 @@ export interface SystemBRun {
   readonly transform: SystemBModel;
   readonly metrics: SystemBMetrics;
   readonly provenance: SystemBProvenance;
-  readonly weights: ResNetWeights;
+  /** null when the run's directory holds no weights (a GPU run whose ~45 MB weights live outside git). */
+  readonly weights: ResNetWeights | null;
   readonly ciOutputs: Map<string, Tensor>;
   /** null for the plain model. */
   readonly key: SystemBKey | null;
@@ -158,10 +159,11 @@ export function loadSystemBRun(name: string): SystemBRun {
   const json = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as unknown;
   const metrics = validateSystemBMetrics(json('metrics.json'));
   const provenance = validateSystemBProvenance(json('provenance.json'), metrics.transform);
-  const weights = resnetWeightsFromTensors(readModelTensors(dir));
+  const hasWeights = readdirSync(dir).some((f) => /^model(-\d{5}-of-\d{5})?\.safetensors$/.test(f));
+  const weights = hasWeights ? resnetWeightsFromTensors(readModelTensors(dir)) : null;
   const { width, blocks, channels, classes } = metrics.model;
-  const c = weights.config;
-  if (c.width !== width || c.blocks.join() !== blocks.join() || c.channels !== channels || c.classes !== classes) {
+  const c = weights?.config;
+  if (c !== undefined && (c.width !== width || c.blocks.join() !== blocks.join() || c.channels !== channels || c.classes !== classes)) {
     throw new Error(`${name}: model.safetensors is a ResNet w=${c.width} blocks ${c.blocks.join('/')}, metrics.json says w=${width} blocks ${blocks.join('/')}`);
   }
   const expected = { blockSize: metrics.blockSize, channels };
