@@ -76,6 +76,8 @@ def train(model, train_x, train_y, key, args, device, log):
     else:
         sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=total_steps)
     use_amp = device.type == "cuda"
+    if use_amp:
+        torch.backends.cudnn.benchmark = True
     for epoch in range(args.epochs):
         model.train()
         perm = torch.randperm(x.shape[0], device=device, generator=gen)[:n]
@@ -163,6 +165,8 @@ def run_one(name, args, device, data, log_all):
     train(model, train_x, train_y, key, args, device, log)
     train_seconds = time.time() - started
 
+    # fp32 evaluation with TF32 off, so CPU implementations can match; restored for the next model's training.
+    saved = (torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32, torch.backends.cudnn.benchmark, torch.backends.cudnn.deterministic)
     torch.backends.cuda.matmul.allow_tf32 = False
     torch.backends.cudnn.allow_tf32 = False
     torch.backends.cudnn.benchmark = False
@@ -239,6 +243,7 @@ def run_one(name, args, device, data, log_all):
     }
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
     (out / "provenance.json").write_text(json.dumps(provenance, indent=2) + "\n")
+    torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32, torch.backends.cudnn.benchmark, torch.backends.cudnn.deterministic = saved
 
 
 def main():
