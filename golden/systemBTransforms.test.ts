@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { imageBatch } from '../src/core/images.ts';
-import { SYSTEM_B_TRANSFORMS, parseSystemBKey, systemBModelInput, systemBVariant } from '../src/evaluate/systemB.ts';
+import { SYSTEM_B_TRANSFORMS, parseSystemBKey, systemBModelInput, systemBModelInputDirect, systemBVariant } from '../src/evaluate/systemB.ts';
 import { parseCifarRecords } from '../src/io/cifar10.ts';
 import { readSystemBKeyFile } from '../src/io/keyFile.ts';
 import { fromBlocks, toBlocks } from '../src/variants/blocks.ts';
@@ -56,9 +56,10 @@ describe('System B transforms: TypeScript ≡ PyTorch, byte for byte', () => {
       const i = out.findIndex((x, k) => !Object.is(x, v.output.values[k]));
       expect(i, i < 0 ? '' : `output[${i}]: TypeScript ${out[i]} vs PyTorch ${v.output.values[i]}`).toBe(-1);
       expect(out.length).toBe(v.output.values.length);
-      // The float32 model input, bit for bit.
-      const input = systemBModelInput(imageBatch(pixels, { count, channels, height, width }, 'NCHW'), key).data;
-      expect(hex(input)).toBe(v.modelInputFloat32Hex);
+      // The float32 model input, bit for bit: through the lookup table (what evaluate runs) and block by block through the variant.
+      const batch = imageBatch(pixels, { count, channels, height, width }, 'NCHW');
+      expect(hex(systemBModelInput(batch, key).data)).toBe(v.modelInputFloat32Hex);
+      expect(hex(systemBModelInputDirect(batch, key).data)).toBe(v.modelInputFloat32Hex);
     });
   }
 

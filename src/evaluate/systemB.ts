@@ -57,6 +57,12 @@ export function systemBVariant(transform: SystemBTransform): Variant<unknown> {
   return VARIANTS[transform];
 }
 
+/** The key set's variant at the key set's block size and channels (the built-ins declare the paper's M = 4, C = 3). */
+function variantFor(key: SystemBKey): Variant<unknown> {
+  const v = VARIANTS[key.transform];
+  return v.params.blockSize === key.blockSize && v.params.channels === key.channels ? v : { ...v, params: { blockSize: key.blockSize, channels: key.channels } };
+}
+
 /**
  * Parses a System B key set from its JSON (an object or the text). Checks:
  * key.json, key.format, key.variant (not shuffle/negpos/ffx), key.params and
@@ -107,8 +113,77 @@ export function wrongSystemBKeys(right: SystemBKey, count: number, seed: string)
 }
 
 /**
+ * A key set's transform as a lookup table, read off the variant itself: model
+ * input at block position k = values[k·256 + x[source[k]]]. Each System B
+ * transform is a permutation of the block positions (identity for negpos and
+ * ffx) followed by a per-position map of the 8-bit value; the table is built
+ * by running the variant (encryptToModelInput) on 256 constant blocks (the
+ * maps) and on one block of distinct values (the permutation), then verified
+ * on two more blocks. null when the variant is not of that form.
+ */
+interface BlockTable {
+  readonly source: Int32Array;
+  readonly values: Float32Array;
+}
+
+const tables = new Map<string, BlockTable | null>();
+
+function blockTable(key: SystemBKey): BlockTable | null {
+  const cached = tables.get(key.text);
+  if (cached !== undefined) return cached;
+  const variant = variantFor(key);
+  const M = key.blockSize;
+  const C = key.channels;
+  const pb = M * M * C;
+  const run = (bytes: Uint8Array) => encryptToModelInput(variant, key.key, bytes, { count: bytes.length / pb, channels: C, height: M, width: M }, false).input;
+  let table: BlockTable | null = null;
+  if (pb <= 256) {
+    // One M×M×C image per block: NCHW order within it is the block order (c, i, j).
+    const maps = run(Uint8Array.from({ length: 256 * pb }, (_, i) => Math.floor(i / pb)));
+    const values = new Float32Array(pb * 256);
+    for (let v = 0; v < 256; v++) for (let k = 0; k < pb; k++) values[k * 256 + v] = maps[v * pb + k];
+    const probe = run(Uint8Array.from({ length: pb }, (_, j) => j));
+    const source = new Int32Array(pb).fill(-1);
+    for (let k = 0; k < pb; k++) {
+      const hits: number[] = [];
+      for (let j = 0; j < pb; j++) if (Object.is(values[k * 256 + j], probe[k])) hits.push(j);
+      if (hits.length === 1) source[k] = hits[0];
+    }
+    if (!source.includes(-1)) {
+      const checks = [Uint8Array.from({ length: pb }, (_, j) => (j * 37 + 11) % 256), Uint8Array.from({ length: pb }, (_, j) => 255 - ((j * 101) % 256))];
+      const ok = checks.every((block) => {
+        const got = run(block);
+        return got.every((x, k) => Object.is(x, values[k * 256 + block[source[k]]]));
+      });
+      if (ok) table = { source, values };
+    }
+  }
+  if (tables.size >= 64) tables.delete(tables.keys().next().value as string);
+  tables.set(key.text, table);
+  return table;
+}
+
+/** Applies a block table to 8-bit NCHW images (the fast path of systemBModelInput). */
+function applyTable(t: BlockTable, data: Uint8Array, count: number, C: number, H: number, W: number, M: number): Float32Array {
+  const pb = M * M * C;
+  // Offsets within an image of block position k (c, i, j) from the block's top-left corner.
+  const offset = Int32Array.from({ length: pb }, (_, k) => (Math.floor(k / (M * M)) * H + Math.floor((k % (M * M)) / M)) * W + (k % M));
+  const from = Int32Array.from(t.source, (s) => offset[s]);
+  const out = new Float32Array(data.length);
+  const size = C * H * W;
+  for (let n = 0; n < count; n++)
+    for (let by = 0; by < H; by += M)
+      for (let bx = 0; bx < W; bx += M) {
+        const base = n * size + by * W + bx;
+        for (let k = 0; k < pb; k++) out[base + offset[k]] = t.values[k * 256 + data[base + from[k]]];
+      }
+  return out;
+}
+
+/**
  * The model input of 8-bit images under a key set (float32, NCHW, normalized);
- * `null` = plain images, (2x − 255)/255.
+ * `null` = plain images, (2x − 255)/255. Runs the variant through a lookup
+ * table read off it (blockTable), else block by block through the variant.
  */
 export function systemBModelInput(images: Uint8Batch, key: SystemBKey | null): ImageBatch<Float32Array> {
   const b = imageBatch(images.data, images.shape, images.layout);
@@ -116,8 +191,18 @@ export function systemBModelInput(images: Uint8Batch, key: SystemBKey | null): I
   const { count, channels, height, width } = nchw.shape;
   if (key === null) return { data: Float32Array.from(nchw.data, (x) => (2 * x - 255) / 255), shape: nchw.shape, layout: 'NCHW' };
   if (channels !== key.channels) fail('key.wrong-channels', `key set is for ${key.channels} channels, the images have ${channels}`);
-  const input = encryptToModelInput(VARIANTS[key.transform], key.key, nchw.data, { count, channels, height, width }, false).input;
+  if (height % key.blockSize !== 0 || width % key.blockSize !== 0) fail('image.not-divisible', `image size ${height}×${width} is not divisible by the key set's block size ${key.blockSize}`);
+  const table = blockTable(key);
+  const input = table !== null ? applyTable(table, nchw.data, count, channels, height, width, key.blockSize) : encryptToModelInput(variantFor(key), key.key, nchw.data, { count, channels, height, width }, false).input;
   return { data: input, shape: nchw.shape, layout: 'NCHW' };
+}
+
+/** The same through the variant block by block, without the table (for tests of the table). */
+export function systemBModelInputDirect(images: Uint8Batch, key: SystemBKey): ImageBatch<Float32Array> {
+  const b = imageBatch(images.data, images.shape, images.layout);
+  const nchw = b.layout === 'NCHW' ? b : toLayout(b, 'NCHW');
+  const { count, channels, height, width } = nchw.shape;
+  return { data: encryptToModelInput(variantFor(key), key.key, nchw.data, { count, channels, height, width }, false).input, shape: nchw.shape, layout: 'NCHW' };
 }
 
 export interface SystemBEvaluateOptions {
