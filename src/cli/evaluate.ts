@@ -162,7 +162,7 @@ async function evaluateSystemBCommand(o: EvaluateFlags, io: Io): Promise<void> {
   const files = writeSystemBReport(
     o.report,
     result,
-    { weightsPath: o.weights, keyPath: o.key, data: describeData(location.dir), command: ['cipherpatch', ...process.argv.slice(2)].join(' '), model },
+    { weightsPath: o.weights, keyPath: o.key, data: describeData(location.dir), command: ['cipherpatch', ...process.argv.slice(2)].join(' '), model, sampleImages: images, key, sampleLabels: test.labels, classNames: CIFAR10_CLASSES },
     { overwrite: o.force },
   );
   const pct = (x: number) => `${(100 * x).toFixed(2)} %`;

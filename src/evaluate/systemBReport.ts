@@ -1,13 +1,17 @@
 /**
  * The report of `cipherpatch evaluate` on a System B model: report.json
  * (every number, the engine, the key set, the wrong key sets), report.md (the
- * authors' figures beside ours) and the wrong-key-set box plot as SVG and PNG.
- * Written as one directory, atomically.
+ * authors' figures beside ours), the wrong-key-set box plot as SVG and PNG,
+ * and test images as the model sees them (plain, right key set, a wrong key
+ * set) as PNG. Written as one directory, atomically.
  */
+import { type ImageBatch, type Uint8Batch, toLayout } from '../core/images.ts';
+import { sliceImages } from '../engine/engine.ts';
 import { writeDirectoryAtomic } from '../io/atomicDir.ts';
 import { boxPlotSvg } from '../report/boxPlot.ts';
+import { imageGridSvg } from '../report/imageGrid.ts';
 import { svgToPng } from '../report/render.ts';
-import type { SystemBResult, SystemBTransform } from './systemB.ts';
+import { type SystemBKey, type SystemBResult, type SystemBTransform, systemBModelInput } from './systemB.ts';
 
 /** The System B authors' logged accuracies (ResNet-18, CIFAR-10, 200 epochs, M = 4), right key set. */
 export const SYSTEM_B_AUTHORS: Readonly<Record<SystemBTransform | 'plain', number>> = { plain: 0.9543, shuffle: 0.9256, negpos: 0.9341, ffx: 0.9227 };
@@ -20,6 +24,18 @@ export interface SystemBReportContext {
   readonly data: string;
   readonly command: string;
   readonly model: string;
+  /** Test images (either layout) for examples.png, the right key set, and labels/class names for the columns. */
+  readonly sampleImages?: Uint8Batch;
+  readonly key?: SystemBKey;
+  readonly sampleLabels?: Uint8Array;
+  readonly classNames?: readonly string[];
+}
+
+/** What the model sees, back on 0..255 for display: model input x ∈ [−1, 1] as round(255·(x + 1)/2). */
+function asPicture(images: Uint8Batch, key: SystemBKey | null): ImageBatch<Uint8Array> {
+  const input = systemBModelInput(images, key);
+  const bytes = Uint8Array.from(input.data, (x) => Math.min(255, Math.max(0, Math.round((255 * (x + 1)) / 2))));
+  return toLayout({ data: bytes, shape: input.shape, layout: 'NCHW' }, 'NHWC');
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
@@ -92,6 +108,19 @@ export function writeSystemBReport(dir: string, result: SystemBResult, ctx: Syst
     });
     files.set('wrong-keys.svg', svg);
     files.set('wrong-keys.png', svgToPng(svg));
+  }
+  if (ctx.sampleImages !== undefined && ctx.key !== undefined) {
+    const shown = sliceImages(ctx.sampleImages, 0, Math.min(8, ctx.sampleImages.shape.count));
+    const columnLabels = ctx.sampleLabels && ctx.classNames ? Array.from(ctx.sampleLabels.subarray(0, shown.shape.count), (l) => ctx.classNames?.[l] ?? String(l)) : undefined;
+    const grid = imageGridSvg(
+      [
+        { label: 'plain', images: asPicture(shown, null) },
+        { label: `${result.transform}, right key set`, images: asPicture(shown, ctx.key) },
+        ...(result.wrongKeys.length > 0 ? [{ label: `${result.transform}, wrong key set 1`, images: asPicture(shown, result.wrongKeys[0].key) }] : []),
+      ],
+      { title: `Test images as the model sees them, block size ${ctx.key.blockSize}`, scale: 4, columnLabels },
+    );
+    files.set('examples.png', svgToPng(grid));
   }
   writeDirectoryAtomic(dir, files, options);
   return [...files.keys()];
