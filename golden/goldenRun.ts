@@ -109,7 +109,8 @@ export interface GoldenRun {
 
 export function goldenRunNames(): string[] {
   try {
-    return readdirSync(RUNS_DIR).filter((n) => !n.startsWith('.')).sort();
+    // System B runs (golden/runs/system-b-*) have their own schema and suite: golden/systemBRun.ts.
+    return readdirSync(RUNS_DIR).filter((n) => !n.startsWith('.') && !n.startsWith('system-b')).sort();
   } catch {
     return [];
   }

@@ -7,3 +7,4 @@ export * from './modelTransform.ts';
 export * from './convmixer.ts';
 export * from './keySpace.ts';
 export * from './orthogonal.ts';
+export * from './resnet.ts';

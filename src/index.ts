@@ -18,3 +18,7 @@ export { CIFAR10_CLASSES, parseCifarRecords, readCifarSplit, readCifarSplitAll, 
 export { fetchCifar10 } from './io/cifarFetch.ts';
 export { readConvMixerFile, writeConvMixerFile } from './io/modelFile.ts';
 export { readKeyFile } from './io/keyFile.ts';
+export { type ResNetConfig, type ResNetWeights, randomResNetWeights, resnet18Config, resnetTensorSpecs, resnetWeightsFromTensors, resnetWeightsToTensors } from './model/resnet.ts';
+export { createResNetEngine } from './engine/engine.ts';
+export { type SystemBKey, type SystemBResult, type SystemBTransform, SYSTEM_B_TRANSFORMS, evaluateSystemB, generateSystemBKey, parseSystemBKey, systemBModelInput, wrongSystemBKeys } from './evaluate/systemB.ts';
+export { readSystemBKeyFile, readSystemBKeyListFile } from './io/keyFile.ts';

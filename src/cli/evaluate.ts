@@ -4,12 +4,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { imageBatch } from '../core/images.ts';
-import { createEngine, type EngineRequest, type TfjsBackendRequest } from '../engine/engine.ts';
+import { CipherpatchError } from '../core/errors.ts';
+import { createEngine, createResNetEngine, type EngineRequest, type TfjsBackendRequest } from '../engine/engine.ts';
 import { evaluate } from '../evaluate/evaluate.ts';
 import { writeEvaluateReport } from '../evaluate/report.ts';
+import { evaluateSystemB } from '../evaluate/systemB.ts';
+import { writeSystemBReport } from '../evaluate/systemBReport.ts';
+import { readSafetensorsFile } from '../io/safetensors.ts';
+import { looksLikeResNet, resnetWeightsFromTensors } from '../model/resnet.ts';
 import { CIFAR10_CLASSES, readCifarSplitAll, resolveCifarDir } from '../io/cifar10.ts';
 import { CIFAR10_SUMS } from '../io/cifarFetch.ts';
-import { readKeyFile, readKeyListFile } from '../io/keyFile.ts';
+import { readKeyFile, readKeyListFile, readSystemBKeyFile, readSystemBKeyListFile } from '../io/keyFile.ts';
 import { readConvMixerFile } from '../io/modelFile.ts';
 import { progressBars, silentProgress } from '../io/progress.ts';
 import { availableParallelism } from 'node:os';
@@ -47,9 +52,9 @@ function describeData(dir: string): string {
 export function registerEvaluate(program: Command, io: Io): void {
   program
     .command('evaluate')
-    .description('run System A\'s experiment on the CIFAR-10 test set: plain model, encrypted model, right and wrong keys (Table 1, Figs. 4–5)')
-    .requiredOption('--weights <file>', 'plain-trained ConvMixer, safetensors (PyTorch state-dict names)')
-    .requiredOption('--key <file>', 'the secret key JSON (cipherpatch keygen)')
+    .description('run System A\'s experiment on the CIFAR-10 test set: plain model, encrypted model, right and wrong keys (Table 1, Figs. 4–5); for a System B ResNet: right key set, plain images, wrong key sets')
+    .requiredOption('--weights <file>', 'plain-trained ConvMixer (System A), or a ResNet trained on transformed images (System B); safetensors, PyTorch state-dict names')
+    .requiredOption('--key <file>', 'the secret key JSON (cipherpatch keygen), or for a System B model its key set (a shuffle, negpos or ffx variant key, e.g. golden/system-b/ffx.json), which selects the transform')
     .option('--wrong-keys <n>', 'number of random wrong keys', nonNegativeInteger('--wrong-keys'), 100)
     .option('--wrong-key-seed <s>', 'wrong key i is derived from "<s>:<i>"', 'wrong-key')
     .option('--wrong-keys-file <file>', 'use these explicit wrong keys (a key list JSON, e.g. golden/system-a/wrong-keys.json) instead of seeded ones')
@@ -65,8 +70,18 @@ export function registerEvaluate(program: Command, io: Io): void {
     .option('--batch-size <n>', 'images per forward pass', positiveInteger('--batch-size'), 64)
     .option('--progress', 'show progress bars (default: when stderr is a terminal)')
     .option('--no-progress', 'never show progress bars')
-    .addHelpText('after', '\nExample:\n  cipherpatch evaluate --weights convmixer.safetensors --key key.json --wrong-keys 100 --report report/')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  cipherpatch evaluate --weights convmixer.safetensors --key key.json --wrong-keys 100 --report report/\n' +
+        '  cipherpatch evaluate --weights golden/runs/system-b-cpu/ffx/model.safetensors --key golden/system-b/ffx.json --wrong-keys 10 --report report-b/\n\n' +
+        'System B models (a ResNet, recognised by its tensor names) run on onnx or tfjs like ConvMixers (tfjs: one worker, --workers is ignored);\n' +
+        'wrong key sets come from the key set\'s variant, seeded by --wrong-key-seed, or from --wrong-keys-file (golden/system-b/wrong-keys-*.json).',
+    )
     .action(async (o: EvaluateFlags) => {
+      if (looksLikeResNet(readSafetensorsFile(o.weights).tensors)) {
+        await evaluateSystemBCommand(o, io);
+        return;
+      }
       const { weights } = readConvMixerFile(o.weights);
       const key = readKeyFile(o.key, { blockSize: weights.config.patch, channels: weights.config.channels });
       const wrongKeyList = o.wrongKeysFile === undefined ? undefined : readKeyListFile(o.wrongKeysFile, { blockSize: key.blockSize, channels: key.channels });
@@ -113,4 +128,50 @@ export function registerEvaluate(program: Command, io: Io): void {
       }
       io.out(`report: ${o.report}/ (${files.join(', ')})`);
     });
+}
+
+/** The System B branch of `cipherpatch evaluate`: a ResNet trained on transformed images, its key set, wrong key sets. */
+async function evaluateSystemBCommand(o: EvaluateFlags, io: Io): Promise<void> {
+  let weights;
+  try {
+    weights = resnetWeightsFromTensors(readSafetensorsFile(o.weights).tensors);
+  } catch (e) {
+    if (e instanceof CipherpatchError) throw new CipherpatchError(e.check, `${o.weights}: ${e.message}`);
+    throw e;
+  }
+  const { width, blocks, channels } = weights.config;
+  const key = readSystemBKeyFile(o.key, { channels });
+  const wrongKeyList = o.wrongKeysFile === undefined ? undefined : readSystemBKeyListFile(o.wrongKeysFile, { blockSize: key.blockSize, channels });
+  const location = resolveCifarDir(o.data);
+  const test = await readCifarSplitAll(location, 'test', { limit: o.limit });
+  const images = imageBatch(test.images.data, test.images.shape, test.images.layout);
+  const showProgress = o.progress ?? process.stderr.isTTY === true;
+  const model = `ResNet (CIFAR variant) width ${width}, blocks ${blocks.join('/')}${blocks.join() === '2,2,2,2' ? ' (ResNet-18)' : ''}`;
+  io.err(`evaluate (System B, ${key.transform}): ${images.shape.count} test images, ${o.wrongKeys} wrong key sets, ${model}, engine ${o.engine} (onnx: ${o.executionProvider}, ${o.threads ?? 'all'} thread(s); tfjs: backend ${o.backend}, 1 worker)`);
+  const result = await evaluateSystemB({
+    weights,
+    key,
+    images,
+    labels: test.labels,
+    wrongKeys: o.wrongKeys,
+    wrongKeySeed: o.wrongKeySeed,
+    wrongKeyList,
+    createEngine: (w) => createResNetEngine(w, { engine: o.engine, backend: o.backend, batchSize: o.batchSize, threads: o.threads, executionProvider: o.executionProvider }),
+    progress: showProgress ? progressBars() : silentProgress,
+  });
+  const files = writeSystemBReport(
+    o.report,
+    result,
+    { weightsPath: o.weights, keyPath: o.key, data: describeData(location.dir), command: ['cipherpatch', ...process.argv.slice(2)].join(' '), model, sampleImages: images, key, sampleLabels: test.labels, classNames: CIFAR10_CLASSES },
+    { overwrite: o.force },
+  );
+  const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
+  io.out(`engine: ${result.engine.name} (${result.engine.backend}, ${result.engine.threads} thread(s), ${result.engine.version}); ${result.seconds.imagesPerSecond.toFixed(1)} images/s`);
+  io.out(`System B (${key.transform}), right key set:   ${pct(result.rightKey.accuracy)}`);
+  io.out(`System B (${key.transform}), plain images:    ${pct(result.plainImages.accuracy)}`);
+  if (result.wrongKeySummary) {
+    const s = result.wrongKeySummary;
+    io.out(`System B (${key.transform}), ${s.count} wrong key sets: median ${pct(s.median)} [min ${pct(s.min)}, max ${pct(s.max)}]`);
+  }
+  io.out(`report: ${o.report}/ (${files.join(', ')})`);
 }

@@ -13,8 +13,9 @@
 import { CipherpatchError, fail } from '../core/errors.ts';
 import { type ImageBatch, type Layout, imageBatch, pixelIndex, toLayout } from '../core/images.ts';
 import { type ConvMixerConfig, type ConvMixerWeights, type TensorLike, convMixerWeightsFromTensors, validateConvMixerConfig } from '../model/convmixer.ts';
+import type { ResNetConfig, ResNetWeights } from '../model/resnet.ts';
 
-export interface Engine {
+export interface Engine<Config = ConvMixerConfig> {
   /** The engine family: "onnx", "tfjs" or "tfjs-parallel". */
   readonly name: string;
   /** The backend that actually runs: the onnxruntime execution provider ("cpu", "cuda") or the tfjs backend ("wasm", "cpu", "tensorflow"). */
@@ -23,7 +24,8 @@ export interface Engine {
   readonly threads: number;
   /** Library and backend versions, for reports. */
   readonly version: string;
-  readonly config: ConvMixerConfig;
+  /** The model's configuration (ConvMixerConfig, or ResNetConfig for a System B ResNet engine). */
+  readonly config: Config;
   /** Logits for every image, N × classes, row-major (image n, class c at n·classes + c). */
   logits(images: ImageBatch<Uint8Array>): Promise<Float32Array>;
   /** Logits for images already normalized (Eq. 7 applied; float32, either layout), same forward pass as logits. */
@@ -206,4 +208,33 @@ export async function createEngine(
   }
   const { createTfjsEngine } = await import('./tfjs.ts');
   return createTfjsEngine(model, { backend: options.backend, batchSize: options.batchSize });
+}
+
+/**
+ * An engine for System B's ResNet (src/model/resnet.ts): 'onnx'
+ * (onnxruntime-node, the graph built by buildResNetOnnx; an error when it
+ * cannot load), 'tfjs' (src/engine/resnetTfjs.ts, one engine in this thread:
+ * `workers` above 1 is rejected, check `engine.workers`), or 'auto': onnx
+ * when onnxruntime loads, else tfjs (engine.name says which ran).
+ */
+export async function createResNetEngine(weights: ResNetWeights, options: EngineOptions = { engine: 'auto' }): Promise<Engine<ResNetConfig>> {
+  const requested = options.engine;
+  if (!ENGINE_REQUESTS.includes(requested)) fail('engine.unknown', `unknown engine "${String(requested)}": use one of ${ENGINE_REQUESTS.join(', ')}`);
+  if (requested === 'onnx' || requested === 'auto') {
+    const { loadOnnxRuntime } = await import('./onnx.ts');
+    const { createOnnxResNetEngine } = await import('./resnetOnnx.ts');
+    const onnxOptions = { batchSize: options.batchSize, threads: options.threads, executionProvider: options.executionProvider, module: options.onnxModule };
+    if (requested === 'onnx') return createOnnxResNetEngine(weights, onnxOptions);
+    const loads = await loadOnnxRuntime(options.onnxModule).then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof CipherpatchError && error.check === 'engine.onnx-unavailable') return false;
+        throw error;
+      },
+    );
+    if (loads) return createOnnxResNetEngine(weights, onnxOptions);
+  }
+  if (options.workers !== undefined && options.workers !== 1) fail('engine.workers', `a ResNet runs in one tfjs engine; workers must be 1, got ${String(options.workers)}`);
+  const { createTfjsResNetEngine } = await import('./resnetTfjs.ts');
+  return createTfjsResNetEngine(weights, { backend: options.backend, batchSize: options.batchSize });
 }

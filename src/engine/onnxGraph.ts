@@ -47,6 +47,7 @@
 import onnxProto from 'onnx-proto';
 import { fail } from '../core/errors.ts';
 import { BATCH_NORM_EPS, type BatchNormWeights, type ConvMixerConfig, type ConvMixerWeights, validateConvMixerConfig } from '../model/convmixer.ts';
+import { type ResNetWeights, validateResNetConfig } from '../model/resnet.ts';
 
 const { onnx } = onnxProto;
 
@@ -378,6 +379,61 @@ export function buildConvMixerOnnx(weights: ConvMixerWeights, options: OnnxGraph
       initializer: g.initializers,
       input: [{ name: ONNX_INPUT, type: tensorType(inputDims) }],
       output: [{ name: ONNX_OUTPUT, type: tensorType(['N', classes]) }],
+    },
+  };
+  const error = onnx.ModelProto.verify(model);
+  if (error !== null) fail('engine.onnx-graph', `internal error: the ONNX model does not encode: ${error}`);
+  return onnx.ModelProto.encode(model).finish();
+}
+
+/**
+ * System B's ResNet (src/model/resnet.ts) as an ONNX model: input `images`
+ * [N, C, H, W] (normalized float32, N, H, W dynamic), output `logits`
+ * [N, classes]. Every bias-free conv has its inference-mode BatchNorm folded
+ * in (float64: w′ = w·γ/√(σ² + ε), b′ = β − μ·γ/√(σ² + ε)); 3×3 convs pad 1 on
+ * every side as PyTorch does, whatever the stride:
+ *   stem:   Relu(Conv3×3)
+ *   block:  Relu(Conv3×3(Relu(Conv3×3_σ(z))) + S(z)), S = z or Conv1×1_σ(z)
+ *   head:   GlobalAveragePool → Flatten → Gemm(W [classes, 8w], transB)
+ */
+export function buildResNetOnnx(weights: ResNetWeights): Uint8Array {
+  const config = validateResNetConfig(weights.config);
+  const g = new GraphBuilder('op');
+  const conv = (x: string, w: Float32Array, bn: BatchNormWeights, out: number, inp: number, k: number, stride: number, name: string) => {
+    const { scale, shift } = affine(bn);
+    const folded = new Float32Array(w.length);
+    const per = inp * k * k;
+    if (w.length !== out * per) fail('engine.onnx-graph', `cannot build the ONNX graph: ${name} has ${w.length} values, expected ${out * per}`);
+    for (let o = 0; o < out; o++) for (let i = 0; i < per; i++) folded[o * per + i] = w[o * per + i] * scale[o];
+    const pad = (k - 1) / 2;
+    return g.node('Conv', [x, g.constant(`${name}.weight`, [out, inp, k, k], folded), g.constant(`${name}.bias`, [out], shift)], [ints('kernel_shape', [k, k]), ints('strides', [stride, stride]), ints('pads', [pad, pad, pad, pad])]);
+  };
+  let z = g.node('Relu', [conv(ONNX_INPUT, weights.conv1, weights.bn1, config.width, config.channels, 3, 1, 'conv1')]);
+  weights.stages.forEach((stage, s) =>
+    stage.forEach((b, i) => {
+      const name = `layer${s + 1}.${i}`;
+      const h = g.node('Relu', [conv(z, b.conv1, b.bn1, b.outChannels, b.inChannels, 3, b.stride, `${name}.conv1`)]);
+      const f = conv(h, b.conv2, b.bn2, b.outChannels, b.outChannels, 3, 1, `${name}.conv2`);
+      const short = b.shortcut === undefined ? z : conv(z, b.shortcut.conv, b.shortcut.bn, b.outChannels, b.inChannels, 1, b.stride, `${name}.shortcut`);
+      z = g.node('Relu', [g.node('Add', [f, short])]);
+    }),
+  );
+  const features = config.width * 8;
+  const flat = g.node('Flatten', [g.node('GlobalAveragePool', [z])], [int('axis', 1)]);
+  g.node('Gemm', [flat, g.constant('linear.weight', [config.classes, features], weights.linearWeight), g.constant('linear.bias', [config.classes], weights.linearBias)], [int('transB', 1)], ONNX_OUTPUT);
+  const tensorType = (dims: (number | string)[]): onnxProto.onnx.ITypeProto => ({
+    tensorType: { elemType: FLOAT, shape: { dim: dims.map((x) => (typeof x === 'number' ? { dimValue: x } : { dimParam: x })) } },
+  });
+  const model: onnxProto.onnx.IModelProto = {
+    irVersion: ONNX_IR_VERSION,
+    producerName: 'cipherpatch',
+    opsetImport: [{ domain: '', version: ONNX_OPSET }],
+    graph: {
+      name: `resnet_w${config.width}_b${config.blocks.join('')}`,
+      node: g.nodes,
+      initializer: g.initializers,
+      input: [{ name: ONNX_INPUT, type: tensorType(['N', config.channels, 'H', 'W']) }],
+      output: [{ name: ONNX_OUTPUT, type: tensorType(['N', config.classes]) }],
     },
   };
   const error = onnx.ModelProto.verify(model);

@@ -99,7 +99,7 @@ function loadWasm(): Promise<{ version: string } | { reason: string }> {
   return wasmLoad;
 }
 
-async function activate(name: string): Promise<boolean> {
+export async function activate(name: string): Promise<boolean> {
   if (tf.getBackend() === name) return true;
   try {
     return await tf.setBackend(name);

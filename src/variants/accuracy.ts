@@ -165,7 +165,7 @@ export function checkVariantFitsModel(variant: Variant<unknown>, config: ConvMix
 
 // ------------------------------------------------------------------ encryption
 
-interface Encrypted {
+export interface Encrypted {
   /** Model input (normalized), float32, NCHW. */
   readonly input: Float32Array;
   /** Plain and encrypted model-input blocks, float64 (only when asked: for verifying a least-squares adapter). */
@@ -173,8 +173,8 @@ interface Encrypted {
   readonly cipherBlocks?: Float64Array;
 }
 
-/** Encrypts 8-bit NCHW images block-wise and maps them to the model input. */
-function encryptToModelInput(variant: Variant<unknown>, key: unknown, bytes: Uint8Array, shape: { count: number; channels: number; height: number; width: number }, keepBlocks: boolean): Encrypted {
+/** Encrypts 8-bit NCHW images block-wise and maps them to the model input (also System B's model input, src/evaluate/systemB.ts). */
+export function encryptToModelInput(variant: Variant<unknown>, key: unknown, bytes: Uint8Array, shape: { count: number; channels: number; height: number; width: number }, keepBlocks: boolean): Encrypted {
   const dom = domainPair(variant.domain);
   const M = variant.params.blockSize;
   const img: Images = { data: Float64Array.from(bytes, (v) => fromByte(v, dom.input)), ...shape };

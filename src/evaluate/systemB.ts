@@ -1,0 +1,304 @@
+/**
+ * System B (MaungMaung & Kiya 2021): a model *trained* on block-wise
+ * transformed images, used with its key set. No model transformation: the key
+ * set selects the transform, and the test images go through it before the
+ * model.
+ *
+ *   shuffle  pixel shuffling, the shuffle variant (Eq. 4 on 8-bit values)
+ *   negpos   negative/positive, 1 − x where the binary key is 1
+ *   ffx      FFX (pyffx, as the authors ran it) as a table over 0..255
+ *
+ * A key set is the variant's key file (src/variants/builtin/*.ts, format
+ * "cipherpatch-variant-key"). The model input is computed exactly as the
+ * fuzz harness computes it (src/variants/accuracy.ts encryptToModelInput):
+ * 8-bit values as (2x − 255)/255, [0, 1] values as (u − 0.5)/0.5, in float64,
+ * rounded once to float32. golden/generate/system_b_transforms.py does the
+ * same in PyTorch; golden/systemBTransforms.test.ts proves them equal byte
+ * for byte.
+ *
+ * The experiment: the model on images transformed with the right key set, on
+ * plain images, and on images transformed with N wrong key sets (the
+ * variant's seeded generateKey, never the right key set; or an explicit list).
+ */
+import { fail } from '../core/errors.ts';
+import { type ImageBatch, type Uint8Batch, imageBatch, toLayout } from '../core/images.ts';
+import { type Engine, sliceImages } from '../engine/engine.ts';
+import type { ResNetConfig, ResNetWeights } from '../model/resnet.ts';
+import { type Progress, silentProgress } from '../io/progress.ts';
+import { type FiveNumberSummary, summarize } from '../report/statistics.ts';
+import { encryptToModelInput } from '../variants/accuracy.ts';
+import { shuffle } from '../variants/builtin/systemA.ts';
+import { ffx, negpos } from '../variants/builtin/systemB.ts';
+import { VARIANT_KEY_FORMAT } from '../variants/builtin/common.ts';
+import type { Variant } from '../variants/contract.ts';
+import { type Scored, argmaxRows, score } from './evaluate.ts';
+
+export const SYSTEM_B_TRANSFORMS = ['shuffle', 'negpos', 'ffx'] as const;
+export type SystemBTransform = (typeof SYSTEM_B_TRANSFORMS)[number];
+
+const VARIANTS: Record<SystemBTransform, Variant<unknown>> = {
+  shuffle: shuffle as Variant<unknown>,
+  negpos: negpos as Variant<unknown>,
+  ffx: ffx as Variant<unknown>,
+};
+
+/** A parsed key set: which transform, and the variant's key. */
+export interface SystemBKey {
+  readonly transform: SystemBTransform;
+  readonly blockSize: number;
+  readonly channels: number;
+  /** The variant's parsed key (BlockKey for shuffle, BinaryKey for negpos, FfxKey for ffx). */
+  readonly key: unknown;
+  /** The key file text as the variant serializes it (compares key sets; goes into reports). */
+  readonly text: string;
+}
+
+export function systemBVariant(transform: SystemBTransform): Variant<unknown> {
+  return VARIANTS[transform];
+}
+
+/** The key set's variant at the key set's block size and channels (the built-ins declare the paper's M = 4, C = 3). */
+function variantFor(key: SystemBKey): Variant<unknown> {
+  const v = VARIANTS[key.transform];
+  return v.params.blockSize === key.blockSize && v.params.channels === key.channels ? v : { ...v, params: { blockSize: key.blockSize, channels: key.channels } };
+}
+
+/**
+ * Parses a System B key set from its JSON (an object or the text). Checks:
+ * key.json, key.format, key.variant (not shuffle/negpos/ffx), key.params and
+ * the variant's own checks (key.field, key.not-permutation, key.flip-*),
+ * key.wrong-block-size / key.wrong-channels against `expected`.
+ */
+export function parseSystemBKey(json: unknown, expected?: { readonly blockSize?: number; readonly channels?: number }): SystemBKey {
+  let o: unknown = json;
+  if (typeof json === 'string') {
+    try {
+      o = JSON.parse(json);
+    } catch (e) {
+      fail('key.json', `key set is not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) fail('key.json', 'a key set must be a JSON object');
+  const r = o as Record<string, unknown>;
+  if (r.format !== VARIANT_KEY_FORMAT) {
+    fail('key.format', `not a System B key set: "format" is ${JSON.stringify(r.format)}, expected "${VARIANT_KEY_FORMAT}" (a shuffle, negpos or ffx key; System A keys are "cipherpatch-block-key")`);
+  }
+  if (!SYSTEM_B_TRANSFORMS.includes(r.variant as SystemBTransform)) {
+    fail('key.variant', `key set is for variant ${JSON.stringify(r.variant)}; System B key sets are ${SYSTEM_B_TRANSFORMS.join(', ')}`);
+  }
+  const transform = r.variant as SystemBTransform;
+  const variant = VARIANTS[transform];
+  const key = variant.parseKey(JSON.stringify(r)) as { blockSize: number; channels: number };
+  if (expected?.blockSize !== undefined && key.blockSize !== expected.blockSize) fail('key.wrong-block-size', `key set is for block size ${key.blockSize}, expected ${expected.blockSize}`);
+  if (expected?.channels !== undefined && key.channels !== expected.channels) fail('key.wrong-channels', `key set is for ${key.channels} channels, the model takes ${expected.channels}`);
+  return { transform, blockSize: key.blockSize, channels: key.channels, key, text: variant.serializeKey(key) };
+}
+
+/** A key set of a transform at block size M, C channels: secure, or reproducible from a seed. */
+export function generateSystemBKey(transform: SystemBTransform, params: { readonly blockSize: number; readonly channels: number }, seed?: string): SystemBKey {
+  const variant = VARIANTS[transform];
+  const key = variant.generateKey({ blockSize: params.blockSize, channels: params.channels }, seed);
+  return { transform, blockSize: params.blockSize, channels: params.channels, key, text: variant.serializeKey(key) };
+}
+
+/** Wrong key sets: key set i from seed `${seed}:${i}`, skipping any equal to the right one. */
+export function wrongSystemBKeys(right: SystemBKey, count: number, seed: string): { seed: string; key: SystemBKey }[] {
+  const out: { seed: string; key: SystemBKey }[] = [];
+  for (let i = 0; out.length < count; i++) {
+    const s = `${seed}:${i}`;
+    const k = generateSystemBKey(right.transform, right, s);
+    if (k.text !== right.text) out.push({ seed: s, key: k });
+  }
+  return out;
+}
+
+/**
+ * A key set's transform as a lookup table, read off the variant itself: model
+ * input at block position k = values[k·256 + x[source[k]]]. Each System B
+ * transform is a permutation of the block positions (identity for negpos and
+ * ffx) followed by a per-position map of the 8-bit value; the table is built
+ * by running the variant (encryptToModelInput) on 256 constant blocks (the
+ * maps) and on one block of distinct values (the permutation), then verified
+ * on two more blocks. null when the variant is not of that form.
+ */
+interface BlockTable {
+  readonly source: Int32Array;
+  readonly values: Float32Array;
+}
+
+const tables = new Map<string, BlockTable | null>();
+
+function blockTable(key: SystemBKey): BlockTable | null {
+  const cached = tables.get(key.text);
+  if (cached !== undefined) return cached;
+  const variant = variantFor(key);
+  const M = key.blockSize;
+  const C = key.channels;
+  const pb = M * M * C;
+  const run = (bytes: Uint8Array) => encryptToModelInput(variant, key.key, bytes, { count: bytes.length / pb, channels: C, height: M, width: M }, false).input;
+  let table: BlockTable | null = null;
+  if (pb <= 256) {
+    // One M×M×C image per block: NCHW order within it is the block order (c, i, j).
+    const maps = run(Uint8Array.from({ length: 256 * pb }, (_, i) => Math.floor(i / pb)));
+    const values = new Float32Array(pb * 256);
+    for (let v = 0; v < 256; v++) for (let k = 0; k < pb; k++) values[k * 256 + v] = maps[v * pb + k];
+    const probe = run(Uint8Array.from({ length: pb }, (_, j) => j));
+    const source = new Int32Array(pb).fill(-1);
+    for (let k = 0; k < pb; k++) {
+      const hits: number[] = [];
+      for (let j = 0; j < pb; j++) if (Object.is(values[k * 256 + j], probe[k])) hits.push(j);
+      if (hits.length === 1) source[k] = hits[0];
+    }
+    if (!source.includes(-1)) {
+      const checks = [Uint8Array.from({ length: pb }, (_, j) => (j * 37 + 11) % 256), Uint8Array.from({ length: pb }, (_, j) => 255 - ((j * 101) % 256))];
+      const ok = checks.every((block) => {
+        const got = run(block);
+        return got.every((x, k) => Object.is(x, values[k * 256 + block[source[k]]]));
+      });
+      if (ok) table = { source, values };
+    }
+  }
+  if (tables.size >= 64) tables.delete(tables.keys().next().value as string);
+  tables.set(key.text, table);
+  return table;
+}
+
+/** Applies a block table to 8-bit NCHW images (the fast path of systemBModelInput). */
+function applyTable(t: BlockTable, data: Uint8Array, count: number, C: number, H: number, W: number, M: number): Float32Array {
+  const pb = M * M * C;
+  // Offsets within an image of block position k (c, i, j) from the block's top-left corner.
+  const offset = Int32Array.from({ length: pb }, (_, k) => (Math.floor(k / (M * M)) * H + Math.floor((k % (M * M)) / M)) * W + (k % M));
+  const from = Int32Array.from(t.source, (s) => offset[s]);
+  const out = new Float32Array(data.length);
+  const size = C * H * W;
+  for (let n = 0; n < count; n++)
+    for (let by = 0; by < H; by += M)
+      for (let bx = 0; bx < W; bx += M) {
+        const base = n * size + by * W + bx;
+        for (let k = 0; k < pb; k++) out[base + offset[k]] = t.values[k * 256 + data[base + from[k]]];
+      }
+  return out;
+}
+
+/**
+ * The model input of 8-bit images under a key set (float32, NCHW, normalized);
+ * `null` = plain images, (2x − 255)/255. Runs the variant through a lookup
+ * table read off it (blockTable), else block by block through the variant.
+ */
+export function systemBModelInput(images: Uint8Batch, key: SystemBKey | null): ImageBatch<Float32Array> {
+  const b = imageBatch(images.data, images.shape, images.layout);
+  const nchw = b.layout === 'NCHW' ? b : toLayout(b, 'NCHW');
+  const { count, channels, height, width } = nchw.shape;
+  if (key === null) return { data: Float32Array.from(nchw.data, (x) => (2 * x - 255) / 255), shape: nchw.shape, layout: 'NCHW' };
+  if (channels !== key.channels) fail('key.wrong-channels', `key set is for ${key.channels} channels, the images have ${channels}`);
+  if (height % key.blockSize !== 0 || width % key.blockSize !== 0) fail('image.not-divisible', `image size ${height}×${width} is not divisible by the key set's block size ${key.blockSize}`);
+  const table = blockTable(key);
+  const input = table !== null ? applyTable(table, nchw.data, count, channels, height, width, key.blockSize) : encryptToModelInput(variantFor(key), key.key, nchw.data, { count, channels, height, width }, false).input;
+  return { data: input, shape: nchw.shape, layout: 'NCHW' };
+}
+
+/** The same through the variant block by block, without the table (for tests of the table). */
+export function systemBModelInputDirect(images: Uint8Batch, key: SystemBKey): ImageBatch<Float32Array> {
+  const b = imageBatch(images.data, images.shape, images.layout);
+  const nchw = b.layout === 'NCHW' ? b : toLayout(b, 'NCHW');
+  const { count, channels, height, width } = nchw.shape;
+  return { data: encryptToModelInput(variantFor(key), key.key, nchw.data, { count, channels, height, width }, false).input, shape: nchw.shape, layout: 'NCHW' };
+}
+
+export interface SystemBEvaluateOptions {
+  readonly weights: ResNetWeights;
+  readonly key: SystemBKey;
+  readonly images: Uint8Batch;
+  readonly labels: Uint8Array;
+  readonly createEngine: (weights: ResNetWeights) => Promise<Engine<ResNetConfig>>;
+  readonly wrongKeys: number;
+  /** Wrong key set i is the variant's generateKey with seed `${wrongKeySeed}:${i}`. */
+  readonly wrongKeySeed: string;
+  /** Explicit wrong key sets (e.g. a golden run's), the first `wrongKeys` of them. */
+  readonly wrongKeyList?: readonly SystemBKey[];
+  /** Images per engine call. */
+  readonly chunk?: number;
+  readonly progress?: Progress;
+}
+
+export interface SystemBWrongKey {
+  readonly index: number;
+  readonly seed: string;
+  readonly key: SystemBKey;
+  readonly accuracy: number;
+}
+
+export interface SystemBResult {
+  readonly transform: SystemBTransform;
+  readonly images: number;
+  readonly rightKey: Scored;
+  readonly plainImages: Scored;
+  readonly wrongKeys: readonly SystemBWrongKey[];
+  readonly wrongKeySummary: FiveNumberSummary | null;
+  readonly engine: { readonly name: string; readonly backend: string; readonly threads: number; readonly version: string };
+  readonly seconds: { readonly total: number; readonly perPass: number; readonly imagesPerSecond: number };
+}
+
+async function logitsOf(engine: Engine<ResNetConfig>, images: Uint8Batch, key: SystemBKey | null, chunk: number, progress: Progress, phase: string): Promise<Float32Array> {
+  const n = images.shape.count;
+  const classes = engine.config.classes;
+  const out = new Float32Array(n * classes);
+  progress.start(phase, n, 'images');
+  for (let start = 0; start < n; start += chunk) {
+    const count = Math.min(chunk, n - start);
+    out.set(await engine.logitsNormalized(systemBModelInput(sliceImages(images, start, count), key)), start * classes);
+    progress.update(start + count);
+  }
+  progress.stop();
+  return out;
+}
+
+function explicitWrongKeys(right: SystemBKey, list: readonly SystemBKey[], count: number): { seed: string; key: SystemBKey }[] {
+  if (list.length < count) fail('evaluate.wrong-keys', `${count} wrong key sets asked for, but the list holds ${list.length}`);
+  return list.slice(0, count).map((k, i) => {
+    if (k.transform !== right.transform) fail('evaluate.wrong-keys', `wrong key set ${i} of the list is a ${k.transform} key, the right key set is ${right.transform}`);
+    if (k.blockSize !== right.blockSize || k.channels !== right.channels) fail('evaluate.wrong-keys', `wrong key set ${i} of the list is for M=${k.blockSize}, C=${k.channels}; the right one for M=${right.blockSize}, C=${right.channels}`);
+    if (k.text === right.text) fail('evaluate.wrong-keys', `wrong key set ${i} of the list is the right key set`);
+    return { seed: `list:${i}`, key: k };
+  });
+}
+
+/** System B's experiment on one model (see the header). */
+export async function evaluateSystemB(options: SystemBEvaluateOptions): Promise<SystemBResult> {
+  const { weights, key, images, labels, wrongKeys } = options;
+  const progress = options.progress ?? silentProgress;
+  const chunk = options.chunk ?? 250;
+  const n = images.shape.count;
+  if (labels.length !== n) fail('evaluate.labels', `${labels.length} labels for ${n} images`);
+  if (!Number.isInteger(wrongKeys) || wrongKeys < 0) fail('evaluate.wrong-keys', `the number of wrong key sets must be a non-negative integer, got ${wrongKeys}`);
+  if (key.channels !== weights.config.channels) fail('key.wrong-channels', `key set is for ${key.channels} channels, the model takes ${weights.config.channels}`);
+  const { height, width } = images.shape;
+  if (height % key.blockSize !== 0 || width % key.blockSize !== 0) fail('image.not-divisible', `image size ${height}×${width} is not divisible by the key set's block size ${key.blockSize}`);
+  const keys = options.wrongKeyList === undefined ? wrongSystemBKeys(key, wrongKeys, options.wrongKeySeed) : explicitWrongKeys(key, options.wrongKeyList, wrongKeys);
+  const classes = weights.config.classes;
+  const started = performance.now();
+  const engine = await options.createEngine(weights);
+  try {
+    const right = score(argmaxRows(await logitsOf(engine, images, key, chunk, progress, `right key set (${key.transform})`), classes), labels);
+    const plain = score(argmaxRows(await logitsOf(engine, images, null, chunk, progress, 'plain images'), classes), labels);
+    const wrong: SystemBWrongKey[] = [];
+    for (const [index, wk] of keys.entries()) {
+      const logits = await logitsOf(engine, images, wk.key, chunk, progress, `wrong key set ${index + 1}/${keys.length}`);
+      wrong.push({ index, seed: wk.seed, key: wk.key, accuracy: score(argmaxRows(logits, classes), labels).accuracy });
+    }
+    const total = (performance.now() - started) / 1000;
+    const passes = 2 + wrong.length;
+    return {
+      transform: key.transform,
+      images: n,
+      rightKey: right,
+      plainImages: plain,
+      wrongKeys: wrong,
+      wrongKeySummary: wrong.length > 0 ? summarize(wrong.map((w) => w.accuracy)) : null,
+      engine: { name: engine.name, backend: engine.backend, threads: engine.threads, version: engine.version },
+      seconds: { total, perPass: total / passes, imagesPerSecond: (passes * n) / total },
+    };
+  } finally {
+    engine.dispose();
+  }
+}
