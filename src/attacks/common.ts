@@ -41,6 +41,19 @@ export function uint8ImagesToBlocks(images: ImageBatch<Uint8Array>, blockSize: n
   return toBlocks({ data: Float64Array.from(nchw.data), count, channels, height, width }, blockSize);
 }
 
+/** Mean log-softmax of the true label per image: a smoother score than accuracy for a key search. */
+export function meanLogLikelihood(logits: Float32Array, labels: Uint8Array, classes: number): number {
+  let total = 0;
+  for (let i = 0; i < labels.length; i++) {
+    let max = -Infinity;
+    for (let c = 0; c < classes; c++) max = Math.max(max, logits[i * classes + c]);
+    let sum = 0;
+    for (let c = 0; c < classes; c++) sum += Math.exp(logits[i * classes + c] - max);
+    total += logits[i * classes + labels[i]] - max - Math.log(sum);
+  }
+  return total / labels.length;
+}
+
 /** The number of blocks in a batch. */
 export function blockCount(batch: BlockBatch): number {
   return batch.images * batch.rows * batch.cols;
