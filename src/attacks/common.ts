@@ -17,7 +17,7 @@ export interface AttackResult {
   /** Fraction of key positions recovered correctly (permutation entry and flip bit both right), when the true key is known to the harness. */
   readonly fractionCorrect: number | null;
   /** Attacker effort, in the units that apply. */
-  readonly effort: { readonly pairs?: number; readonly blocks?: number; readonly images?: number; readonly queries?: number };
+  readonly effort: { readonly pairs?: number; readonly blocks?: number; readonly images?: number; readonly queries?: number; readonly keys?: number };
   readonly seconds: number;
 }
 

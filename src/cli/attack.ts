@@ -1,6 +1,7 @@
 /**
  * `cipherpatch attack <name>`: the attacks of src/attacks/ on real data.
  *
+ *   random-key       accuracy of the encrypted model under N random keys (Fig. 5)
  *   known-plaintext  recover the key from (plain, encrypted) image pairs
  *   leaked-model     recover the key from a plain and an encrypted patch embedding
  *   partial-key      accuracy of the encrypted model under partly right keys
@@ -35,7 +36,7 @@ function writeJson(io: Io, opts: Common, result: unknown): void {
   io.out(`wrote ${opts.json}`);
 }
 
-function integerList(flag: string): (value: string) => number[] {
+export function integerList(flag: string): (value: string) => number[] {
   return (value) => {
     const parts = value.split(',').map((s) => s.trim());
     if (parts.length === 0 || parts.some((s) => !/^\d+$/.test(s))) throw new InvalidArgumentError(`${flag} must be a comma-separated list of non-negative integers, got "${value}"`);
@@ -44,7 +45,7 @@ function integerList(flag: string): (value: string) => number[] {
 }
 
 /** --data: a CIFAR-10 binary directory (test split) or one CIFAR-10 binary file. */
-async function loadImages(data: string | undefined, count: number, first = 0): Promise<{ images: Uint8Batch; labels: Uint8Array; source: string }> {
+export async function loadImages(data: string | undefined, count: number, first = 0): Promise<{ images: Uint8Batch; labels: Uint8Array; source: string }> {
   const { parseCifarRecords, readCifarSplitAll, resolveCifarDir } = await import('../io/cifar10.ts');
   const { sliceImages } = await import('../engine/engine.ts');
   let all: { images: Uint8Batch; labels: Uint8Array };
@@ -62,12 +63,12 @@ async function loadImages(data: string | undefined, count: number, first = 0): P
   return { images: sliceImages(all.images, first, count), labels: all.labels.subarray(first, first + count), source };
 }
 
-async function loadModel(path: string): Promise<ConvMixerWeights> {
+export async function loadModel(path: string): Promise<ConvMixerWeights> {
   const { readConvMixerFile } = await import('../io/modelFile.ts');
   return readConvMixerFile(path).weights;
 }
 
-async function loadKey(path: string): Promise<BlockKey> {
+export async function loadKey(path: string): Promise<BlockKey> {
   const { readKeyFile } = await import('../io/keyFile.ts');
   return readKeyFile(path);
 }
@@ -77,7 +78,7 @@ const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 export function registerAttack(program: Command, io: Io): void {
   const attack = program
     .command('attack')
-    .description('attacks on the encryption: known-plaintext, leaked-model, partial-key, greedy and ciphertext-only key recovery (issue 13)')
+    .description('attacks on the encryption: random-key, known-plaintext, leaked-model, partial-key, greedy and ciphertext-only key recovery (issue 13); `cipherpatch attack-report` runs them all')
     .addHelpText('after', '\nRun `cipherpatch attack <name> --help` for each attack\'s options.');
 
   attack
@@ -212,6 +213,31 @@ export function registerAttack(program: Command, io: Io): void {
       .option('--seed <S>', 'seed of the attack\'s random choices', 'attack')
       .option('--json <file>', 'write the whole result as JSON')
       .option('--force', 'overwrite --json if it exists', false);
+
+  engineOpts(
+    attack
+      .command('random-key')
+      .description('the random-key attack (Fig. 5): accuracy of the encrypted model under N seeded random keys, with the best an attacker keeping the best key reaches')
+      .option('--images <N>', 'test images (default 1000)', positiveInteger('--images'), 1000)
+      .option('--keys <N>', 'random keys to try (default 100)', positiveInteger('--keys'), 100),
+  ).action(async (opts: Common & { weights: string; key: string; data?: string; threads?: number; seed: string; images: number; keys: number }) => {
+    const { randomKeyAttack } = await import('../attacks/randomKey.ts');
+    const { createEngine } = await import('../engine/engine.ts');
+    const { progressBars } = await import('../io/progress.ts');
+    const weights = await loadModel(opts.weights);
+    const key = await loadKey(opts.key);
+    const { images, labels, source } = await loadImages(opts.data, opts.images);
+    const r = await randomKeyAttack({
+      weights, key, images, labels, keys: opts.keys, seed: opts.seed, progress: progressBars(),
+      createEngine: (w) => createEngine(w, undefined, { engine: 'auto', ...(opts.threads !== undefined ? { threads: opts.threads } : {}) }),
+    });
+    const s = r.summary;
+    io.out(`random-key: ${r.images} images from ${source}, ${opts.keys} random keys (seed "${r.seed}"), ${r.effort.queries} queries, ${r.seconds.toFixed(1)} s, engine ${r.engine}`);
+    io.out(`  plain model ${pct(r.plainAccuracy)}; encrypted model: right key ${pct(r.rightKey)}, plain images ${pct(r.encryptedModelPlainImages)}; most frequent label ${pct(r.chance)}`);
+    io.out(`  random keys: min ${pct(s.min)}, q1 ${pct(s.q1)}, median ${pct(s.median)}, q3 ${pct(s.q3)}, max ${pct(s.max)} (mean ${pct(s.mean)})`);
+    io.out(`  best random key: ${pct(r.bestSoFar.at(-1) as number)}; most key positions right in any random key: ${r.fractionCorrect?.toFixed(3)}; key recovered: ${r.keyRecovered ? 'yes' : 'no'}`);
+    writeJson(io, opts, { weights: opts.weights, keyFile: opts.key, data: source, ...r });
+  });
 
   engineOpts(
     attack
