@@ -32,7 +32,7 @@ import { ciphertextOnlyAttack } from './ciphertextOnly.ts';
 import { uint8ImagesToBlocks } from './common.ts';
 import { greedyKeySearch } from './greedy.ts';
 import { recoverLinearMap, recoverSignedPermutation } from './knownPlaintext.ts';
-import { type EmbeddingWeight, perturbedEmbedding, recoverKeyFromLeakedModel } from './leakedModel.ts';
+import { type EmbeddingWeight, perturbedEmbedding, recoverKeyFromLeakedModel, recoverPermutationByGramMatching } from './leakedModel.ts';
 import { keyScorer, partialKeyAttack } from './partialKey.ts';
 import { randomKeyAttack } from './randomKey.ts';
 
@@ -274,6 +274,7 @@ export async function runAttackReport(options: AttackReportOptions) {
       minScore: r.minScore,
       meanScore: r.matchScores.reduce((a, b) => a + b, 0) / pb,
       accuracyWithRecoveredKey: accuracy,
+      gramPermutationFraction: recoverPermutationByGramMatching(embeddingOf(options.secondModel.weights), encryptedEmbedding, { truth: key, seed: `${seed}/gram` }).permutationFraction as number,
       secondModelPlainAccuracy: await plainAccuracy(options, evalImages, evalLabels, options.secondModel.weights),
     };
   }
@@ -346,7 +347,7 @@ export function headlines(r: AttackReport): Record<string, string> {
     partialKey: `Accuracy falls smoothly with distance: swap distance ${a.partialKey.swapDistance[0]?.distance} → ${pct(a.partialKey.swapDistance[0]?.mean ?? NaN)}, ${far?.distance} → ${pct(far?.mean ?? NaN)}; flip distance ${farFlip?.distance} → ${pct(farFlip?.mean ?? NaN)}. Right shuffle + wrong flips ${pct(a.partialKey.rightShuffleWrongFlip.mean)}, wrong shuffle + right flips ${pct(a.partialKey.wrongShuffleRightFlip.mean)}.`,
     greedy: `After ${g.effort.queries} image queries (${r.effort.greedySteps} steps on ${r.effort.greedyImages} labelled images) the found key gives ${pct(g.heldOutScore ?? NaN)} on held-out images (start ${pct(g.trace[0]?.heldOut ?? NaN)}, right key ${pct(r.baseline.rightKey)}) with ${pct(g.fractionCorrect ?? 0)} of the key right.`,
     knownPlaintext: `One (plain, encrypted) image pair gives the exact key for ${kp.exactFromOnePair} of ${kp.images} images${kp.blocksNeeded ? ` (median ${kp.blocksNeeded.median} blocks, 90th percentile ${kp.blocksNeeded.p90}, worst ${kp.blocksNeeded.max} of 64)` : ''}. System C's Q falls to least squares from ${kp.systemCBlocksNeeded} block pairs (${kp.systemC.find((c) => c.recovered)?.blocks ?? 'not within the blocks tried'} was the first count tried that recovered it).`,
-    leakedModel: `The encrypted model with the attacker's copy of the plain model: ${pct(lm.noise[0]?.meanFraction ?? NaN)} of the key; with noise ${lm.noise.at(-1)?.noise}× the weights' RMS still ${pct(lm.noise.at(-1)?.meanFraction ?? NaN)}.${lm.secondModel ? ` An independently trained plain model (${lm.secondModel.label}) recovers ${pct(lm.secondModel.fractionCorrect)} of the key (chance ${pct(lm.chance)}); the recovered key gives ${pct(lm.secondModel.accuracyWithRecoveredKey)} (right key ${pct(r.baseline.rightKey)}).` : ' No independently trained model was given.'}`,
+    leakedModel: `The encrypted model with the attacker's copy of the plain model: ${pct(lm.noise[0]?.meanFraction ?? NaN)} of the key; with noise ${lm.noise.at(-1)?.noise}× the weights' RMS still ${pct(lm.noise.at(-1)?.meanFraction ?? NaN)}.${lm.secondModel ? ` An independently trained plain model (${lm.secondModel.label}) recovers ${pct(lm.secondModel.fractionCorrect)} of the key by column matching and ${pct(lm.secondModel.gramPermutationFraction)} of the permutation by Gram matching (chance ${pct(lm.chance)}); the column-matched key gives ${pct(lm.secondModel.accuracyWithRecoveredKey)} (right key ${pct(r.baseline.rightKey)}).` : ' No independently trained model was given.'}`,
     ciphertextOnly: `From encrypted images alone: ${firstExact ? `the exact key from ${firstExact.images} images` : 'no exact key within the counts tried'}; ${firstGood ? `the plain model reaches ${pct(firstGood.plainModelAccuracy)} on the attacker's decryption from ${firstGood.images} images (plain images ${pct(r.baseline.plainModelPlainImages)})` : 'the attacker\'s decryption never reached the plain accuracy'}.`,
   };
 }
@@ -493,7 +494,7 @@ ${table(['b', 'recovered', 'max |Q̂ − Q|', 'held-out residual'], a.knownPlain
 
 ${table(['noise × RMS', ...a.leakedModel.noise.map((p) => String(p.noise))], [['key fraction', ...a.leakedModel.noise.map((p) => pct(p.meanFraction))]])}
 
-${sm ? `Independently trained plain model (${sm.label}; its own accuracy ${pct(sm.secondModelPlainAccuracy)}): key fraction ${pct(sm.fractionCorrect)} (permutation entries ${pct(sm.permutationFraction)}, flip bits ${pct(sm.flipFraction)}), mean matched |cosine| ${sm.meanScore.toFixed(3)}; the encrypted model with the recovered key ${pct(sm.accuracyWithRecoveredKey)}.` : 'No independently trained model was given (--second-model).'}
+${sm ? `Independently trained plain model (${sm.label}; its own accuracy ${pct(sm.secondModelPlainAccuracy)}): key fraction ${pct(sm.fractionCorrect)} (permutation entries ${pct(sm.permutationFraction)}, flip bits ${pct(sm.flipFraction)}), mean matched |cosine| ${sm.meanScore.toFixed(3)}; the encrypted model with the recovered key ${pct(sm.accuracyWithRecoveredKey)}. Matching the output-channel-free Gram matrices |EᵀE| instead gets ${pct(sm.gramPermutationFraction)} of the permutation entries right.` : 'No independently trained model was given (--second-model).'}
 `);
   sections.push(`## Ciphertext only
 
