@@ -23,6 +23,7 @@ import { argmaxRows, encryptModel, score } from '../evaluate/evaluate.ts';
 import type { ConvMixerWeights } from '../model/convmixer.ts';
 import { type AttackResult, elapsed, keyFractionCorrect, meanLogLikelihood } from './common.ts';
 
+import { type Progress, silentProgress } from '../io/progress.ts';
 import type { Variant } from '../variants/contract.ts';
 import { neighboursOf, variantKeyFraction, variantKeyScorer } from './variants.ts';
 
@@ -58,6 +59,8 @@ export interface PartialKeyOptions {
   /** Random guesses per setting (default 3). */
   readonly trials?: number;
   readonly seed?: string;
+  /** Progress in keys scored. */
+  readonly progress?: Progress;
 }
 
 export interface PartialKeyResult extends AttackResult {
@@ -108,13 +111,17 @@ export async function partialKeyAttack(options: PartialKeyOptions): Promise<Part
   for (const s of distances) if (!Number.isInteger(s) || s < 0 || 2 * s > pb) fail('attack.distance', `distance ${s} is not an integer in 0..${pb / 2} (p_b/2 for p_b = ${pb})`);
   const random = seededRandom(options.seed ?? 'partial-key');
   const scorer = await keyScorer(options);
+  const progress = options.progress ?? silentProgress;
   let queries = 0;
+  let scored = 0;
+  progress.start('partial keys', 1 + trials * (3 + 2 * distances.length), 'keys');
   const point = async (distance: number, make: () => BlockKey): Promise<AccuracyPoint> => {
     const accuracies: number[] = [];
     let fraction = 0;
     for (let t = 0; t < trials; t++) {
       const guess = make();
       accuracies.push(await scorer.score(guess));
+      progress.update(++scored);
       fraction += keyFractionCorrect(guess, key);
       queries += options.images.shape.count;
     }
@@ -123,6 +130,7 @@ export async function partialKeyAttack(options: PartialKeyOptions): Promise<Part
   try {
     const right = await scorer.score(key);
     queries += options.images.shape.count;
+    progress.update(++scored);
     const randomKey = () => generateKey({ blockSize: key.blockSize, channels: key.channels, seed: String(random.int(2 ** 30)) });
     const rightShuffleWrongFlip = await point(-1, () => ({ ...key, flip: randomKey().flip }));
     const wrongShuffleRightFlip = await point(-1, () => ({ ...key, permutation: randomKey().permutation }));
@@ -147,6 +155,7 @@ export async function partialKeyAttack(options: PartialKeyOptions): Promise<Part
       chance: chanceLevel(options.labels),
     };
   } finally {
+    progress.stop();
     scorer.dispose();
   }
 }

@@ -62,7 +62,7 @@ export function registerAttackReport(program: Command, io: Io): void {
     .option('--noise <list>', 'leaked model: noise levels on the attacker\'s plain model, × weight RMS (default 0,1,2,4,8)', numberList('--noise'), [0, 1, 2, 4, 8])
     .option('--ciphertext-images <list>', 'ciphertext only: encrypted images seen (default 1,3,10,30,100,300)', integerList('--ciphertext-images'), [1, 3, 10, 30, 100, 300])
     .option('--reference <N>', 'ciphertext only: the attacker\'s plain reference images (default 500)', positiveInteger('--reference'), 500)
-    .option('--restarts <N>', 'ciphertext only: local-search restarts (default 20)', positiveInteger('--restarts'), 20)
+    .option('--restarts <N>', 'ciphertext only: local-search restarts (default 100)', positiveInteger('--restarts'), 100)
     .option('--second-model <file>', 'leaked model: a plain ConvMixer trained independently on the same data (safetensors)')
     .option('--second-model-label <text>', 'how the report names --second-model (default: its path)')
     .option('--threads <N>', 'onnx intra-op threads (default: all cores)', positiveInteger('--threads'))
