@@ -17,6 +17,11 @@ function numberList(flag: string): (value: string) => number[] {
   };
 }
 
+/** An argument as a POSIX shell word (quoted when needed), so the recorded command can be pasted back. */
+function shellWord(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
 interface Options {
   weights: string;
   key: string;
@@ -114,7 +119,7 @@ The defaults finish in a few minutes on 2 cores; raise the effort with the optio
         },
       });
       const files = writeAttackReport(opts.out, report, {
-        command: ['cipherpatch', ...process.argv.slice(2)].join(' '),
+        command: ['cipherpatch', ...process.argv.slice(2)].map(shellWord).join(' '),
         weightsPath: opts.weights,
         keyPath: opts.key,
         data: source,
