@@ -96,7 +96,7 @@ export interface SecondModel {
 export interface AttackReportOptions {
   readonly weights: ConvMixerWeights;
   readonly key: BlockKey;
-  /** Test images and labels: at least images + reference + greedyImages of them (and max(ciphertextImages) ≤ images + reference… see checkSizes). */
+  /** Test images and labels: at least imagesNeeded(effort) of them, split as the module comment says. */
   readonly images: Uint8Batch;
   readonly labels: Uint8Array;
   readonly createEngine: (weights: ConvMixerWeights) => Promise<Engine>;

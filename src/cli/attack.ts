@@ -9,6 +9,8 @@
  *   ciphertext-only  estimate the key from encrypted images alone
  *
  * Every subcommand prints a summary and writes the whole result with --json.
+ * partial-key, greedy and ciphertext-only take --variant to attack another
+ * transform variant through the plug-in contract (src/attacks/variants.ts).
  * The attack modules load only when their command runs.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
