@@ -98,6 +98,12 @@ describe('greedy search on other variants', () => {
     expect(r.fractionCorrect!).toBeLessThan(0.9);
   });
 
+  it('rejects a malformed capability of a plug-in by name', async () => {
+    const base = (await loadBuiltin('negpos')) as Variant<unknown>;
+    const v = { ...base, name: 'broken', neighbours: { step: 'x', maxDistance: () => 1 } } as unknown as Variant<unknown>;
+    await expect(variantGreedyKeySearch({ variant: v, truth: v.generateKey(v.params, 't'), score: async () => 0, imagesPerQuery: 1, steps: 1 })).rejects.toThrow(/broken.*"neighbours".*atDistance/);
+  });
+
   it('names the missing capability', async () => {
     const v = (await loadBuiltin('orthogonal')) as Variant<unknown>;
     await expect(variantGreedyKeySearch({ variant: v, truth: v.generateKey(v.params, 't'), score: async () => 0, imagesPerQuery: 1, steps: 1 })).rejects.toThrow(/"neighbours"/);

@@ -41,12 +41,21 @@ export function missingCapability(variant: Variant<unknown>, capability: Capabil
   fail('attack.capability', `the ${attack} attack needs ${WHAT[capability]}; variant ${variant.name} does not provide it${detail ? ` (${detail})` : ''}`);
 }
 
+/** The capability object, checked to have the functions the contract names (a plug-in's may be malformed). */
+function capability<T extends object>(variant: Variant<unknown>, name: 'neighbours' | 'signedPermutation', attack: string, functions: readonly string[]): T {
+  const c = variant[name] as unknown;
+  if (c === undefined) missingCapability(variant, name, attack);
+  const missing = typeof c !== 'object' || c === null ? functions : functions.filter((f) => typeof (c as Record<string, unknown>)[f] !== 'function');
+  if (missing.length > 0) fail('attack.capability', `variant ${variant.name}: "${name}" must be an object with the functions ${functions.join(', ')}; missing or not a function: ${missing.join(', ')}`);
+  return c as T;
+}
+
 export function neighboursOf<K>(variant: Variant<K>, attack: string): KeyNeighbourhood<K> {
-  return variant.neighbours ?? missingCapability(variant as Variant<unknown>, 'neighbours', attack);
+  return capability(variant as Variant<unknown>, 'neighbours', attack, ['maxDistance', 'atDistance']);
 }
 
 export function signedPermutationOf<K>(variant: Variant<K>, attack: string): SignedPermutationView<K> {
-  return variant.signedPermutation ?? missingCapability(variant as Variant<unknown>, 'signedPermutation', attack);
+  return capability(variant as Variant<unknown>, 'signedPermutation', attack, ['flips', 'toSignedPermutation', 'nearestKey']);
 }
 
 /** Fraction of the key right, counted in the signed-permutation view (null when the variant has none). */
