@@ -87,4 +87,23 @@ describe('cipherpatch attack', () => {
     expect(r.stdout).toMatch(/held-out accuracy/);
     expect(JSON.parse(readFileSync(json, 'utf8')).effort.queries).toBe(20 * 6);
   }, 30_000);
+
+  it('--variant: ciphertext-only and partial-key on other variants, and clear errors where a capability is missing', async () => {
+    const co = await run('attack', 'ciphertext-only', '--variant', 'channel-shuffle', '--data', data, '--images', '10', '--reference', '200');
+    expect(co.code).toBe(0);
+    expect(co.stdout).toMatch(/search exhaustive/);
+    expect(co.stdout).toMatch(/key recovered: yes/);
+    const pk = await run('attack', 'partial-key', '--variant', 'channel-shuffle', '--weights', model, '--data', data, '--images', '30', '--trials', '1', '--distances', '0,1', '--threads', '2');
+    expect(pk.code).toBe(0);
+    expect(pk.stdout).toMatch(/swap two channels/);
+    const ffx = await run('attack', 'partial-key', '--variant', 'ffx', '--weights', model, '--data', data, '--images', '30');
+    expect(ffx.code).toBe(1);
+    expect(ffx.stderr).toMatch(/attack\.capability.*"neighbours".*ffx/);
+    const orth = await run('attack', 'ciphertext-only', '--variant', 'orthogonal', '--data', data, '--images', '10');
+    expect(orth.stderr).toMatch(/attack\.capability.*"signedPermutation"/);
+    const rk = await run('attack', 'random-key', '--variant', 'negpos', '--weights', model, '--data', data);
+    expect(rk.stderr).toMatch(/attack\.options.*System A only/);
+    const noKey = await run('attack', 'greedy', '--weights', model, '--data', data);
+    expect(noKey.stderr).toMatch(/attack\.options.*--key/);
+  }, 60_000);
 });

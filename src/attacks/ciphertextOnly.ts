@@ -21,8 +21,9 @@
 import { fail } from '../core/errors.ts';
 import type { BlockKey } from '../core/key.ts';
 import { type RandomSource, randomPermutation, seededRandom } from '../core/keygen.ts';
-import { type BlockBatch, blockLength, checkBlockBatch } from '../variants/contract.ts';
+import { type BlockBatch, type Variant, blockLength, checkBlockBatch } from '../variants/contract.ts';
 import { type AttackResult, blockCount, elapsed, keyFractionCorrect } from './common.ts';
+import { flipTarget, signedPermutationOf, variantKeyFraction } from './variants.ts';
 
 export interface Moments {
   readonly mean: Float64Array; // p_b
@@ -79,9 +80,15 @@ function leadingEigenvector(a: Float64Array, n: number): Float64Array {
   return v;
 }
 
-/** The flip estimate: exactly p_b/2 ones. */
-export function estimateFlip(encrypted: Moments, reference: Moments, flipTo = 255): Uint8Array {
+/**
+ * The flip estimate: exactly `ones` ones (default p_b/2). The `ones`
+ * positions at one end of the leading eigenvector are flipped; which end is
+ * decided by the mean (un-flipped, it should be closer to the reference's).
+ */
+export function estimateFlip(encrypted: Moments, reference: Moments, flipTo = 255, ones?: number): Uint8Array {
   const pb = encrypted.mean.length;
+  const count = ones ?? pb / 2;
+  if (!Number.isInteger(count) || count < 0 || count > pb) fail('attack.flips', `${count} flips asked for in a block of ${pb}`);
   const corr = new Float64Array(pb * pb);
   for (let k = 0; k < pb; k++)
     for (let l = 0; l < pb; l++) {
@@ -89,19 +96,44 @@ export function estimateFlip(encrypted: Moments, reference: Moments, flipTo = 25
       corr[k * pb + l] = d > 0 ? encrypted.covariance[k * pb + l] / d : 0;
     }
   const v = leadingEigenvector(corr, pb);
-  // The p_b/2 positions with the largest components form one half.
   const order = Array.from({ length: pb }, (_, k) => k).sort((a, b) => v[b] - v[a] || a - b);
-  const half = new Uint8Array(pb);
-  for (let t = 0; t < pb / 2; t++) half[order[t]] = 1;
+  const top = new Uint8Array(pb);
+  const bottom = new Uint8Array(pb);
+  for (let t = 0; t < count; t++) {
+    top[order[t]] = 1;
+    bottom[order[pb - 1 - t]] = 1;
+  }
   const refMean = reference.mean.reduce((a, b) => a + b, 0) / pb;
-  const unflippedMean = (flipped: (k: number) => boolean) => {
+  const unflippedMean = (flip: Uint8Array) => {
     let s = 0;
-    for (let k = 0; k < pb; k++) s += flipped(k) ? flipTo - encrypted.mean[k] : encrypted.mean[k];
+    for (let k = 0; k < pb; k++) s += flip[k] ? flipTo - encrypted.mean[k] : encrypted.mean[k];
     return s / pb;
   };
-  const a = Math.abs(unflippedMean((k) => half[k] === 1) - refMean);
-  const b = Math.abs(unflippedMean((k) => half[k] === 0) - refMean);
-  return a <= b ? half : Uint8Array.from(half, (h) => 1 - h);
+  return Math.abs(unflippedMean(top) - refMean) <= Math.abs(unflippedMean(bottom) - refMean) ? top : bottom;
+}
+
+/** The moments after un-flipping (x ↦ flipTo − x where flip[k] = 1): means reflect, covariances change sign across the split. */
+export function unflipMoments(m: Moments, flip: ArrayLike<number>, flipTo: number): Moments {
+  const pb = m.mean.length;
+  const sign = Float64Array.from({ length: pb }, (_, k) => (flip[k] ? -1 : 1));
+  return {
+    mean: m.mean.map((x, k) => (flip[k] ? flipTo - x : x)),
+    covariance: m.covariance.map((x, i) => x * sign[Math.floor(i / pb)] * sign[i % pb]),
+  };
+}
+
+/** The matching cost of matchPermutation for one permutation (without the scaling). */
+export function momentCost(encrypted: Moments, reference: Moments, permutation: ArrayLike<number>, meanWeight = 1): number {
+  const pb = encrypted.mean.length;
+  let scale = 0;
+  for (let k = 0; k < pb; k++) scale += reference.covariance[k * pb + k];
+  scale = scale / pb || 1;
+  let c = 0;
+  for (let k = 0; k < pb; k++) {
+    c += (meanWeight * pb * (encrypted.mean[k] - reference.mean[permutation[k]]) ** 2) / scale;
+    for (let l = 0; l < pb; l++) c += ((encrypted.covariance[k * pb + l] - reference.covariance[permutation[k] * pb + permutation[l]]) / scale) ** 2;
+  }
+  return c;
 }
 
 /**
@@ -203,5 +235,85 @@ export function ciphertextOnlyAttack(encrypted: BlockBatch, reference: BlockBatc
     flipFraction: truth ? flip.filter((r, k) => r === truth.flip[k]).length / pb : null,
     permutationFraction: truth ? match.permutation.filter((v, k) => v === truth.permutation[k]).length / pb : null,
     matchCost: match.cost,
+  };
+}
+
+/** Key spaces at most this large are searched exhaustively by the moment cost instead of by local search. */
+export const EXHAUSTIVE_KEY_SPACE = 5040n;
+
+export interface VariantCiphertextOnlyResult<K> extends AttackResult {
+  readonly attack: 'ciphertext-only';
+  readonly variant: string;
+  readonly key: K;
+  /** How the positions were searched: local search over swaps, every key of a small key space, or none (flip-only variant). */
+  readonly search: 'local' | 'exhaustive' | 'none';
+  readonly flipFraction: number | null;
+  readonly permutationFraction: number | null;
+  readonly matchCost: number;
+}
+
+/**
+ * Ciphertext-only key estimation on any variant with `signedPermutation`
+ * and an 8-bit or [0, 1] domain: the flips (if the variant flips) from the
+ * anti-correlation, then the positions by matching moments — over every key
+ * when the claimed key space is small (≤ 5040 keys and enumerable), else by
+ * local search — and the variant's nearest key to the estimate. Blocks are
+ * in the variant's domain (encrypted: its output, reference: plain input).
+ */
+export function variantCiphertextOnlyAttack<K>(variant: Variant<K>, encrypted: BlockBatch, reference: BlockBatch, options: { truth?: K; restarts?: number; seed?: string } = {}): VariantCiphertextOnlyResult<K> {
+  const started = performance.now();
+  const view = signedPermutationOf(variant, 'ciphertext-only');
+  const flipTo = flipTarget(variant as Variant<unknown>, 'ciphertext-only');
+  checkBlockBatch(encrypted);
+  checkBlockBatch(reference);
+  const { params } = variant;
+  for (const [name, b] of [['encrypted', encrypted], ['reference', reference]] as const) {
+    if (b.blockSize !== params.blockSize || b.channels !== params.channels) fail('attack.reference', `${name} blocks are M=${b.blockSize},C=${b.channels}, variant ${variant.name} works on M=${params.blockSize},C=${params.channels}`);
+  }
+  const pb = blockLength(encrypted);
+  const ref = blockMoments(reference);
+  const enc = blockMoments(encrypted);
+  const ones = view.flips(params);
+  const flip = ones > 0 ? estimateFlip(enc, ref, flipTo, ones) : new Uint8Array(pb);
+  let search: VariantCiphertextOnlyResult<K>['search'] = 'none';
+  let key: K;
+  let cost: number;
+  const size = variant.keySpace?.size(params);
+  if (view.permutes && size !== undefined && size <= EXHAUSTIVE_KEY_SPACE && variant.keySpace?.enumerate !== undefined) {
+    search = 'exhaustive';
+    let best: { key: K; cost: number } | undefined;
+    for (const candidate of variant.keySpace.enumerate(params)) {
+      const sp = view.toSignedPermutation(candidate);
+      const c = momentCost(unflipMoments(enc, sp.flip, flipTo), ref, sp.permutation);
+      if (best === undefined || c < best.cost) best = { key: candidate, cost: c };
+    }
+    if (best === undefined) fail('attack.key-space', `${variant.name}: keySpace.enumerate gave no keys`);
+    ({ key, cost } = best);
+  } else if (view.permutes) {
+    search = 'local';
+    const match = matchPermutation(unflipMoments(enc, flip, flipTo), ref, { restarts: options.restarts, random: seededRandom(options.seed ?? 'ciphertext-only') });
+    key = view.nearestKey(params, { permutation: match.permutation, flip });
+    const sp = view.toSignedPermutation(key);
+    cost = momentCost(unflipMoments(enc, sp.flip, flipTo), ref, sp.permutation);
+  } else {
+    key = view.nearestKey(params, { permutation: Int32Array.from({ length: pb }, (_, k) => k), flip });
+    const sp = view.toSignedPermutation(key);
+    cost = momentCost(unflipMoments(enc, sp.flip, flipTo), ref, sp.permutation);
+  }
+  const truth = options.truth === undefined ? undefined : view.toSignedPermutation(options.truth);
+  const guess = view.toSignedPermutation(key);
+  const fraction = options.truth === undefined ? null : variantKeyFraction(variant, key, options.truth);
+  return {
+    attack: 'ciphertext-only',
+    variant: variant.name,
+    keyRecovered: fraction === null ? null : fraction === 1,
+    fractionCorrect: fraction,
+    effort: { images: encrypted.images, blocks: blockCount(encrypted) },
+    seconds: elapsed(started),
+    key,
+    search,
+    flipFraction: truth ? guess.flip.filter((r, k) => r === truth.flip[k]).length / pb : null,
+    permutationFraction: truth ? guess.permutation.filter((v, k) => v === truth.permutation[k]).length / pb : null,
+    matchCost: cost,
   };
 }

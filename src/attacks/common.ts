@@ -17,7 +17,7 @@ export interface AttackResult {
   /** Fraction of key positions recovered correctly (permutation entry and flip bit both right), when the true key is known to the harness. */
   readonly fractionCorrect: number | null;
   /** Attacker effort, in the units that apply. */
-  readonly effort: { readonly pairs?: number; readonly blocks?: number; readonly images?: number; readonly queries?: number };
+  readonly effort: { readonly pairs?: number; readonly blocks?: number; readonly images?: number; readonly queries?: number; readonly keys?: number };
   readonly seconds: number;
 }
 
@@ -39,6 +39,19 @@ export function uint8ImagesToBlocks(images: ImageBatch<Uint8Array>, blockSize: n
   const nchw = toLayout(images, 'NCHW');
   const { count, channels, height, width } = nchw.shape;
   return toBlocks({ data: Float64Array.from(nchw.data), count, channels, height, width }, blockSize);
+}
+
+/** Mean log-softmax of the true label per image: a smoother score than accuracy for a key search. */
+export function meanLogLikelihood(logits: Float32Array, labels: Uint8Array, classes: number): number {
+  let total = 0;
+  for (let i = 0; i < labels.length; i++) {
+    let max = -Infinity;
+    for (let c = 0; c < classes; c++) max = Math.max(max, logits[i * classes + c]);
+    let sum = 0;
+    for (let c = 0; c < classes; c++) sum += Math.exp(logits[i * classes + c] - max);
+    total += logits[i * classes + labels[i]] - max - Math.log(sum);
+  }
+  return total / labels.length;
 }
 
 /** The number of blocks in a batch. */

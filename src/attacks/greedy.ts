@@ -9,7 +9,9 @@
 import { fail } from '../core/errors.ts';
 import type { BlockKey } from '../core/key.ts';
 import { generateKey, seededRandom } from '../core/keygen.ts';
+import type { Variant } from '../variants/contract.ts';
 import { type AttackResult, elapsed, keyFractionCorrect } from './common.ts';
+import { neighboursOf, variantKeyFraction } from './variants.ts';
 
 export interface GreedyOptions {
   /** Template: block size and channels; also the truth for reporting fractionCorrect (never used by the search). */
@@ -45,17 +47,28 @@ export interface GreedyResult extends AttackResult {
   readonly trace: readonly GreedyTracePoint[];
 }
 
-export async function greedyKeySearch(options: GreedyOptions): Promise<GreedyResult> {
-  const started = performance.now();
-  const { truth, steps, imagesPerQuery } = options;
+/** The search itself, for any key type: start, propose a neighbour, keep it when the score does not drop. */
+interface Climb<K> {
+  readonly start: K;
+  propose(key: K): K;
+  fraction(guess: K): number | null;
+  score(guess: K): Promise<number>;
+  heldOut?(guess: K): Promise<number>;
+  readonly imagesPerQuery: number;
+  readonly steps: number;
+  readonly traceEvery?: number;
+}
+
+function checkClimb(steps: number, imagesPerQuery: number): void {
   if (!Number.isInteger(steps) || steps < 0) fail('attack.steps', `steps must be a non-negative integer, got ${steps}`);
   if (!Number.isInteger(imagesPerQuery) || imagesPerQuery < 1) fail('attack.images', `images per query must be a positive integer, got ${imagesPerQuery}`);
-  const every = options.traceEvery ?? Math.max(1, Math.floor(steps / 20));
-  const seed = options.seed ?? 'greedy';
-  const random = seededRandom(`${seed}/moves`);
-  let key = generateKey({ blockSize: truth.blockSize, channels: truth.channels, seed: `${seed}/start` });
-  const pb = key.permutation.length;
-  let current = await options.score(key);
+}
+
+async function climb<K>(c: Climb<K>, started: number): Promise<Omit<GreedyResult, 'key' | 'attack'> & { key: K }> {
+  const { steps, imagesPerQuery } = c;
+  const every = c.traceEvery ?? Math.max(1, Math.floor(steps / 20));
+  let key = c.start;
+  let current = await c.score(key);
   const startScore = current;
   let queries = imagesPerQuery;
   let accepted = 0;
@@ -63,11 +76,46 @@ export async function greedyKeySearch(options: GreedyOptions): Promise<GreedyRes
     step,
     queries,
     score: current,
-    keyFraction: keyFractionCorrect(key, truth),
-    ...(options.heldOut ? { heldOut: await options.heldOut(key) } : {}),
+    keyFraction: c.fraction(key) ?? Number.NaN,
+    ...(c.heldOut ? { heldOut: await c.heldOut(key) } : {}),
   });
   const trace: GreedyTracePoint[] = [await point(0)];
   for (let step = 1; step <= steps; step++) {
+    const guess = c.propose(key);
+    const s = await c.score(guess);
+    queries += imagesPerQuery;
+    if (s >= current) {
+      if (s > current) accepted++;
+      key = guess;
+      current = s;
+    }
+    if (step % every === 0 || step === steps) trace.push(await point(step));
+  }
+  const fraction = c.fraction(key);
+  const heldOutScore = c.heldOut ? await c.heldOut(key) : null;
+  return {
+    keyRecovered: fraction === null ? null : fraction === 1,
+    fractionCorrect: fraction,
+    effort: { queries, images: imagesPerQuery },
+    seconds: elapsed(started),
+    key,
+    startScore,
+    finalScore: current,
+    heldOutScore,
+    accepted,
+    trace,
+  };
+}
+
+export async function greedyKeySearch(options: GreedyOptions): Promise<GreedyResult> {
+  const started = performance.now();
+  const { truth, steps, imagesPerQuery } = options;
+  checkClimb(steps, imagesPerQuery);
+  const seed = options.seed ?? 'greedy';
+  const random = seededRandom(`${seed}/moves`);
+  const start = generateKey({ blockSize: truth.blockSize, channels: truth.channels, seed: `${seed}/start` });
+  const pb = start.permutation.length;
+  const propose = (key: BlockKey): BlockKey => {
     const permutation = Int32Array.from(key.permutation);
     const flip = Uint8Array.from(key.flip);
     if (random.int(2) === 0) {
@@ -82,29 +130,41 @@ export async function greedyKeySearch(options: GreedyOptions): Promise<GreedyRes
       flip[ones[random.int(ones.length)]] = 0;
       flip[zeros[random.int(zeros.length)]] = 1;
     }
-    const guess: BlockKey = { ...key, permutation, flip };
-    const s = await options.score(guess);
-    queries += imagesPerQuery;
-    if (s >= current) {
-      if (s > current) accepted++;
-      key = guess;
-      current = s;
-    }
-    if (step % every === 0 || step === steps) trace.push(await point(step));
-  }
-  const fraction = keyFractionCorrect(key, truth);
-  const heldOutScore = options.heldOut ? await options.heldOut(key) : null;
-  return {
-    attack: 'greedy',
-    keyRecovered: fraction === 1,
-    fractionCorrect: fraction,
-    effort: { queries, images: imagesPerQuery },
-    seconds: elapsed(started),
-    key,
-    startScore,
-    finalScore: current,
-    heldOutScore,
-    accepted,
-    trace,
+    return { ...key, permutation, flip };
   };
+  const r = await climb({ ...options, start, propose, fraction: (g) => keyFractionCorrect(g, truth) }, started);
+  return { attack: 'greedy', ...r };
+}
+
+export interface VariantGreedyOptions<K> extends Omit<GreedyOptions, 'truth' | 'score' | 'heldOut'> {
+  readonly variant: Variant<K>;
+  /** The true key: only for reporting the fraction recovered (never used by the search). */
+  readonly truth: K;
+  readonly score: (guess: K) => Promise<number>;
+  readonly heldOut?: (guess: K) => Promise<number>;
+}
+
+export interface VariantGreedyResult<K> extends Omit<GreedyResult, 'key'> {
+  readonly variant: string;
+  readonly step: string;
+  readonly key: K;
+}
+
+/**
+ * The greedy search on any variant with `neighbours`: from the variant's
+ * seeded random key, one step (distance 1) per proposal.
+ */
+export async function variantGreedyKeySearch<K>(options: VariantGreedyOptions<K>): Promise<VariantGreedyResult<K>> {
+  const started = performance.now();
+  const { variant, truth, steps, imagesPerQuery } = options;
+  const neighbours = neighboursOf(variant, 'greedy');
+  checkClimb(steps, imagesPerQuery);
+  const seed = options.seed ?? 'greedy';
+  const random = seededRandom(`${seed}/moves`);
+  const start = variant.generateKey(variant.params, `${seed}/start`);
+  const r = await climb<K>(
+    { ...options, start, propose: (key) => neighbours.atDistance(key, 1, random), fraction: (g) => variantKeyFraction(variant, g, truth) ?? (variant.serializeKey(g) === variant.serializeKey(truth) ? 1 : 0) },
+    started,
+  );
+  return { attack: 'greedy', variant: variant.name, step: neighbours.step, ...r };
 }

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { generateKey, seededRandom } from '../core/keygen.ts';
 import { randomOrthogonal, transformPatchEmbeddingOrthogonal } from '../core/orthogonal.ts';
 import { transformPatchEmbedding } from '../core/modelTransform.ts';
-import { perturbedEmbedding, recoverKeyFromLeakedModel, recoverOrthogonalFromLeakedModel } from './leakedModel.ts';
+import { fileURLToPath } from 'node:url';
+import { encryptModel } from '../evaluate/evaluate.ts';
+import { readConvMixerFile } from '../io/modelFile.ts';
+import type { ConvMixerWeights } from '../model/convmixer.ts';
+import { loadGoldenRun } from '../../golden/goldenRun.ts';
+import { perturbedEmbedding, recoverKeyFromLeakedModel, recoverOrthogonalFromLeakedModel, recoverPermutationByGramMatching } from './leakedModel.ts';
 
 const d = 32;
 const pb = 12; // M = 2, C = 3
@@ -51,5 +56,24 @@ describe('leaked-model key recovery', () => {
     const s = recoverOrthogonalFromLeakedModel({ data: small, dim: 8, blockLength: pb }, { data: encSmall, dim: 8, blockLength: pb });
     expect(s.keyRecovered).toBe(false);
     expect(s.matrix).toBeUndefined();
+  });
+});
+
+describe('leaked model against an independently trained plain model (golden/second-model/cpu-seed2)', () => {
+  const run = loadGoldenRun('cpu');
+  const second = readConvMixerFile(fileURLToPath(new URL('../../golden/second-model/cpu-seed2/model.safetensors', import.meta.url))).weights;
+  const emb = (w: ConvMixerWeights) => ({ data: w.embedWeight, dim: w.config.dim, blockLength: 48 });
+  const encrypted = emb(encryptModel(run.weights, run.key));
+
+  it('Gram matching finds the permutation when the attacker has the same model', () => {
+    expect(recoverPermutationByGramMatching(emb(run.weights), encrypted, { truth: run.key }).permutationFraction).toBe(1);
+  });
+
+  it('neither column matching nor Gram matching recovers the key from another model trained on the same data', () => {
+    const columns = recoverKeyFromLeakedModel(emb(second), encrypted, { truth: run.key });
+    expect(columns.fractionCorrect).toBe(0); // measured: 0 of 48 (README, Attacks)
+    expect(columns.minScore).toBeLessThan(0.1);
+    const gram = recoverPermutationByGramMatching(emb(second), encrypted, { truth: run.key });
+    expect(gram.permutationFraction!).toBeLessThan(0.15);
   });
 });

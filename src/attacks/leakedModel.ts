@@ -14,6 +14,8 @@
 import { fail } from '../core/errors.ts';
 import type { BlockKey } from '../core/key.ts';
 import type { OrthogonalKey } from '../core/orthogonal.ts';
+import { seededRandom } from '../core/keygen.ts';
+import { matchPermutation } from './ciphertextOnly.ts';
 import { type AttackResult, elapsed, keyFractionCorrect, leastSquares } from './common.ts';
 
 /** A patch-embedding weight in PyTorch layout (d, C, P, P), flat. */
@@ -158,4 +160,49 @@ export function perturbedEmbedding(e: EmbeddingWeight, relative: number, random:
     return w + relative * rms * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   });
   return { data, dim: e.dim, blockLength: e.blockLength };
+}
+
+export interface GramMatchResult extends AttackResult {
+  readonly attack: 'leaked-model-gram';
+  readonly permutation: Int32Array;
+  /** Fraction of permutation entries right (flips are not estimated: the Gram matrix cannot tell a flip vector from its complement). */
+  readonly permutationFraction: number | null;
+  readonly matchCost: number;
+}
+
+/**
+ * A leaked-model attack that does not need the same model: G = EᵀE (p_b ×
+ * p_b, summed over the d output channels) does not depend on the order of
+ * the output channels, which two independently trained models never share,
+ * and |G′[k, l]| = |G[v_k, v_l]| for the encrypted model. The permutation is
+ * the one matching |G′| to the attacker's |G| (the quadratic assignment of
+ * the ciphertext-only attack, matchPermutation).
+ */
+export function recoverPermutationByGramMatching(plain: EmbeddingWeight, encrypted: EmbeddingWeight, options: { truth?: BlockKey; restarts?: number; seed?: string } = {}): GramMatchResult {
+  const started = performance.now();
+  checkEmbeddings(plain, encrypted);
+  const { dim: d, blockLength: pb } = plain;
+  const gram = (e: EmbeddingWeight) => {
+    const g = new Float64Array(pb * pb);
+    for (let k = 0; k < pb; k++)
+      for (let l = 0; l < pb; l++) {
+        let s = 0;
+        for (let o = 0; o < d; o++) s += e.data[o * pb + k] * e.data[o * pb + l];
+        g[k * pb + l] = Math.abs(s);
+      }
+    return g;
+  };
+  const zero = new Float64Array(pb);
+  const m = matchPermutation({ mean: zero, covariance: gram(encrypted) }, { mean: zero, covariance: gram(plain) }, { restarts: options.restarts ?? 50, random: seededRandom(options.seed ?? 'gram') });
+  const fraction = options.truth ? m.permutation.filter((v, k) => v === options.truth!.permutation[k]).length / pb : null;
+  return {
+    attack: 'leaked-model-gram',
+    keyRecovered: fraction === null ? null : fraction === 1,
+    fractionCorrect: fraction,
+    effort: {},
+    seconds: elapsed(started),
+    permutation: m.permutation,
+    permutationFraction: fraction,
+    matchCost: m.cost,
+  };
 }

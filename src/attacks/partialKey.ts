@@ -16,37 +16,27 @@ import { encryptUint8 } from '../core/blockTransform.ts';
 import { fail } from '../core/errors.ts';
 import type { Uint8Batch } from '../core/images.ts';
 import { type BlockKey, expectKeyFor } from '../core/key.ts';
-import { type RandomSource, generateKey, randomPermutation, seededRandom } from '../core/keygen.ts';
+import { type RandomSource, generateKey, seededRandom } from '../core/keygen.ts';
+import { flipExchanges, swapSteps } from '../variants/builtin/attackViews.ts';
 import type { Engine } from '../engine/engine.ts';
 import { argmaxRows, encryptModel, score } from '../evaluate/evaluate.ts';
 import type { ConvMixerWeights } from '../model/convmixer.ts';
-import { type AttackResult, elapsed, keyFractionCorrect } from './common.ts';
+import { type AttackResult, elapsed, keyFractionCorrect, meanLogLikelihood } from './common.ts';
+
+import { type Progress, silentProgress } from '../io/progress.ts';
+import type { Variant } from '../variants/contract.ts';
+import { neighboursOf, variantKeyFraction, variantKeyScorer } from './variants.ts';
+
+export { meanLogLikelihood };
 
 /** The true key with s disjoint transpositions of the permutation. */
 export function keyAtSwapDistance(key: BlockKey, s: number, random: RandomSource): BlockKey {
-  const pb = key.permutation.length;
-  if (!Number.isInteger(s) || s < 0 || 2 * s > pb) fail('attack.distance', `swap distance must be an integer in 0..${pb / 2} (p_b/2), got ${s}`);
-  const order = randomPermutation(pb, random);
-  const permutation = Int32Array.from(key.permutation);
-  for (let t = 0; t < s; t++) {
-    const a = order[2 * t];
-    const b = order[2 * t + 1];
-    [permutation[a], permutation[b]] = [permutation[b], permutation[a]];
-  }
-  return { ...key, permutation, flip: Uint8Array.from(key.flip) };
+  return { ...key, permutation: swapSteps(key.permutation, s, random), flip: Uint8Array.from(key.flip) };
 }
 
 /** The true key with s flipped and s unflipped positions exchanged. */
 export function keyAtFlipDistance(key: BlockKey, s: number, random: RandomSource): BlockKey {
-  const pb = key.flip.length;
-  if (!Number.isInteger(s) || s < 0 || 2 * s > pb) fail('attack.distance', `flip distance must be an integer in 0..${pb / 2}, got ${s}`);
-  const order = randomPermutation(pb, random);
-  const ones = Array.from(order).filter((k) => key.flip[k] === 1).slice(0, s);
-  const zeros = Array.from(order).filter((k) => key.flip[k] === 0).slice(0, s);
-  const flip = Uint8Array.from(key.flip);
-  for (const k of ones) flip[k] = 0;
-  for (const k of zeros) flip[k] = 1;
-  return { ...key, permutation: Int32Array.from(key.permutation), flip };
+  return { ...key, permutation: Int32Array.from(key.permutation), flip: flipExchanges(key.flip, s, random) };
 }
 
 export interface AccuracyPoint {
@@ -69,6 +59,8 @@ export interface PartialKeyOptions {
   /** Random guesses per setting (default 3). */
   readonly trials?: number;
   readonly seed?: string;
+  /** Progress in keys scored. */
+  readonly progress?: Progress;
 }
 
 export interface PartialKeyResult extends AttackResult {
@@ -86,19 +78,6 @@ export interface PartialKeyResult extends AttackResult {
 
 /** Accuracy of the encrypted model on the images encrypted with a guessed key. */
 export type KeyScorer = (guess: BlockKey) => Promise<number>;
-
-/** Mean log-softmax of the true label per image: a smoother score than accuracy for a key search. */
-export function meanLogLikelihood(logits: Float32Array, labels: Uint8Array, classes: number): number {
-  let total = 0;
-  for (let i = 0; i < labels.length; i++) {
-    let max = -Infinity;
-    for (let c = 0; c < classes; c++) max = Math.max(max, logits[i * classes + c]);
-    let sum = 0;
-    for (let c = 0; c < classes; c++) sum += Math.exp(logits[i * classes + c] - max);
-    total += logits[i * classes + labels[i]] - max - Math.log(sum);
-  }
-  return total / labels.length;
-}
 
 /**
  * Scores guesses with the encrypted model on the attacker's labelled images:
@@ -132,13 +111,17 @@ export async function partialKeyAttack(options: PartialKeyOptions): Promise<Part
   for (const s of distances) if (!Number.isInteger(s) || s < 0 || 2 * s > pb) fail('attack.distance', `distance ${s} is not an integer in 0..${pb / 2} (p_b/2 for p_b = ${pb})`);
   const random = seededRandom(options.seed ?? 'partial-key');
   const scorer = await keyScorer(options);
+  const progress = options.progress ?? silentProgress;
   let queries = 0;
+  let scored = 0;
+  progress.start('partial keys', 1 + trials * (3 + 2 * distances.length), 'keys');
   const point = async (distance: number, make: () => BlockKey): Promise<AccuracyPoint> => {
     const accuracies: number[] = [];
     let fraction = 0;
     for (let t = 0; t < trials; t++) {
       const guess = make();
       accuracies.push(await scorer.score(guess));
+      progress.update(++scored);
       fraction += keyFractionCorrect(guess, key);
       queries += options.images.shape.count;
     }
@@ -147,6 +130,7 @@ export async function partialKeyAttack(options: PartialKeyOptions): Promise<Part
   try {
     const right = await scorer.score(key);
     queries += options.images.shape.count;
+    progress.update(++scored);
     const randomKey = () => generateKey({ blockSize: key.blockSize, channels: key.channels, seed: String(random.int(2 ** 30)) });
     const rightShuffleWrongFlip = await point(-1, () => ({ ...key, flip: randomKey().flip }));
     const wrongShuffleRightFlip = await point(-1, () => ({ ...key, permutation: randomKey().permutation }));
@@ -155,8 +139,6 @@ export async function partialKeyAttack(options: PartialKeyOptions): Promise<Part
     const flipDistance: AccuracyPoint[] = [];
     for (const s of distances) swapDistance.push(await point(s, () => keyAtSwapDistance(key, s, random)));
     for (const s of distances) flipDistance.push(await point(s, () => keyAtFlipDistance(key, s, random)));
-    const counts = new Array<number>(256).fill(0);
-    for (const l of options.labels) counts[l]++;
     return {
       attack: 'partial-key',
       keyRecovered: null,
@@ -170,7 +152,100 @@ export async function partialKeyAttack(options: PartialKeyOptions): Promise<Part
       randomKeys,
       swapDistance,
       flipDistance,
-      chance: Math.max(...counts) / options.labels.length,
+      chance: chanceLevel(options.labels),
+    };
+  } finally {
+    progress.stop();
+    scorer.dispose();
+  }
+}
+
+export interface VariantPartialKeyOptions<K> {
+  readonly variant: Variant<K>;
+  readonly weights: ConvMixerWeights;
+  readonly key: K;
+  readonly images: Uint8Batch;
+  readonly labels: Uint8Array;
+  readonly createEngine: (weights: ConvMixerWeights) => Promise<Engine>;
+  /** Distances in the variant's steps (default 1, 2, 4, …, up to its maxDistance). */
+  readonly distances?: readonly number[];
+  /** Random guesses per setting (default 3). */
+  readonly trials?: number;
+  readonly seed?: string;
+}
+
+export interface VariantPartialKeyResult extends AttackResult {
+  readonly attack: 'partial-key';
+  readonly variant: string;
+  /** What one step of distance is (the variant's neighbours.step). */
+  readonly step: string;
+  readonly adapter: string;
+  readonly images: number;
+  readonly rightKey: number;
+  readonly randomKeys: AccuracyPoint;
+  readonly distance: readonly AccuracyPoint[];
+  readonly chance: number;
+}
+
+/** Most frequent label's share: the accuracy of always guessing it. */
+export function chanceLevel(labels: Uint8Array): number {
+  const counts = new Array<number>(256).fill(0);
+  for (const l of labels) counts[l]++;
+  return Math.max(...counts) / labels.length;
+}
+
+/**
+ * The partial-key attack on any variant with an adapted model and
+ * `neighbours`: accuracy with the right key, random keys, and keys at the
+ * variant's own distance d (d random steps). keyFraction is counted in the
+ * variant's signed-permutation view (NaN without one).
+ */
+export async function variantPartialKeyAttack<K>(options: VariantPartialKeyOptions<K>): Promise<VariantPartialKeyResult> {
+  const started = performance.now();
+  const { variant, key } = options;
+  const neighbours = neighboursOf(variant, 'partial-key');
+  const max = neighbours.maxDistance(variant.params);
+  const trials = options.trials ?? 3;
+  if (!Number.isInteger(trials) || trials < 1) fail('attack.trials', `trials must be a positive integer, got ${trials}`);
+  const distances = options.distances ?? [1, 2, 4, 8, 16, 32].filter((d) => d <= max);
+  for (const d of distances) if (!Number.isInteger(d) || d < 0 || d > max) fail('attack.distance', `distance ${d} is not an integer in 0..${max} (${variant.name}: ${neighbours.step})`);
+  const seed = options.seed ?? 'partial-key';
+  const random = seededRandom(seed);
+  const scorer = await variantKeyScorer({ ...options, attack: 'partial-key' });
+  const n = options.images.shape.count;
+  let queries = 0;
+  let drawn = 0;
+  const point = async (distance: number, make: () => K): Promise<AccuracyPoint> => {
+    const accuracies: number[] = [];
+    let fraction = 0;
+    for (let t = 0; t < trials; t++) {
+      const guess = make();
+      accuracies.push(await scorer.score(guess));
+      fraction += variantKeyFraction(variant, guess, key) ?? Number.NaN;
+      queries += n;
+    }
+    return { distance, accuracies, mean: accuracies.reduce((a, b) => a + b, 0) / trials, keyFraction: fraction / trials };
+  };
+  try {
+    const right = await scorer.score(key);
+    queries += n;
+    const randomKeys = await point(-1, () => variant.generateKey(variant.params, `${seed}/random/${drawn++}`));
+    const distance: AccuracyPoint[] = [];
+    for (const d of distances) distance.push(await point(d, () => neighbours.atDistance(key, d, random)));
+    return {
+      attack: 'partial-key',
+      keyRecovered: null,
+      fractionCorrect: null,
+      effort: { images: n, queries },
+      seconds: elapsed(started),
+      variant: variant.name,
+      step: neighbours.step,
+      adapter: scorer.adapter,
+      images: n,
+      rightKey: right,
+      randomKeys,
+      distance,
+      chance: chanceLevel(options.labels),
     };
   } finally {
     scorer.dispose();

@@ -1,6 +1,7 @@
 /**
  * `cipherpatch attack <name>`: the attacks of src/attacks/ on real data.
  *
+ *   random-key       accuracy of the encrypted model under N random keys (Fig. 5)
  *   known-plaintext  recover the key from (plain, encrypted) image pairs
  *   leaked-model     recover the key from a plain and an encrypted patch embedding
  *   partial-key      accuracy of the encrypted model under partly right keys
@@ -8,6 +9,8 @@
  *   ciphertext-only  estimate the key from encrypted images alone
  *
  * Every subcommand prints a summary and writes the whole result with --json.
+ * partial-key, greedy and ciphertext-only take --variant to attack another
+ * transform variant through the plug-in contract (src/attacks/variants.ts).
  * The attack modules load only when their command runs.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -24,6 +27,16 @@ interface Common {
   force: boolean;
 }
 
+interface EngineCommon {
+  weights: string;
+  key?: string;
+  variant?: string;
+  keySeed: string;
+  data?: string;
+  threads?: number;
+  seed: string;
+}
+
 /** Typed arrays become plain arrays in the JSON output. */
 function toJson(value: unknown): string {
   return `${JSON.stringify(value, (_k, v: unknown) => (ArrayBuffer.isView(v) && !(v instanceof DataView) ? Array.from(v as unknown as ArrayLike<number>) : v), 2)}\n`;
@@ -35,7 +48,7 @@ function writeJson(io: Io, opts: Common, result: unknown): void {
   io.out(`wrote ${opts.json}`);
 }
 
-function integerList(flag: string): (value: string) => number[] {
+export function integerList(flag: string): (value: string) => number[] {
   return (value) => {
     const parts = value.split(',').map((s) => s.trim());
     if (parts.length === 0 || parts.some((s) => !/^\d+$/.test(s))) throw new InvalidArgumentError(`${flag} must be a comma-separated list of non-negative integers, got "${value}"`);
@@ -44,7 +57,7 @@ function integerList(flag: string): (value: string) => number[] {
 }
 
 /** --data: a CIFAR-10 binary directory (test split) or one CIFAR-10 binary file. */
-async function loadImages(data: string | undefined, count: number, first = 0): Promise<{ images: Uint8Batch; labels: Uint8Array; source: string }> {
+export async function loadImages(data: string | undefined, count: number, first = 0): Promise<{ images: Uint8Batch; labels: Uint8Array; source: string }> {
   const { parseCifarRecords, readCifarSplitAll, resolveCifarDir } = await import('../io/cifar10.ts');
   const { sliceImages } = await import('../engine/engine.ts');
   let all: { images: Uint8Batch; labels: Uint8Array };
@@ -62,14 +75,36 @@ async function loadImages(data: string | undefined, count: number, first = 0): P
   return { images: sliceImages(all.images, first, count), labels: all.labels.subarray(first, first + count), source };
 }
 
-async function loadModel(path: string): Promise<ConvMixerWeights> {
+export async function loadModel(path: string): Promise<ConvMixerWeights> {
   const { readConvMixerFile } = await import('../io/modelFile.ts');
   return readConvMixerFile(path).weights;
 }
 
-async function loadKey(path: string): Promise<BlockKey> {
+export async function loadKey(path: string): Promise<BlockKey> {
   const { readKeyFile } = await import('../io/keyFile.ts');
   return readKeyFile(path);
+}
+
+/** --variant V with --key (the variant's own key file) or --key-seed. */
+async function loadVariantAndKey(name: string, keyPath: string | undefined, keySeed: string): Promise<{ variant: import('../variants/contract.ts').Variant<unknown>; key: unknown; keyText: string }> {
+  const { loadVariant } = await import('../variants/registry.ts');
+  const { validateVariant } = await import('../variants/validate.ts');
+  const loaded = await loadVariant(name);
+  if (loaded.problem) fail(loaded.problem.check, loaded.problem.message);
+  const report = validateVariant(loaded.candidate);
+  if (!report.ok) fail('attack.variant', `${name} breaks the plug-in contract: ${report.problems.map((p) => `[${p.check}] ${p.message}`).join('; ')}`);
+  const variant = loaded.candidate as import('../variants/contract.ts').Variant<unknown>;
+  let key: unknown;
+  if (keyPath !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(keyPath, 'utf8');
+    } catch (e) {
+      fail('key.unreadable', `cannot read key file ${keyPath}: ${(e as Error).message}`);
+    }
+    key = variant.parseKey(text);
+  } else key = variant.generateKey(variant.params, keySeed);
+  return { variant, key, keyText: keyPath ?? `generateKey(seed "${keySeed}")` };
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
@@ -77,7 +112,7 @@ const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 export function registerAttack(program: Command, io: Io): void {
   const attack = program
     .command('attack')
-    .description('attacks on the encryption: known-plaintext, leaked-model, partial-key, greedy and ciphertext-only key recovery (issue 13)')
+    .description('attacks on the encryption: random-key, known-plaintext, leaked-model, partial-key, greedy and ciphertext-only key recovery (issue 13); `cipherpatch attack-report` runs them all')
     .addHelpText('after', '\nRun `cipherpatch attack <name> --help` for each attack\'s options.');
 
   attack
@@ -164,7 +199,9 @@ export function registerAttack(program: Command, io: Io): void {
   attack
     .command('ciphertext-only')
     .description('estimate the System A key from encrypted images alone (flips from anti-correlation, shuffle by matching block covariances to plain reference images)')
-    .requiredOption('--key <file>', 'the secret key that encrypts the images (System A key file); used only to encrypt and to score the estimate')
+    .option('--key <file>', 'the secret key that encrypts the images (System A key file, or with --variant the variant\'s); used only to encrypt and to score the estimate. Required without --variant')
+    .option('--variant <name|module>', 'attack another transform variant through the plug-in contract (needs its "signedPermutation" capability)')
+    .option('--key-seed <S>', 'with --variant and no --key: generate the secret key from this seed', 'attack')
     .option('--data <dir|file>', 'CIFAR-10 binary directory (test split) or one CIFAR-10 .bin file')
     .option('--images <N>', 'encrypted images the attacker sees (default 300)', positiveInteger('--images'), 300)
     .option('--reference <N>', 'further plain images for the attacker\'s statistics (default 500)', positiveInteger('--reference'), 500)
@@ -174,8 +211,13 @@ export function registerAttack(program: Command, io: Io): void {
     .option('--seed <S>', 'seed of the search', 'ciphertext-only')
     .option('--json <file>', 'write the whole result as JSON')
     .option('--force', 'overwrite --json if it exists', false)
-    .action(async (opts: Common & { key: string; data?: string; images: number; reference: number; restarts: number; weights?: string; threads?: number; seed: string }) => {
+    .action(async (opts: Common & { key?: string; variant?: string; keySeed: string; data?: string; images: number; reference: number; restarts: number; weights?: string; threads?: number; seed: string }) => {
       const { ciphertextOnlyAttack } = await import('../attacks/ciphertextOnly.ts');
+      if (opts.variant !== undefined) {
+        await variantCiphertextOnly(io, { ...opts, variant: opts.variant });
+        return;
+      }
+      if (opts.key === undefined) fail('attack.options', 'ciphertext-only needs --key <file> (the System A key) or --variant <name>');
       const { uint8ImagesToBlocks } = await import('../attacks/common.ts');
       const { decryptUint8, encryptUint8 } = await import('../core/blockTransform.ts');
       const { createEngine, sliceImages } = await import('../engine/engine.ts');
@@ -203,10 +245,19 @@ export function registerAttack(program: Command, io: Io): void {
       writeJson(io, opts, { keyFile: opts.key, data: source, ...r, accuracy: accuracy ?? null });
     });
 
+  /** --key is required unless --variant names another variant. */
+  const systemAKey = (opts: EngineCommon, attack: string, alternative?: string): string => {
+    if (opts.variant !== undefined) fail('attack.options', `${attack} runs on System A only${alternative ? `; ${alternative}` : ''}`);
+    if (opts.key === undefined) fail('attack.options', `${attack} needs --key <file> (the System A key)`);
+    return opts.key;
+  };
+
   const engineOpts = (c: Command) =>
     c
       .requiredOption('--weights <file>', 'the plain ConvMixer (safetensors); the attack queries its encrypted version')
-      .requiredOption('--key <file>', 'the true key (System A key file)')
+      .option('--key <file>', 'the true key (System A key file; with --variant the variant\'s key file). Required without --variant')
+      .option('--variant <name|module>', 'attack another transform variant (a built-in or a plug-in module) through the plug-in contract: needs its "neighbours" capability and an adapter')
+      .option('--key-seed <S>', 'with --variant and no --key: generate the true key from this seed', 'attack')
       .option('--data <dir|file>', 'CIFAR-10 binary directory (test split) or one CIFAR-10 .bin file')
       .option('--threads <N>', 'onnx intra-op threads (default: all cores)', positiveInteger('--threads'))
       .option('--seed <S>', 'seed of the attack\'s random choices', 'attack')
@@ -215,19 +266,58 @@ export function registerAttack(program: Command, io: Io): void {
 
   engineOpts(
     attack
+      .command('random-key')
+      .description('the random-key attack (Fig. 5): accuracy of the encrypted model under N seeded random keys, with the best an attacker keeping the best key reaches')
+      .option('--images <N>', 'test images (default 1000)', positiveInteger('--images'), 1000)
+      .option('--keys <N>', 'random keys to try (default 100)', positiveInteger('--keys'), 100),
+  ).action(async (opts: Common & EngineCommon & { images: number; keys: number }) => {
+    const keyPath = systemAKey(opts, 'random-key', 'for another variant, `cipherpatch fuzz <variant> --model W --wrong-keys N` measures random (wrong) keys');
+    const { randomKeyAttack } = await import('../attacks/randomKey.ts');
+    const { createEngine } = await import('../engine/engine.ts');
+    const { progressBars } = await import('../io/progress.ts');
+    const weights = await loadModel(opts.weights);
+    const key = await loadKey(keyPath);
+    const { images, labels, source } = await loadImages(opts.data, opts.images);
+    const r = await randomKeyAttack({
+      weights, key, images, labels, keys: opts.keys, seed: opts.seed, progress: progressBars(),
+      createEngine: (w) => createEngine(w, undefined, { engine: 'auto', ...(opts.threads !== undefined ? { threads: opts.threads } : {}) }),
+    });
+    const s = r.summary;
+    io.out(`random-key: ${r.images} images from ${source}, ${opts.keys} random keys (seed "${r.seed}"), ${r.effort.queries} queries, ${r.seconds.toFixed(1)} s, engine ${r.engine}`);
+    io.out(`  plain model ${pct(r.plainAccuracy)}; encrypted model: right key ${pct(r.rightKey)}, plain images ${pct(r.encryptedModelPlainImages)}; most frequent label ${pct(r.chance)}`);
+    io.out(`  random keys: min ${pct(s.min)}, q1 ${pct(s.q1)}, median ${pct(s.median)}, q3 ${pct(s.q3)}, max ${pct(s.max)} (mean ${pct(s.mean)})`);
+    io.out(`  best random key: ${pct(r.bestSoFar.at(-1) as number)}; most key positions right in any random key: ${r.fractionCorrect?.toFixed(3)}; key recovered: ${r.keyRecovered ? 'yes' : 'no'}`);
+    writeJson(io, opts, { weights: opts.weights, keyFile: opts.key, data: source, ...r });
+  });
+
+  engineOpts(
+    attack
       .command('partial-key')
       .description('accuracy of the encrypted model under partly right keys: right shuffle/wrong flip, wrong shuffle/right flip, random keys, and keys at swap and flip distance s')
       .option('--images <N>', 'test images (default 500)', positiveInteger('--images'), 500)
-      .option('--distances <list>', 'swap/flip distances (default 1,2,4,8,16)', integerList('--distances'), [1, 2, 4, 8, 16])
+      .option('--distances <list>', 'swap/flip distances (default 1,2,4,8,16; with --variant: 1,2,4,… up to the variant\'s largest distance)', integerList('--distances'))
       .option('--trials <N>', 'random guesses per setting (default 3)', positiveInteger('--trials'), 3),
-  ).action(async (opts: Common & { weights: string; key: string; data?: string; threads?: number; seed: string; images: number; distances: number[]; trials: number }) => {
-    const { partialKeyAttack } = await import('../attacks/partialKey.ts');
+  ).action(async (opts: Common & EngineCommon & { images: number; distances?: number[]; trials: number }) => {
+    const { partialKeyAttack, variantPartialKeyAttack } = await import('../attacks/partialKey.ts');
     const { createEngine } = await import('../engine/engine.ts');
     const weights = await loadModel(opts.weights);
-    const key = await loadKey(opts.key);
+    const make = (w: ConvMixerWeights) => createEngine(w, undefined, { engine: 'auto', ...(opts.threads !== undefined ? { threads: opts.threads } : {}) });
+    if (opts.variant !== undefined) {
+      const { variant, key, keyText } = await loadVariantAndKey(opts.variant, opts.key, opts.keySeed);
+      const { images, labels, source } = await loadImages(opts.data, opts.images);
+      const distances = opts.distances;
+      const r = await variantPartialKeyAttack({ variant, weights, key, images, labels, createEngine: make, trials: opts.trials, seed: opts.seed, ...(distances ? { distances } : {}) });
+      io.out(`partial-key on ${variant.name} (key ${keyText}, adapter: ${r.adapter}): ${r.images} images from ${source}, ${opts.trials} guess${opts.trials === 1 ? '' : 'es'} per setting, ${r.effort.queries} queries, ${r.seconds.toFixed(1)} s`);
+      io.out(`  right key ${pct(r.rightKey)}; random keys ${pct(r.randomKeys.mean)}; most frequent label ${pct(r.chance)}`);
+      io.out(`  distance d (d steps: ${r.step})   accuracy   key fraction`);
+      for (const p of r.distance) io.out(`  ${String(p.distance).padStart(10)}   ${pct(p.mean).padStart(8)}   ${Number.isNaN(p.keyFraction) ? 'n/a' : p.keyFraction.toFixed(3)}`);
+      writeJson(io, opts, { weights: opts.weights, variantKey: keyText, data: source, ...r });
+      return;
+    }
+    const key = await loadKey(systemAKey(opts, 'partial-key'));
     const { images, labels, source } = await loadImages(opts.data, opts.images);
     const r = await partialKeyAttack({
-      weights, key, images, labels, distances: opts.distances, trials: opts.trials, seed: opts.seed,
+      weights, key, images, labels, distances: opts.distances ?? [1, 2, 4, 8, 16], trials: opts.trials, seed: opts.seed,
       createEngine: (w) => createEngine(w, undefined, { engine: 'auto', ...(opts.threads !== undefined ? { threads: opts.threads } : {}) }),
     });
     io.out(`partial-key: ${r.images} images from ${source}, ${opts.trials} guess${opts.trials === 1 ? '' : 'es'} per setting, ${r.effort.queries} queries, ${r.seconds.toFixed(1)} s`);
@@ -246,16 +336,41 @@ export function registerAttack(program: Command, io: Io): void {
       .option('--held-out <N>', 'further images to score the final key on (default 500)', positiveInteger('--held-out'), 500)
       .option('--steps <N>', 'proposals, each one query of --images images (default 500)', positiveInteger('--steps'), 500)
       .option('--objective <o>', 'what the search maximises on the labelled set: accuracy or log-likelihood (mean log-probability of the true label)', 'accuracy'),
-  ).action(async (opts: Common & { weights: string; key: string; data?: string; threads?: number; seed: string; images: number; heldOut: number; steps: number; objective: string }) => {
+  ).action(async (opts: Common & EngineCommon & { images: number; heldOut: number; steps: number; objective: string }) => {
     if (opts.objective !== 'accuracy' && opts.objective !== 'log-likelihood') fail('attack.objective', `unknown --objective "${opts.objective}": use accuracy or log-likelihood`);
     const { keyScorer } = await import('../attacks/partialKey.ts');
-    const { greedyKeySearch } = await import('../attacks/greedy.ts');
+    const { greedyKeySearch, variantGreedyKeySearch } = await import('../attacks/greedy.ts');
     const { createEngine } = await import('../engine/engine.ts');
     const weights = await loadModel(opts.weights);
-    const key = await loadKey(opts.key);
-    const { images, labels, source } = await loadImages(opts.data, opts.images + opts.heldOut);
     const { sliceImages } = await import('../engine/engine.ts');
     const make = (w: ConvMixerWeights) => createEngine(w, undefined, { engine: 'auto', ...(opts.threads !== undefined ? { threads: opts.threads } : {}) });
+    if (opts.variant !== undefined) {
+      const { variantKeyScorer, neighboursOf } = await import('../attacks/variants.ts');
+      const { variant, key, keyText } = await loadVariantAndKey(opts.variant, opts.key, opts.keySeed);
+      neighboursOf(variant, 'greedy');
+      const { images, labels, source } = await loadImages(opts.data, opts.images + opts.heldOut);
+      const objective = opts.objective as 'accuracy' | 'log-likelihood';
+      const train = await variantKeyScorer({ variant, weights, key, images: sliceImages(images, 0, opts.images), labels: labels.subarray(0, opts.images), createEngine: make, objective, attack: 'greedy' });
+      try {
+        const held = await variantKeyScorer({ variant, weights, key, images: sliceImages(images, opts.images, opts.heldOut), labels: labels.subarray(opts.images), createEngine: make, attack: 'greedy' });
+        try {
+          const r = await variantGreedyKeySearch({ variant, truth: key, score: train.score, heldOut: held.score, imagesPerQuery: opts.images, steps: opts.steps, seed: opts.seed });
+          const right = await held.score(key);
+          io.out(`greedy on ${variant.name} (key ${keyText}, step: ${r.step}): ${opts.images} labelled + ${opts.heldOut} held-out images from ${source}, ${opts.steps} steps, ${r.effort.queries} queries, ${r.seconds.toFixed(1)} s`);
+          io.out('  queries   score (labelled)   held-out accuracy   key fraction');
+          for (const p of r.trace) io.out(`  ${String(p.queries).padStart(7)}   ${p.score.toFixed(4).padStart(16)}   ${pct(p.heldOut ?? 0).padStart(17)}   ${p.keyFraction.toFixed(3).padStart(12)}`);
+          io.out(`  held-out accuracy with the found key ${pct(r.heldOutScore ?? 0)} (right key ${pct(right)}); key recovered: ${r.keyRecovered ? 'yes' : 'no'}`);
+          writeJson(io, opts, { weights: opts.weights, variantKey: keyText, data: source, rightKeyHeldOut: right, ...r, key: variant.serializeKey(r.key) });
+        } finally {
+          held.dispose();
+        }
+      } finally {
+        train.dispose();
+      }
+      return;
+    }
+    const key = await loadKey(systemAKey(opts, 'greedy'));
+    const { images, labels, source } = await loadImages(opts.data, opts.images + opts.heldOut);
     const train = await keyScorer({ weights, key, images: sliceImages(images, 0, opts.images), labels: labels.subarray(0, opts.images), createEngine: make, objective: opts.objective });
     const held = await keyScorer({ weights, key, images: sliceImages(images, opts.images, opts.heldOut), labels: labels.subarray(opts.images), createEngine: make });
     try {
@@ -272,4 +387,44 @@ export function registerAttack(program: Command, io: Io): void {
       held.dispose();
     }
   });
+}
+
+/** ciphertext-only --variant: the estimate in the variant's signed-permutation view; the plain model scores the attacker's decryption. */
+async function variantCiphertextOnly(io: Io, opts: Common & { key?: string; variant: string; keySeed: string; data?: string; images: number; reference: number; restarts: number; weights?: string; threads?: number; seed: string }): Promise<void> {
+  const { variantCiphertextOnlyAttack } = await import('../attacks/ciphertextOnly.ts');
+  const { signedPermutationOf, flipTarget } = await import('../attacks/variants.ts');
+  const { toLayout } = await import('../core/images.ts');
+  const { createEngine, sliceImages } = await import('../engine/engine.ts');
+  const { argmaxRows, score } = await import('../evaluate/evaluate.ts');
+  const { fromBlocks, toBlocks } = await import('../variants/blocks.ts');
+  const { domainPair, fromByte } = await import('../variants/contract.ts');
+  const { variant, key, keyText } = await loadVariantAndKey(opts.variant, opts.key, opts.keySeed);
+  signedPermutationOf(variant, 'ciphertext-only');
+  const top = flipTarget(variant, 'ciphertext-only');
+  const domain = domainPair(variant.domain).input;
+  const { images, labels, source } = await loadImages(opts.data, opts.images + opts.reference);
+  const blocksOf = (x: Uint8Batch) => {
+    const n = toLayout(x, 'NCHW');
+    return toBlocks({ data: Float64Array.from(n.data, (v) => fromByte(v, domain)), count: n.shape.count, channels: n.shape.channels, height: n.shape.height, width: n.shape.width }, variant.params.blockSize);
+  };
+  const seen = sliceImages(images, 0, opts.images);
+  const encrypted = variant.encrypt(blocksOf(seen), key);
+  const r = variantCiphertextOnlyAttack(variant, encrypted, blocksOf(sliceImages(images, opts.images, opts.reference)), { truth: key, restarts: opts.restarts, seed: opts.seed });
+  io.out(`ciphertext-only on ${variant.name} (key ${keyText}): ${opts.images} encrypted + ${opts.reference} plain reference images from ${source}, search ${r.search}, ${r.seconds.toFixed(2)} s`);
+  io.out(`  key recovered: ${r.keyRecovered ? 'yes' : 'no'}; flip bits right ${r.flipFraction?.toFixed(3)}, permutation entries right ${r.permutationFraction?.toFixed(3)}, key fraction ${r.fractionCorrect?.toFixed(3)}`);
+  let accuracy: { plainImages: number; attackerDecrypted: number } | undefined;
+  if (opts.weights !== undefined) {
+    const weights = await loadModel(opts.weights);
+    const decrypted = fromBlocks(variant.decrypt(encrypted, r.key));
+    const bytes = Uint8Array.from(decrypted.data, (v) => Math.min(255, Math.max(0, Math.round(top === 255 ? v : v * 255))));
+    const engine = await createEngine(weights, undefined, { engine: 'auto', ...(opts.threads !== undefined ? { threads: opts.threads } : {}) });
+    try {
+      const acc = async (x: Uint8Batch) => score(argmaxRows(await engine.logits(x), weights.config.classes), labels.subarray(0, opts.images)).accuracy;
+      accuracy = { plainImages: await acc(seen), attackerDecrypted: await acc({ data: bytes, shape: { count: decrypted.count, channels: decrypted.channels, height: decrypted.height, width: decrypted.width }, layout: 'NCHW' }) };
+    } finally {
+      engine.dispose();
+    }
+    io.out(`  plain model: ${pct(accuracy.attackerDecrypted)} on the attacker's decrypted images (${pct(accuracy.plainImages)} on the plain images)`);
+  }
+  writeJson(io, opts, { variantKey: keyText, data: source, ...r, key: variant.serializeKey(r.key), accuracy: accuracy ?? null });
 }

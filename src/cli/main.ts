@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { CipherpatchError } from '../core/errors.ts';
 import { registerAttack } from './attack.ts';
+import { registerAttackReport } from './attackReport.ts';
 import { registerData } from './data.ts';
 import { registerEvaluate } from './evaluate.ts';
 import { registerFuzz } from './fuzz.ts';
@@ -29,6 +30,7 @@ export function buildProgram(io: Io = processIo): Command {
   registerData(program, io);
   registerFuzz(program, io);
   registerAttack(program, io);
+  registerAttackReport(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -198,12 +198,12 @@ export function encryptToModelInput(variant: Variant<unknown>, key: unknown, byt
 
 // ------------------------------------------------------------------ adapters
 
-function embeddingOf(w: ConvMixerWeights): PatchEmbedding {
+export function embeddingOf(w: ConvMixerWeights): PatchEmbedding {
   const { dim, channels, patch } = w.config;
   return { dim, channels, patch, weight: Float64Array.from(w.embedWeight), bias: Float64Array.from(w.embedBias) };
 }
 
-function withEmbedding(w: ConvMixerWeights, e: PatchEmbedding, who: string): ConvMixerWeights {
+export function withEmbedding(w: ConvMixerWeights, e: PatchEmbedding, who: string): ConvMixerWeights {
   const n = w.embedWeight.length;
   if (!(e?.weight instanceof Float64Array) || e.weight.length !== n) fail('fuzz.accuracy', `${who} returned a weight of ${e?.weight?.length} values, expected ${n}`);
   if (!(e.bias instanceof Float64Array) || e.bias.length !== w.embedBias.length) fail('fuzz.accuracy', `${who} returned a bias of ${e.bias?.length} values, expected ${w.embedBias.length}`);
@@ -212,7 +212,7 @@ function withEmbedding(w: ConvMixerWeights, e: PatchEmbedding, who: string): Con
 }
 
 /** x = y·A + c (A p × p) → E′ = E·Aᵀ, b′ = b + E·c: embedding(y, E′, b′) = embedding(x, E, b). */
-function adaptByFit(e: PatchEmbedding, fit: AffineFit): PatchEmbedding {
+export function adaptByFit(e: PatchEmbedding, fit: AffineFit): PatchEmbedding {
   const p = fit.p;
   const q = fit.q;
   const weight = new Float64Array(e.dim * p);
@@ -245,7 +245,7 @@ function fitResidual(fit: AffineFit, y: Float64Array, x: Float64Array): number {
 }
 
 /** The least-squares adapter for a key, fitted on seeded random 8-bit images of the data's size; undefined + why when not exact. */
-function leastSquaresFit(variant: Variant<unknown>, key: unknown, shape: { channels: number; height: number; width: number }, seed: string): { fit?: AffineFit; why: string } {
+export function leastSquaresFit(variant: Variant<unknown>, key: unknown, shape: { channels: number; height: number; width: number }, seed: string): { fit?: AffineFit; why: string } {
   const p = blockLength(variant.params);
   if (p > LEAST_SQUARES_MAX_BLOCK_LENGTH) return { why: `p = M²C = ${p} is too large for the least-squares adapter (at most ${LEAST_SQUARES_MAX_BLOCK_LENGTH})` };
   const M = variant.params.blockSize;
@@ -261,7 +261,7 @@ function leastSquaresFit(variant: Variant<unknown>, key: unknown, shape: { chann
 
 // ------------------------------------------------------------------ the measurement
 
-async function logitsOf(engine: Engine, images: ImageBatch<Float32Array> | ImageBatch<Uint8Array>, chunk: number): Promise<Float32Array> {
+export async function logitsOf(engine: Engine, images: ImageBatch<Float32Array> | ImageBatch<Uint8Array>, chunk: number): Promise<Float32Array> {
   const { count, channels, height, width } = images.shape;
   const size = channels * height * width;
   const classes = engine.config.classes;
@@ -278,7 +278,7 @@ async function logitsOf(engine: Engine, images: ImageBatch<Float32Array> | Image
   return out;
 }
 
-function encryptAll(variant: Variant<unknown>, key: unknown, images: ImageBatch<Uint8Array>, chunk: number, onBlocks?: (plain: Float64Array, cipher: Float64Array) => void): Float32Array {
+export function encryptAll(variant: Variant<unknown>, key: unknown, images: ImageBatch<Uint8Array>, chunk: number, onBlocks?: (plain: Float64Array, cipher: Float64Array) => void): Float32Array {
   const { count, channels, height, width } = images.shape;
   const size = channels * height * width;
   const out = new Float32Array(count * size);

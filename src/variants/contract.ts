@@ -20,6 +20,7 @@
  * normalization (System C).
  */
 import { fail } from '../core/errors.ts';
+import type { RandomSource } from '../core/keygen.ts';
 import { VARIANT_TOLERANCE } from './tolerance.ts';
 
 export type Domain = 'uint8' | 'unit' | 'real';
@@ -111,6 +112,37 @@ export interface KeySpaceClaim<K> {
   readonly tinyParams?: readonly VariantParams[];
 }
 
+/**
+ * Optional attack capability (src/attacks/): keys near a key. A partial-key
+ * attack measures accuracy against distance, a greedy search takes
+ * distance-1 steps.
+ */
+export interface KeyNeighbourhood<K> {
+  /** One step in words, e.g. "swap two permutation entries". */
+  readonly step: string;
+  /** The largest distance atDistance accepts at these params. */
+  maxDistance(params: VariantParams): number;
+  /** A key `distance` distinct steps away from `key` (never changes `key`); deterministic for a seeded source. */
+  atDistance(key: K, distance: number, random: RandomSource): K;
+}
+
+/**
+ * Optional attack capability (src/attacks/): the key as a signed
+ * permutation of the p_b block positions, x′[k] = x[permutation[k]], then
+ * x′[k] ↦ f − x′[k] where flip[k] = 1 (f = 255 for uint8, 1 for unit input).
+ * Attacks that estimate positions (ciphertext-only) search in this view and
+ * map the guess back with nearestKey; fractions of a key right are counted in it.
+ */
+export interface SignedPermutationView<K> {
+  /** False when every key keeps the identity permutation (flip-only variants). */
+  readonly permutes: boolean;
+  /** How many positions every key flips (0: the variant never flips). */
+  flips(params: VariantParams): number;
+  toSignedPermutation(key: K): { readonly permutation: Int32Array; readonly flip: Uint8Array };
+  /** The variant's key closest to a guess (most positions agreeing), for these params. */
+  nearestKey(params: VariantParams, guess: { readonly permutation: ArrayLike<number>; readonly flip: ArrayLike<number> }): K;
+}
+
 export interface Variant<K = unknown> {
   /** Short name, e.g. "system-a" (lower case, digits, dashes). */
   readonly name: string;
@@ -134,6 +166,9 @@ export interface Variant<K = unknown> {
   decrypt(batch: BlockBatch, key: K): BlockBatch;
   readonly adapter?: ModelAdapter<K>;
   readonly keySpace?: KeySpaceClaim<K>;
+  /** Optional attack capabilities (see KeyNeighbourhood and SignedPermutationView). */
+  readonly neighbours?: KeyNeighbourhood<K>;
+  readonly signedPermutation?: SignedPermutationView<K>;
 }
 
 /** Identity, for type inference: `export default defineVariant({ ... })`. */

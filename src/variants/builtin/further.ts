@@ -32,6 +32,7 @@ import {
   withData,
   writeVariantKey,
 } from './common.ts';
+import { bestCandidate, swapSteps } from './attackViews.ts';
 
 /** A permutation-only System A key (no flips). */
 function permutationKey(blockSize: number, channels: number, permutation: Int32Array): BlockKey {
@@ -81,6 +82,35 @@ export const channelShuffle: Variant<ChannelKey> = {
     return withData(batch, decryptUint8(blocksAsUint8Images(batch), channelBlockKey(key)).data);
   },
   adapter: { normalizations: ['0.5/0.5', 'none'], adapt: (e, key) => adaptRows(e, channelBlockKey(key)) },
+  neighbours: {
+    step: 'swap two channels',
+    maxDistance: (params) => Math.floor(params.channels / 2),
+    atDistance: (key, d, random) => ({ ...key, order: swapSteps(key.order, d, random) }),
+  },
+  signedPermutation: {
+    permutes: true,
+    flips: () => 0,
+    toSignedPermutation: (key) => channelBlockKey(key),
+    // The C! orders (C ≤ 8), else the guess's majority source channel per channel made into an order.
+    nearestKey(params, guess) {
+      const { blockSize: M, channels: C } = params;
+      if (C <= 8) return { blockSize: M, channels: C, order: bestCandidate(permutations(C), (order) => channelBlockKey({ blockSize: M, channels: C, order }), guess) };
+      const votes = Array.from({ length: C }, () => new Array<number>(C).fill(0));
+      for (let k = 0; k < guess.permutation.length; k++) {
+        const src = Math.floor(guess.permutation[k] / (M * M));
+        if (src >= 0 && src < C) votes[Math.floor(k / (M * M))][src]++;
+      }
+      const order = new Int32Array(C).fill(-1);
+      const used = new Uint8Array(C);
+      for (let c = 0; c < C; c++) {
+        let best = -1;
+        for (let o = 0; o < C; o++) if (!used[o] && (best < 0 || votes[c][o] > votes[c][best])) best = o;
+        order[c] = best;
+        used[best] = 1;
+      }
+      return { blockSize: M, channels: C, order };
+    },
+  },
   keySpace: {
     formula: 'C!',
     size: (params) => factorial(params.channels),
@@ -145,6 +175,27 @@ export const blockRotation: Variant<RotationKey> = {
   },
   // Values stay in their channel, so every per-channel normalization commutes with it.
   adapter: { normalizations: 'any', adapt: (e, key) => adaptRows(e, rotationBlockKey(key)) },
+  neighbours: {
+    step: 'change one key component: the quarter turns (to another value), the h-flip or the v-flip',
+    maxDistance: () => 3,
+    atDistance(key, d, random) {
+      if (!Number.isInteger(d) || d < 0 || d > 3) fail('attack.distance', `block-rotation distance must be an integer in 0..3 (three key components), got ${d}`);
+      const which = randomPermutation(3, random).subarray(0, d);
+      let { turns, hflip, vflip } = key;
+      for (const w of which) {
+        if (w === 0) turns = (turns + 1 + random.int(3)) % 4;
+        else if (w === 1) hflip = (1 - hflip) as 0 | 1;
+        else vflip = (1 - vflip) as 0 | 1;
+      }
+      return { ...key, turns, hflip, vflip };
+    },
+  },
+  signedPermutation: {
+    permutes: true,
+    flips: () => 0,
+    toSignedPermutation: (key) => rotationBlockKey(key),
+    nearestKey: (params, guess) => bestCandidate(blockRotation.keySpace!.enumerate!(params), rotationBlockKey, guess),
+  },
   keySpace: {
     formula: '4 · 2 · 2 (quarter turns × h-flip × v-flip)',
     size: () => 16n,

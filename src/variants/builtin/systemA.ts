@@ -31,6 +31,7 @@ import {
   withData,
   writeVariantKey,
 } from './common.ts';
+import { flipExchanges, mixedSteps, nearestBinary, nearestPermutation, swapSteps } from './attackViews.ts';
 
 function encryptWith(batch: BlockBatch, key: BlockKey, name: string): BlockBatch {
   expectBatchFor(batch, key, name);
@@ -76,6 +77,17 @@ export const shuffle: Variant<BlockKey> = {
   decrypt: (batch, key) => decryptWith(batch, key, 'shuffle'),
   // A permutation mixes channels, so per-channel statistics (CIFAR) need rescaled rows and a bias correction.
   adapter: paperAdapter(['0.5/0.5', 'none']),
+  neighbours: {
+    step: 'swap two permutation entries',
+    maxDistance: (params) => Math.floor(blockLength(params) / 2),
+    atDistance: (key, d, random) => ({ ...key, permutation: swapSteps(key.permutation, d, random), flip: Uint8Array.from(key.flip) }),
+  },
+  signedPermutation: {
+    permutes: true,
+    flips: () => 0,
+    toSignedPermutation: (key) => key,
+    nearestKey: (params, guess) => ({ blockSize: params.blockSize, channels: params.channels, permutation: nearestPermutation(guess.permutation, blockLength(params)), flip: new Uint8Array(blockLength(params)) }),
+  },
   keySpace: {
     formula: 'p_b!',
     size: (params) => factorial(blockLength(params)),
@@ -107,6 +119,17 @@ export const flip: Variant<BlockKey> = {
   encrypt: (batch, key) => encryptWith(batch, key, 'flip'),
   decrypt: (batch, key) => decryptWith(batch, key, 'flip'),
   adapter: paperAdapter(['0.5/0.5']),
+  neighbours: {
+    step: 'exchange a flipped and an unflipped position',
+    maxDistance: (params) => Math.floor(blockLength(params) / 2),
+    atDistance: (key, d, random) => ({ ...key, permutation: Int32Array.from(key.permutation), flip: flipExchanges(key.flip, d, random) }),
+  },
+  signedPermutation: {
+    permutes: false,
+    flips: (params) => blockLength(params) / 2,
+    toSignedPermutation: (key) => key,
+    nearestKey: (params, guess) => ({ blockSize: params.blockSize, channels: params.channels, permutation: identity(blockLength(params)), flip: nearestBinary(guess.flip, blockLength(params) / 2) }),
+  },
   keySpace: {
     formula: 'C(p_b, p_b/2)',
     size: (params) => binomial(blockLength(params), blockLength(params) / 2),
@@ -129,6 +152,23 @@ export const systemA: Variant<BlockKey> = {
   encrypt: (batch, key) => encryptWith(batch, key, 'system-a'),
   decrypt: (batch, key) => decryptWith(batch, key, 'system-a'),
   adapter: paperAdapter(['0.5/0.5']),
+  neighbours: {
+    step: 'swap two permutation entries, or exchange a flipped and an unflipped position (fair coin)',
+    // p_b/2 disjoint swaps plus p_b/2 flip exchanges.
+    maxDistance: (params) => blockLength(params),
+    atDistance: (key, d, random) => ({ ...key, ...mixedSteps(key, d, random) }),
+  },
+  signedPermutation: {
+    permutes: true,
+    flips: (params) => blockLength(params) / 2,
+    toSignedPermutation: (key) => key,
+    nearestKey: (params, guess) => ({
+      blockSize: params.blockSize,
+      channels: params.channels,
+      permutation: nearestPermutation(guess.permutation, blockLength(params)),
+      flip: nearestBinary(guess.flip, blockLength(params) / 2),
+    }),
+  },
   keySpace: {
     formula: 'p_b! · C(p_b, p_b/2)',
     size: (params) => keySpace(params.blockSize, params.channels).total,

@@ -26,6 +26,7 @@ import {
   writeVariantKey,
 } from './common.ts';
 import { ffxPixelTable } from './ffx.ts';
+import { flipExchanges, nearestBinary } from './attackViews.ts';
 
 export interface BinaryKey {
   readonly blockSize: number;
@@ -64,6 +65,17 @@ export const negpos: Variant<BinaryKey> = {
     expectBatchFor(batch, key, 'negpos');
     const k = { blockSize: key.blockSize, channels: key.channels, permutation: identity(key.flip.length), flip: key.flip };
     return withData(batch, decryptFloat(blocksAsFloatImages(batch, 'unit'), k, 'unit').data);
+  },
+  neighbours: {
+    step: 'exchange a transformed and an untransformed position',
+    maxDistance: (params) => Math.min(authorsOnes(blockLength(params)), blockLength(params) - authorsOnes(blockLength(params))),
+    atDistance: (key, d, random) => ({ ...key, flip: flipExchanges(key.flip, d, random) }),
+  },
+  signedPermutation: {
+    permutes: false,
+    flips: (params) => authorsOnes(blockLength(params)),
+    toSignedPermutation: (key) => ({ permutation: identity(key.flip.length), flip: key.flip }),
+    nearestKey: (params, guess) => ({ blockSize: params.blockSize, channels: params.channels, flip: nearestBinary(guess.flip, authorsOnes(blockLength(params))) }),
   },
   keySpace: {
     formula: 'C(p_b, p_b/2 − 1)',
