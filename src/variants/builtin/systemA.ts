@@ -31,6 +31,7 @@ import {
   withData,
   writeVariantKey,
 } from './common.ts';
+import { systemAKnownAnswers } from './knownAnswers.ts';
 
 function encryptWith(batch: BlockBatch, key: BlockKey, name: string): BlockBatch {
   expectBatchFor(batch, key, name);
@@ -115,6 +116,7 @@ export const flip: Variant<BlockKey> = {
       for (const r of binaryVectors(pb, pb / 2)) yield { blockSize: params.blockSize, channels: params.channels, permutation: identity(pb), flip: r };
     },
   },
+  knownAnswers: systemAKnownAnswers((key) => key.permutation.every((v, k) => v === k)),
 };
 
 export const systemA: Variant<BlockKey> = {
@@ -138,4 +140,5 @@ export const systemA: Variant<BlockKey> = {
       for (const permutation of permutations(pb)) for (const r of flips) yield { blockSize: params.blockSize, channels: params.channels, permutation, flip: r };
     },
   },
+  knownAnswers: systemAKnownAnswers(() => true),
 };
