@@ -8,7 +8,9 @@ import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { CipherpatchError } from '../src/core/errors.ts';
 import { type BlockKey, checkBlockParameters, keysEqual, validateKey } from '../src/core/key.ts';
+import { keyFromJson, keyToJson, parseKey, serializeKey } from '../src/core/keyJson.ts';
 import { generateKey, secureRandom } from '../src/core/keygen.ts';
+import { transformPatchEmbedding, untransformPatchEmbedding } from '../src/core/modelTransform.ts';
 import { log2BigInt } from '../src/core/keySpace.ts';
 
 /** The CipherpatchError f throws (fails the test if it throws nothing or something else). */
@@ -109,5 +111,96 @@ describe('keygen.ts', () => {
     } finally {
       spy.mockRestore();
     }
+  });
+});
+
+describe('keyJson.ts', () => {
+  const key: BlockKey = { blockSize: 1, channels: 2, permutation: Int32Array.of(1, 0), flip: Uint8Array.of(0, 1) };
+
+  // Kills the StringLiteral mutants of KEY_FORMAT, BLOCK_ORDER and CONVENTION, the ObjectLiteral
+  // mutant of keyToJson, the `source !== undefined` condition and the Regex mutants of the
+  // one-array-per-line rewrite in serializeKey (keyJson.ts:19–58): the file format, byte for byte,
+  // as the module's header documents it.
+  it('serializeKey writes the documented format byte for byte (one array per line, source last)', () => {
+    const lines = [
+      '{',
+      '  "format": "cipherpatch-block-key",',
+      '  "version": 1,',
+      '  "blockSize": 1,',
+      '  "channels": 2,',
+      '  "blockOrder": "channel,row,column",',
+      `  "convention": "x'[k] = x[permutation[k]]; x''[k] = flip[k] ? 255 - x'[k] : x'[k] (8-bit), 1 - x'[k] ([0,1])",`,
+      '  "permutation": [1, 0],',
+      '  "flip": [0, 1]',
+    ];
+    expect(serializeKey(key)).toBe(`${lines.join('\n')}\n}\n`);
+    expect(serializeKey(key, { kind: 'seed', seed: 's' })).toBe(`${lines.join('\n')},\n  "source": {\n    "kind": "seed",\n    "seed": "s"\n  }\n}\n`);
+    expect(serializeKey(key, { kind: 'secure' })).toBe(`${lines.join('\n')},\n  "source": {\n    "kind": "secure"\n  }\n}\n`);
+    const long = generateKey({ blockSize: 2, channels: 3, seed: 'x' });
+    const text = serializeKey(long);
+    expect(text).toContain(`  "permutation": [${Array.from(long.permutation).join(', ')}],\n`);
+    expect(text).toContain(`  "flip": [${Array.from(long.flip).join(', ')}]\n}`);
+    expect(text.split('\n')).toHaveLength(11); // {, 8 fields, }, and the empty string after the final newline
+  });
+
+  // Kills the StringLiteral / template mutants of every keyFromJson / parseKey message (keyJson.ts:70–89):
+  // each says what was found and what was expected.
+  it('every parse error message names the field, what it held and what was expected', () => {
+    const good = () => keyToJson(key) as unknown as Record<string, unknown>;
+    const msg = (json: unknown) => rejection(() => keyFromJson(json)).message;
+    expect(rejection(() => parseKey('{')).message).toMatch(/^key file is not valid JSON: \S/);
+    expect(msg([1])).toBe('key file must hold a JSON object');
+    expect(msg(null)).toBe('key file must hold a JSON object');
+    expect(msg('text')).toBe('key file must hold a JSON object');
+    expect(msg({ ...good(), format: 'x' })).toBe('not a cipherpatch key: "format" is "x", expected "cipherpatch-block-key"');
+    expect(msg({ ...good(), version: 2 })).toBe('unsupported key version 2 (this cipherpatch reads version 1)');
+    expect(msg({ ...good(), blockOrder: 'r' })).toBe('unsupported block order "r", expected "channel,row,column"');
+    expect(msg({ ...good(), permutation: 'x' })).toBe('"permutation" must be an array of integers');
+    expect(msg({ ...good(), flip: {} })).toBe('"flip" must be an array of 0/1 integers');
+    expect(rejection(() => parseKey(serializeKey(key), { blockSize: 2 })).message).toMatch(/this use/);
+  });
+
+  // Kills `o.blockOrder !== undefined && …` → `true && …` (keyJson.ts:84): blockOrder is optional,
+  // a key file without it (older writers, hand-made keys) is read with the one order there is.
+  it('a key file without blockOrder or source is accepted; the parsed key equals the written one', () => {
+    const { blockOrder: _omit, ...rest } = keyToJson(key);
+    const parsed = keyFromJson(rest);
+    expect(keysEqual(parsed, key)).toBe(true);
+    expect(keysEqual(parseKey(JSON.stringify(rest)), key)).toBe(true);
+  });
+
+  // Kills `options.blockSize ?? key.blockSize` / `options.channels ?? key.channels` → the right-hand side
+  // alone (keyJson.ts:88): a use that needs another size must reject the key, each option on its own.
+  it('parseKey options: each of blockSize and channels alone rejects a key for another size', () => {
+    const text = serializeKey(key);
+    expect(rejection(() => parseKey(text, { blockSize: 2 })).check).toBe('key.wrong-block-size');
+    expect(rejection(() => parseKey(text, { channels: 3 })).check).toBe('key.wrong-channels');
+    expect(keysEqual(parseKey(text, { blockSize: 1 }), key)).toBe(true);
+    expect(keysEqual(parseKey(text, { channels: 2 }), key)).toBe(true);
+  });
+});
+
+describe('modelTransform.ts', () => {
+  const key = { blockSize: 2, channels: 1, permutation: Int32Array.of(2, 0, 3, 1), flip: Uint8Array.of(1, 0, 0, 1) };
+
+  // Kills modelTransform.ts:22 `weight.shape.length !== 4` → false: a 5-dimensional shape whose
+  // 3rd and 4th entries agree and whose data length matches d·C·P·P was taken for (d, C, P, P).
+  it('a weight shape with other than 4 dimensions is rejected as model.weight-shape, even when the sizes add up', () => {
+    for (const shape of [[1, 1, 2, 2, 1], [1, 1, 2, 2, 3]]) {
+      const e = rejection(() => transformPatchEmbedding({ data: new Float64Array(4), shape: shape as unknown as [number, number, number, number] }, key));
+      expect(e.check, shape.join('×')).toBe('model.weight-shape');
+      expect(e.message).toBe(`patch-embedding weight must have shape (d, C, P, P), got (${shape.join(', ')})`);
+    }
+    expect(rejection(() => untransformPatchEmbedding({ data: new Float64Array(4), shape: [1, 1, 2, 2, 1] as unknown as [number, number, number, number] }, key)).check).toBe('model.weight-shape');
+  });
+
+  // Kills the StringLiteral mutants of the three checkWeight messages and the ArithmeticOperator
+  // mutants of `d * C * P * P` in the length message (modelTransform.ts:22–24).
+  it('every checkWeight message gives the shape, the value count it needs and the key it was given', () => {
+    expect(rejection(() => transformPatchEmbedding({ data: new Float64Array(8), shape: [1, 2, 2, 3] }, key)).message).toBe('patch-embedding weight must have shape (d, C, P, P), got (1, 2, 2, 3)');
+    expect(rejection(() => transformPatchEmbedding({ data: new Float64Array(7), shape: [3, 1, 2, 2] }, key)).message).toBe('patch-embedding weight has 7 values, shape (3, 1, 2, 2) needs 12');
+    const wrong = rejection(() => transformPatchEmbedding({ data: new Float64Array(18), shape: [2, 1, 3, 3] }, key));
+    expect(wrong.check).toBe('key.wrong-block-size');
+    expect(wrong.message).toBe('the key is for block size 2, but a patch embedding with patch size 3 and 1 channels needs block size 3');
   });
 });
