@@ -9,6 +9,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { CipherpatchError } from '../src/core/errors.ts';
 import { type BlockKey, checkBlockParameters, keysEqual, validateKey } from '../src/core/key.ts';
 import { keyFromJson, keyToJson, parseKey, serializeKey } from '../src/core/keyJson.ts';
+import { decryptFloat, encryptFloat, encryptUint8 } from '../src/core/blockTransform.ts';
+import { type BatchShape, imageBatch } from '../src/core/images.ts';
 import { generateKey, secureRandom } from '../src/core/keygen.ts';
 import { transformPatchEmbedding, untransformPatchEmbedding } from '../src/core/modelTransform.ts';
 import { log2BigInt } from '../src/core/keySpace.ts';
@@ -158,6 +160,16 @@ describe('keyJson.ts', () => {
     expect(msg({ ...good(), permutation: 'x' })).toBe('"permutation" must be an array of integers');
     expect(msg({ ...good(), flip: {} })).toBe('"flip" must be an array of 0/1 integers');
     expect(rejection(() => parseKey(serializeKey(key), { blockSize: 2 })).message).toMatch(/this use/);
+    // keyJson.ts:85–86 StringLiteral: the check codes of a permutation / flip that is not an array.
+    expect(rejection(() => keyFromJson({ ...good(), permutation: 'x' })).check).toBe('key.permutation-length');
+    expect(rejection(() => keyFromJson({ ...good(), flip: {} })).check).toBe('key.flip-length');
+  });
+
+  // Kills keyJson.ts:50 `if (source !== undefined)` → `if (true)`: without a source the JSON object
+  // has no "source" field at all (not one holding undefined).
+  it('keyToJson without a source has no source field', () => {
+    expect(Object.keys(keyToJson(key))).toEqual(['format', 'version', 'blockSize', 'channels', 'blockOrder', 'convention', 'permutation', 'flip']);
+    expect(keyToJson(key, { kind: 'secure' }).source).toEqual({ kind: 'secure' });
   });
 
   // Kills `o.blockOrder !== undefined && …` → `true && …` (keyJson.ts:84): blockOrder is optional,
@@ -202,5 +214,58 @@ describe('modelTransform.ts', () => {
     const wrong = rejection(() => transformPatchEmbedding({ data: new Float64Array(18), shape: [2, 1, 3, 3] }, key));
     expect(wrong.check).toBe('key.wrong-block-size');
     expect(wrong.message).toBe('the key is for block size 2, but a patch embedding with patch size 3 and 1 channels needs block size 3');
+  });
+});
+
+describe('blockTransform.ts (through encryptUint8 / encryptFloat / decryptFloat)', () => {
+  const key = generateKey({ blockSize: 2, channels: 1, seed: 'blockTransform' });
+  const shape = (height: number, width: number, channels = 1): BatchShape => ({ count: 1, height, width, channels });
+
+  // Kills blockTransform.ts:32 `… || shape.width % blockSize !== 0` → `… || false`: a width that is not a
+  // multiple of M (height fine) must be rejected too, with the size and the block size in the message.
+  it('an image whose width (not height) is not a multiple of the block size is rejected', () => {
+    const e = rejection(() => encryptUint8(imageBatch(new Uint8Array(4 * 3), shape(4, 3), 'NCHW'), key));
+    expect(e.check).toBe('image.not-divisible');
+    expect(e.message).toMatch(/^image size 4×3 \(.*\) is not divisible by block size 2$/);
+  });
+
+  // Kills blockTransform.ts:43 StringLiteral 'the images' and :68 the 8-bit dtype message.
+  it('the wrong-key and wrong-dtype messages say what was given', () => {
+    const wide = rejection(() => encryptUint8(imageBatch(new Uint8Array(4 * 2), shape(2, 2, 2), 'NCHW'), key));
+    expect(wide.message).toBe('the key is for 1 channels, but the images has 2');
+    expect(rejection(() => encryptUint8(imageBatch(new Float64Array(4) as unknown as Uint8Array, shape(2, 2), 'NCHW'), key)).message).toBe('8-bit encryption needs a Uint8Array');
+  });
+
+  // Kills blockTransform.ts:133 (the dtype check forced off, either operand), :134 (the domain check forced
+  // off) and their StringLiteral mutants (NoCoverage before): float encryption of integer arrays and
+  // of an unknown domain is refused, naming the problem.
+  it('float encryption refuses integer arrays and unknown domains', () => {
+    for (const data of [new Uint8Array(4), new Int16Array(4)]) {
+      const e = rejection(() => encryptFloat(imageBatch(data as unknown as Float64Array, shape(2, 2), 'NCHW'), key));
+      expect(e.check, data.constructor.name).toBe('image.dtype');
+      expect(e.message).toBe('float encryption needs a Float32Array or Float64Array');
+    }
+    const bogus = rejection(() => decryptFloat(imageBatch(new Float64Array(4), shape(2, 2), 'NCHW'), key, 'percent' as never));
+    expect(bogus.check).toBe('image.domain');
+    expect(bogus.message).toBe('unknown float domain "percent": use "unit" or "normalized"');
+  });
+
+  // Kills blockTransform.ts:135 `[-1, 1]` → `[]` (no range at all for normalized values) and the
+  // range message's StringLiteral (:140).
+  it('normalized values outside [−1, 1] are rejected, with index, value and range', () => {
+    const data = Float64Array.of(0, 0.5, -1.25, 1);
+    const e = rejection(() => encryptFloat(imageBatch(data, shape(2, 2), 'NCHW'), key, 'normalized'));
+    expect(e.check).toBe('image.range');
+    expect(e.message).toBe('image value 2 is -1.25, outside [-1, 1] of the "normalized" domain');
+    expect(rejection(() => encryptFloat(imageBatch(Float64Array.of(0, 1.5, 0, 0), shape(2, 2), 'NCHW'), key)).message).toBe('image value 1 is 1.5, outside [0, 1] of the "unit" domain');
+  });
+
+  // Kills blockTransform.ts:165 StringLiteral (decryptFloat's default domain 'unit' → ''; NoCoverage before):
+  // without a domain, decryptFloat inverts encryptFloat on [0, 1] values.
+  it('decryptFloat defaults to the unit domain, like encryptFloat', () => {
+    const x = Float64Array.of(0, 0.25, 0.75, 1); // 1 − (1 − x) = x exactly for these
+    const enc = encryptFloat(imageBatch(x, shape(2, 2), 'NCHW'), key);
+    expect(Array.from(enc.data)).toEqual(Array.from(encryptFloat(imageBatch(x, shape(2, 2), 'NCHW'), key, 'unit').data));
+    expect(Array.from(decryptFloat(enc, key).data)).toEqual(Array.from(x));
   });
 });
