@@ -14,6 +14,7 @@ import { type BatchShape, imageBatch } from '../src/core/images.ts';
 import { generateKey, secureRandom } from '../src/core/keygen.ts';
 import { transformPatchEmbedding, untransformPatchEmbedding } from '../src/core/modelTransform.ts';
 import { log2BigInt } from '../src/core/keySpace.ts';
+import { readSafetensors, writeSafetensors } from '../src/io/safetensors.ts';
 
 /** The CipherpatchError f throws (fails the test if it throws nothing or something else). */
 function rejection(f: () => unknown): CipherpatchError {
@@ -267,5 +268,146 @@ describe('blockTransform.ts (through encryptUint8 / encryptFloat / decryptFloat)
     const enc = encryptFloat(imageBatch(x, shape(2, 2), 'NCHW'), key);
     expect(Array.from(enc.data)).toEqual(Array.from(encryptFloat(imageBatch(x, shape(2, 2), 'NCHW'), key, 'unit').data));
     expect(Array.from(decryptFloat(enc, key).data)).toEqual(Array.from(x));
+  });
+});
+
+describe('safetensors.ts', () => {
+  /** A safetensors file from header text and buffer bytes (the format: u64 LE length, header, buffer). */
+  const fileOf = (text: string, buffer: Uint8Array = new Uint8Array(0)): Uint8Array => {
+    const header = new TextEncoder().encode(text);
+    const out = new Uint8Array(8 + header.length + buffer.length);
+    new DataView(out.buffer).setBigUint64(0, BigInt(header.length), true);
+    out.set(header, 8);
+    out.set(buffer, 8 + header.length);
+    return out;
+  };
+  const readError = (text: string, buffer?: Uint8Array) => rejection(() => readSafetensors(fileOf(text, buffer)));
+  const u8 = (name: string, begin: number, end: number, shape = `[${end - begin}]`) => `"${name}":{"dtype":"U8","shape":${shape},"data_offsets":[${begin},${end}]}`;
+
+  // Kills the JSON parser's escape table, whitespace and number mutants (safetensors.ts:123, :133, :223–:229, :240):
+  // every escape, every kind of JSON whitespace, and a negative / fractional / exponent number are read as RFC 8259 says.
+  it('the header parser reads every escape and every kind of whitespace', () => {
+    const text = ' {\t"__metadata__"\n:\r{"e":"\\"\\\\\\/\\b\\f\\n\\r\\t\\u0041\\u00e9\\uD83D\\uDE00x"} ,\r\n' + u8('a', 0, 2) + '\t}\n';
+    const { metadata, tensors } = readSafetensors(fileOf(text, Uint8Array.of(7, 9)));
+    expect(metadata).toEqual({ e: '"\\/\b\f\n\r\tAé😀x' });
+    expect(Array.from(tensors.get('a')!.data)).toEqual([7, 9]);
+    for (const [n, what] of [['-1', 'the number -1'], ['2.5', 'the number 2.5'], ['1e2', 'the number 1e2'], ['0.5E-3', 'the number 0.5E-3']]) {
+      expect(readError(`{"a":{"dtype":"U8","shape":[${n}],"data_offsets":[0,0]}}`).message).toBe(`tensor "a": shape[0] is ${what}, not a non-negative integer`);
+    }
+  });
+
+  // Kills the StringLiteral / describe() mutants of the parser's error messages (safetensors.ts:106–:255).
+  it('every header JSON error says what was found, and where', () => {
+    const cases: [string, string][] = [
+      ['{} x', 'unexpected character "x" after the JSON value at character 3'],
+      ['{"a":', 'expected a value, found end of header at character 5'],
+      ['{"a":tru}', 'expected a value, found character "t" at character 5'],
+      ['{a:1}', 'expected a quoted key, found character "a" at character 1'],
+      ['{"a" 1}', 'expected ":" after key "a", found character "1" at character 5'],
+      ['{"a":null;', 'expected "," or "}" in an object, found character ";" at character 9'],
+      ['{"a":[1;', 'expected "," or "]" in an array, found character ";" at character 7'],
+      ['{"a":"x', 'unterminated string at character 7'],
+      ['{"a":"\u0001"}', 'unescaped control character in a string at character 6'],
+      ['{"a":"\\u12G4"}', 'bad \\u escape in a string at character 6'],
+      ['{"a":"\\x"}', 'bad escape in a string at character 6'],
+      ['{"a":-}', 'malformed number at character 5'],
+      [`{"a":${'['.repeat(64)}${']'.repeat(64)}}`, 'nesting deeper than 64 levels at character 68'],
+    ];
+    for (const [text, message] of cases) {
+      const e = readError(text);
+      expect(e.check, text).toBe('safetensors.header-json');
+      expect(e.message, text).toBe(`header is not valid JSON: ${message}`);
+    }
+    // 63 levels inside the header object are allowed (the limit is 64 in all).
+    expect(readError(`{"a":${'['.repeat(62)}${']'.repeat(62)}}`).check).toBe('safetensors.entry-not-object');
+  });
+
+  // Kills the describeJson mutants (safetensors.ts:249–:255) and the entry / metadata messages (:444–:488).
+  it('entry and metadata errors describe the JSON value they found', () => {
+    const entry = (v: string) => readError(`{"t":${v}}`).message;
+    expect(entry('null')).toBe('header entry for tensor "t" is null, not an object with dtype, shape and data_offsets');
+    expect(entry('true')).toBe('header entry for tensor "t" is true, not an object with dtype, shape and data_offsets');
+    expect(entry('false')).toBe('header entry for tensor "t" is false, not an object with dtype, shape and data_offsets');
+    expect(entry('"abc"')).toBe('header entry for tensor "t" is the string "abc", not an object with dtype, shape and data_offsets');
+    expect(entry(`"${'x'.repeat(41)}"`)).toBe(`header entry for tensor "t" is the string "${'x'.repeat(40)}…", not an object with dtype, shape and data_offsets`);
+    expect(entry(`"${'x'.repeat(40)}"`)).toBe(`header entry for tensor "t" is the string "${'x'.repeat(40)}", not an object with dtype, shape and data_offsets`);
+    expect(entry('12')).toBe('header entry for tensor "t" is the number 12, not an object with dtype, shape and data_offsets');
+    expect(entry('[1,2]')).toBe('header entry for tensor "t" is an array of 2, not an object with dtype, shape and data_offsets');
+    expect(readError('{"__metadata__":{"k":{}}}').message).toBe('"__metadata__" value for "k" is an object, not a string');
+    expect(readError('{"__metadata__":[]}').message).toBe('"__metadata__" is an array of 0, not an object of strings');
+    expect(readError('{"t":{"dtype":"U8","shape":[1]}}').message).toBe('header entry for tensor "t" has no "data_offsets" field');
+    expect(readError('{"t":{"dtype":"U8","shape":[0],"data_offsets":[0,0],"x":1}}').message).toBe('header entry for tensor "t" has an unknown field "x" (expected only dtype, shape and data_offsets)');
+    expect(readError('{"t":{"dtype":"u8","shape":[0],"data_offsets":[0,0]}}').message).toBe('tensor "t" has dtype "u8", not one of F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL');
+    expect(readError('{"t":{"dtype":8,"shape":[0],"data_offsets":[0,0]}}').message).toBe('tensor "t" has dtype the number 8, not one of F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL');
+    expect(readError('{"t":{"dtype":"U8","shape":{},"data_offsets":[0,0]}}').message).toBe('tensor "t" has shape an object, not an array of non-negative integers');
+    expect(readError('{"t":{"dtype":"U8","shape":[4294967296,4294967296,4294967296],"data_offsets":[0,0]}}').message).toBe(
+      'tensor "t" has shape [4294967296, 4294967296, 4294967296], too many elements (7.922816251426434e+28) to hold',
+    );
+    expect(readError('{"t":{"dtype":"U8","shape":[0],"data_offsets":[0]}}').message).toBe('tensor "t" has data_offsets an array of 1, not an array [begin, end] of two integers');
+    expect(readError('{"t":{"dtype":"U8","shape":[0],"data_offsets":[0,"1"]}}').message).toBe('tensor "t": data_offsets[1] is the string "1", not a non-negative integer');
+    expect(readError('{"t":{"dtype":"U8","shape":[1],"data_offsets":[2,1]}}').message).toBe('tensor "t" has data_offsets [2, 1]: begin is after end');
+    expect(readError(`{${u8('t', 0, 3)}}`, Uint8Array.of(1, 2)).message).toBe('tensor "t" has data_offsets [0, 3] but the byte buffer after the header has only 2 bytes (truncated file?)');
+    expect(readError('{"t":{"dtype":"F32","shape":[2,3],"data_offsets":[0,20]}}', new Uint8Array(20)).message).toBe('tensor "t" (F32, shape [2, 3]) needs 6 × 4 = 24 bytes but data_offsets [0, 20] give 20');
+    expect(readError('{"t":{"dtype":"BOOL","shape":[2],"data_offsets":[0,2]}}', Uint8Array.of(1, 2)).message).toBe('tensor "t" (BOOL) has the byte 2 at element 1: a BOOL must be 0 or 1');
+  });
+
+  // Kills the file-level messages (safetensors.ts:499–:509): too large, past the end, not UTF-8.
+  it('header length and encoding errors give the numbers', () => {
+    const big = new Uint8Array(8);
+    new DataView(big.buffer).setBigUint64(0, 100_000_001n, true);
+    expect(rejection(() => readSafetensors(big)).message).toBe('header length 100000001 bytes is above the 100000000-byte limit: not a safetensors file, or a corrupt one');
+    new DataView(big.buffer).setBigUint64(0, 100_000_000n, true);
+    expect(rejection(() => readSafetensors(big)).check).toBe('safetensors.header-length');
+    const short = new Uint8Array(12);
+    new DataView(short.buffer).setBigUint64(0, 5n, true);
+    expect(rejection(() => readSafetensors(short)).message).toBe('header length 5 bytes runs past the end of the file (12 bytes, room for at most 4): truncated or not a safetensors file');
+    const bad = new Uint8Array(10);
+    new DataView(bad.buffer).setBigUint64(0, 2n, true);
+    bad.set([0xc3, 0x28], 8);
+    const e = rejection(() => readSafetensors(bad));
+    expect([e.check, e.message]).toEqual(['safetensors.header-utf8', 'header (2 bytes) is not valid UTF-8']);
+  });
+
+  // Kills the overlap ordering mutants (safetensors.ts:524 `a.begin - b.begin || a.end - b.end`): tensors listed
+  // out of order are sorted by offsets before the tiling check, and an overlap names both tensors.
+  it('tensors listed out of offset order still tile the buffer; an overlap names both', () => {
+    const ok = readSafetensors(fileOf(`{${u8('b', 2, 3)},${u8('e', 2, 2, '[0]')},${u8('a', 0, 2)}}`, Uint8Array.of(1, 2, 3)));
+    expect([...ok.tensors.keys()]).toEqual(['b', 'e', 'a']);
+    expect(Array.from(ok.tensors.get('b')!.data)).toEqual([3]);
+    expect(readError(`{${u8('b', 1, 3)},${u8('a', 0, 2)}}`, Uint8Array.of(1, 2, 3)).message).toBe('tensor "b" at bytes [1, 3) overlaps tensor "a" at [0, 2)');
+  });
+
+  // Kills the writer's checks and messages (safetensors.ts:549–:601): tensor names, objects, dtypes, shapes,
+  // data types and lengths, BOOL values, metadata.
+  it('writeSafetensors rejects each bad tensor or metadata, saying which and why', () => {
+    const w = (tensors: Record<string, unknown>, metadata?: unknown) => rejection(() => writeSafetensors(tensors as never, metadata as never));
+    const t = { dtype: 'U8', shape: [2], data: Uint8Array.of(1, 2) };
+    expect(w({ __metadata__: t }).message).toBe('"__metadata__" is reserved for metadata and cannot name a tensor');
+    expect(rejection(() => writeSafetensors(new Map([[7 as unknown as string, t as never]]))).message).toBe('tensor names must be strings, got number');
+    expect(w({ a: null }).message).toBe('tensor "a" is not a tensor object');
+    expect(w({ a: 5 }).check).toBe('safetensors.tensor');
+    expect(w({ a: { ...t, dtype: 'X' } }).message).toBe('tensor "a" has dtype X, not one of F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL');
+    expect(w({ a: { ...t, shape: [2, -1] } }).message).toBe('tensor "a" has shape [2,-1], not an array of non-negative integers');
+    expect(w({ a: { ...t, shape: [1.5] } }).check).toBe('safetensors.shape');
+    expect(w({ a: { ...t, shape: 'x' } }).check).toBe('safetensors.shape');
+    expect(w({ a: { ...t, data: Int8Array.of(1, 2) } }).message).toBe('tensor "a" is U8, so its data must be a Uint8Array, got Int8Array');
+    expect(w({ a: { ...t, data: [1, 2] } }).message).toBe('tensor "a" is U8, so its data must be a Uint8Array, got object');
+    expect(w({ a: { ...t, shape: [3] } }).message).toBe('tensor "a" has shape [3] (3 elements) but 2 values');
+    expect(w({ a: { dtype: 'BOOL', shape: [2], data: Uint8Array.of(0, 3) } }).message).toBe('tensor "a" (BOOL) has the value 3 at element 1: a BOOL must be 0 or 1');
+    expect(w({ a: t }, null).message).toBe('metadata must be an object of strings');
+    expect(w({ a: t }, 'x').check).toBe('safetensors.metadata');
+    expect(w({ a: t }, { k: 1 }).message).toBe('metadata value for "k" is number, not a string');
+  });
+
+  // Kills byName (safetensors.ts:549) and the metadata-first layout: names sort by code unit, equal names
+  // cannot occur; the header is exactly the documented text.
+  it('writeSafetensors sorts tensors and metadata by name (code units) and writes the exact header', () => {
+    const t = (v: number) => ({ dtype: 'U8' as const, shape: [1], data: Uint8Array.of(v) });
+    const out = writeSafetensors({ b: t(2), B: t(1), a: t(3) }, { z: '1', y: '2' });
+    const n = Number(new DataView(out.buffer).getBigUint64(0, true));
+    const text = new TextDecoder().decode(out.subarray(8, 8 + n));
+    expect(text.trimEnd()).toBe('{"__metadata__":{"y":"2","z":"1"},"B":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"a":{"dtype":"U8","shape":[1],"data_offsets":[1,2]},"b":{"dtype":"U8","shape":[1],"data_offsets":[2,3]}}');
+    expect(n % 8).toBe(0);
+    expect(Array.from(out.subarray(8 + n))).toEqual([1, 3, 2]);
   });
 });
