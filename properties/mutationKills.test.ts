@@ -291,7 +291,7 @@ describe('safetensors.ts', () => {
     const text = ' {\t"__metadata__"\n:\r{"e":"\\"\\\\\\/\\b\\f\\n\\r\\t\\u0041\\u00e9\\uD83D\\uDE00x"} ,\r\n' + u8('a', 0, 2) + '\t}\n';
     const { metadata, tensors } = readSafetensors(fileOf(text, Uint8Array.of(7, 9)));
     expect(metadata).toEqual({ e: '"\\/\b\f\n\r\tAé😀x' });
-    expect(Array.from(tensors.get('a')!.data)).toEqual([7, 9]);
+    expect(Array.from(tensors.get('a')!.data as Uint8Array)).toEqual([7, 9]);
     for (const [n, what] of [['-1', 'the number -1'], ['2.5', 'the number 2.5'], ['1e2', 'the number 1e2'], ['0.5E-3', 'the number 0.5E-3']]) {
       expect(readError(`{"a":{"dtype":"U8","shape":[${n}],"data_offsets":[0,0]}}`).message).toBe(`tensor "a": shape[0] is ${what}, not a non-negative integer`);
     }
@@ -374,7 +374,7 @@ describe('safetensors.ts', () => {
   it('tensors listed out of offset order still tile the buffer; an overlap names both', () => {
     const ok = readSafetensors(fileOf(`{${u8('b', 2, 3)},${u8('e', 2, 2, '[0]')},${u8('a', 0, 2)}}`, Uint8Array.of(1, 2, 3)));
     expect([...ok.tensors.keys()]).toEqual(['b', 'e', 'a']);
-    expect(Array.from(ok.tensors.get('b')!.data)).toEqual([3]);
+    expect(Array.from(ok.tensors.get('b')!.data as Uint8Array)).toEqual([3]);
     expect(readError(`{${u8('b', 1, 3)},${u8('a', 0, 2)}}`, Uint8Array.of(1, 2, 3)).message).toBe('tensor "b" at bytes [1, 3) overlaps tensor "a" at [0, 2)');
   });
 
