@@ -14,7 +14,7 @@ import { type BatchShape, imageBatch } from '../src/core/images.ts';
 import { generateKey, secureRandom } from '../src/core/keygen.ts';
 import { transformPatchEmbedding, untransformPatchEmbedding } from '../src/core/modelTransform.ts';
 import { log2BigInt } from '../src/core/keySpace.ts';
-import { readSafetensors, writeSafetensors } from '../src/io/safetensors.ts';
+import { readSafetensors, readSafetensorsFile, writeSafetensors } from '../src/io/safetensors.ts';
 
 /** The CipherpatchError f throws (fails the test if it throws nothing or something else). */
 function rejection(f: () => unknown): CipherpatchError {
@@ -410,5 +410,72 @@ describe('safetensors.ts', () => {
     expect(text.trimEnd()).toBe('{"__metadata__":{"y":"2","z":"1"},"B":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"a":{"dtype":"U8","shape":[1],"data_offsets":[1,2]},"b":{"dtype":"U8","shape":[1],"data_offsets":[2,3]}}');
     expect(n % 8).toBe(0);
     expect(Array.from(out.subarray(8 + n))).toEqual([1, 3, 2]);
+  });
+});
+
+describe('safetensors.ts, second round', () => {
+  const fileOf = (text: string, buffer: Uint8Array = new Uint8Array(0)): Uint8Array => {
+    const header = new TextEncoder().encode(text);
+    const out = new Uint8Array(8 + header.length + buffer.length);
+    new DataView(out.buffer).setBigUint64(0, BigInt(header.length), true);
+    out.set(header, 8);
+    out.set(buffer, 8 + header.length);
+    return out;
+  };
+  const readError = (text: string, buffer?: Uint8Array) => rejection(() => readSafetensors(fileOf(text, buffer)));
+  const roundTrip = (dtype: 'F16' | 'BF16', bits: number[]) => {
+    const data = new Float32Array(Uint32Array.from(bits).buffer);
+    const back = readSafetensors(writeSafetensors({ x: { dtype, shape: [bits.length], data } })).tensors.get('x')!.data as Float32Array;
+    return Array.from(new Uint32Array(back.buffer, back.byteOffset, back.length));
+  };
+
+  // Kills :133 (the number-start test: `c >= '0'` / `c !== undefined` forced true, && → ||, '0' → ''): a value
+  // starting with "," or "}" is not a number. Kills :240 (`[0-9]+` → `[0-9]` in the fraction and the exponent).
+  it('values that start like no number, and numbers with several fraction / exponent digits', () => {
+    expect(readError('{"a":,}').message).toBe('header is not valid JSON: expected a value, found character "," at character 5');
+    expect(readError('{"a":}').message).toBe('header is not valid JSON: expected a value, found character "}" at character 5');
+    for (const n of ['2.25', '1e25', '1.5e-12']) expect(readError(`{"a":{"dtype":"U8","shape":[${n}],"data_offsets":[0,0]}}`).message).toBe(`tensor "a": shape[0] is the number ${n}, not a non-negative integer`);
+  });
+
+  // Kills :162 (the duplicate-key path joined with ".") and :191 (array elements' path → []).
+  it('a duplicate key deep in the header names its whole path', () => {
+    expect(readError('{"t":{"shape":{"x":1,"x":2}}}').message).toBe('header entry "t"."shape" has the key "x" twice (duplicate JSON key)');
+    expect(readError('{"t":{"shape":[0,{"x":1,"x":2}]}}').message).toBe('header entry "t"."shape"."1" has the key "x" twice (duplicate JSON key)');
+  });
+
+  // Kills :455 and :558 (`typeof dtype !== 'string'` forced false): a dtype ["U8"] (an array, which
+  // String() turns into "U8") is not a dtype, in the reader and in the writer.
+  it('a dtype that is an array holding a dtype name is rejected', () => {
+    expect(readError('{"a":{"dtype":["U8"],"shape":[0],"data_offsets":[0,0]}}').message).toBe('tensor "a" has dtype an array of 1, not one of F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL');
+    const e = rejection(() => writeSafetensors({ a: { dtype: ['U8'] as never, shape: [1], data: Uint8Array.of(1) } }));
+    expect(e.check).toBe('safetensors.dtype');
+  });
+
+  // Kills :345 (`bad >= 0` → `bad > 0`): a bad BOOL byte at element 0.
+  it('a BOOL byte other than 0/1 at element 0 is rejected', () => {
+    expect(readError('{"b":{"dtype":"BOOL","shape":[2],"data_offsets":[0,2]}}', Uint8Array.of(2, 0)).message).toBe('tensor "b" (BOOL) has the byte 2 at element 0: a BOOL must be 0 or 1');
+  });
+
+  // Kills :479 (`end - begin` → `end + begin` in the byte-length message), :531 (the trailing-bytes message),
+  // :553 (the tensor-name check code), :568 (the ", " of the data-length message), :621 (the unreadable message).
+  it('messages with a non-zero begin, trailing bytes, a 2-d shape, an unreadable path', () => {
+    expect(readError('{"t":{"dtype":"F32","shape":[2,3],"data_offsets":[4,24]}}', new Uint8Array(24)).message).toBe('tensor "t" (F32, shape [2, 3]) needs 6 × 4 = 24 bytes but data_offsets [4, 24] give 20');
+    expect(readError('{"t":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}', Uint8Array.of(1, 2, 3)).message).toBe('the buffer has 3 bytes but the tensors cover only the first 1: 2 trailing bytes belong to no tensor');
+    expect(rejection(() => writeSafetensors(new Map([[7 as unknown as string, { dtype: 'U8', shape: [0], data: new Uint8Array(0) }]]))).check).toBe('safetensors.tensor-name');
+    expect(rejection(() => writeSafetensors({ a: { dtype: 'U8', shape: [1, 3], data: Uint8Array.of(1, 2) } })).message).toBe('tensor "a" has shape [1, 3] (3 elements) but 2 values');
+    expect(rejection(() => readSafetensorsFile('/nonexistent/m.safetensors')).message).toMatch(/^cannot read \/nonexistent\/m\.safetensors: ENOENT/);
+  });
+
+  // Kills :296 (`e >= 0x1f` → `e > 0x1f`: 70000 became NaN instead of ∞), :301 (`shift > 24` → `>=`: values just
+  // above 2^-25 rounded to 0 instead of the smallest subnormal 2^-24) and :320 (bfloat16 ties-to-even `+` → `-`).
+  it('float16 and bfloat16 rounding at the edges', () => {
+    const f32 = (x: number) => new Uint32Array(Float32Array.of(x).buffer)[0];
+    const f16 = (bits: number[]) => roundTrip('F16', bits);
+    expect(f16([f32(70000)])).toEqual([f32(Number.POSITIVE_INFINITY)]);
+    expect(f16([f32(-70000)])).toEqual([f32(Number.NEGATIVE_INFINITY)]);
+    expect(f16([f32(3e-8)])).toEqual([f32(2 ** -24)]);
+    expect(f16([f32(2 ** -26)])).toEqual([0]);
+    // bfloat16: lower half exactly 0x8000 is a tie: to even (odd 0x3f81 rounds up to 0x3f82, even 0x3f80 stays).
+    expect(roundTrip('BF16', [0x3f818000, 0x3f808000, 0x3f818001])).toEqual([0x3f820000, 0x3f800000, 0x3f820000]);
   });
 });
