@@ -212,6 +212,8 @@ describe('modelTransform.ts', () => {
   it('every checkWeight message gives the shape, the value count it needs and the key it was given', () => {
     expect(rejection(() => transformPatchEmbedding({ data: new Float64Array(8), shape: [1, 2, 2, 3] }, key)).message).toBe('patch-embedding weight must have shape (d, C, P, P), got (1, 2, 2, 3)');
     expect(rejection(() => transformPatchEmbedding({ data: new Float64Array(7), shape: [3, 1, 2, 2] }, key)).message).toBe('patch-embedding weight has 7 values, shape (3, 1, 2, 2) needs 12');
+    // C ≠ 1, so `d * C` → `d / C` changes the count (3·2·2·2 = 24, not 6).
+    expect(rejection(() => transformPatchEmbedding({ data: new Float64Array(7), shape: [3, 2, 2, 2] }, key)).message).toBe('patch-embedding weight has 7 values, shape (3, 2, 2, 2) needs 24');
     const wrong = rejection(() => transformPatchEmbedding({ data: new Float64Array(18), shape: [2, 1, 3, 3] }, key));
     expect(wrong.check).toBe('key.wrong-block-size');
     expect(wrong.message).toBe('the key is for block size 2, but a patch embedding with patch size 3 and 1 channels needs block size 3');
