@@ -463,6 +463,10 @@ describe('safetensors.ts, second round', () => {
   it('messages with a non-zero begin, trailing bytes, a 2-d shape, an unreadable path', () => {
     expect(readError('{"t":{"dtype":"F32","shape":[2,3],"data_offsets":[4,24]}}', new Uint8Array(24)).message).toBe('tensor "t" (F32, shape [2, 3]) needs 6 × 4 = 24 bytes but data_offsets [4, 24] give 20');
     expect(readError('{"t":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}', Uint8Array.of(1, 2, 3)).message).toBe('the buffer has 3 bytes but the tensors cover only the first 1: 2 trailing bytes belong to no tensor');
+    // :531, the hole between two tensors.
+    expect(readError('{"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"b":{"dtype":"U8","shape":[1],"data_offsets":[2,3]}}', Uint8Array.of(1, 2, 3)).message).toBe(
+      'bytes [1, 2) of the buffer belong to no tensor (the next tensor, "b", starts at 2)',
+    );
     expect(rejection(() => writeSafetensors(new Map([[7 as unknown as string, { dtype: 'U8', shape: [0], data: new Uint8Array(0) }]]))).check).toBe('safetensors.tensor-name');
     expect(rejection(() => writeSafetensors({ a: { dtype: 'U8', shape: [1, 3], data: Uint8Array.of(1, 2) } })).message).toBe('tensor "a" has shape [1, 3] (3 elements) but 2 values');
     expect(rejection(() => readSafetensorsFile('/nonexistent/m.safetensors')).message).toMatch(/^cannot read \/nonexistent\/m\.safetensors: ENOENT/);
