@@ -1,5 +1,7 @@
 // Mutation testing of the core (issue 15): `npx stryker run` (npm run mutate).
-// One module:  npx stryker run --mutate src/core/keySpace.ts
+// One module:  npm run mutate:one -- src/core/keySpace.ts
+// Static mutants (module-level code of the mutated files) are tested and
+// counted: no ignoreStatic. The tests it runs: vitest.mutation.config.ts.
 // Reports: reports/mutation/mutation.html and mutation.json (git-ignored, with
 // the incremental file), so a rerun after a small change only tests the
 // mutants the change touched. Scores and survivors: mutation/README.md and

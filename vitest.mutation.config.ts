@@ -10,8 +10,13 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['properties/*.test.ts', 'golden/vectors.test.ts', 'src/core/*.test.ts', 'src/io/safetensors.test.ts', 'src/io/cifar10.test.ts'],
-    exclude: ['properties/engineOnnx.test.ts', 'properties/engineTfjs.test.ts', '**/node_modules/**'],
+    // The harness tests (variants, mutants) run every built-in variant through the
+    // fuzz battery: they reach most of the core, so each mutant there would rerun
+    // them (minutes per mutant under instrumentation), and the core has its own tests.
+    exclude: ['properties/engineOnnx.test.ts', 'properties/engineTfjs.test.ts', 'properties/variants.test.ts', 'properties/mutants.test.ts', '**/node_modules/**'],
     setupFiles: ['properties/setup.ts'],
+    // Read by properties/keySpace.test.ts: the p_b = 8 brute force stays out of mutant runs.
+    env: { CIPHERPATCH_MUTATION: '1' },
     testTimeout: 120_000,
     hookTimeout: 120_000,
     update: false,

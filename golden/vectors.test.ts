@@ -32,6 +32,15 @@ interface VectorFile {
 const file = JSON.parse(readFileSync(new URL('./vectors/system-a.json', import.meta.url), 'utf8')) as VectorFile;
 const all: Common[] = [...file.imageGroups.flatMap((g) => g.tests), ...file.modelGroups.flatMap((g) => g.tests), ...file.keyGroups.flatMap((g) => g.tests)];
 
+/**
+ * The group's key, validated inside each test (not while the file is
+ * collected): code run at collection time cannot be attributed to a test, so
+ * Stryker would rerun every test for each mutant it reaches (mutation/README.md).
+ */
+function groupKey(group: Group<unknown>) {
+  return validateKey({ blockSize: group.blockSize, channels: group.channels, ...group.key });
+}
+
 describe('vector file hygiene', () => {
   it('declares its test count, unique ids and only documented flags', () => {
     expect(all.length).toBe(file.numberOfTests);
@@ -42,10 +51,10 @@ describe('vector file hygiene', () => {
 
 describe('image vectors', () => {
   for (const group of file.imageGroups) {
-    const key = validateKey({ blockSize: group.blockSize, channels: group.channels, ...group.key });
     for (const t of group.tests) {
       const [n, C, H, W] = t.shape;
       it(`tcId ${t.tcId} M=${group.blockSize},C=${C},H=${H},W=${W}: ${t.comment}`, () => {
+        const key = groupKey(group);
         const batch = imageBatch(Uint8Array.from(t.plain), { count: n, height: H, width: W, channels: C }, 'NCHW');
         expect(Array.from(encryptUint8(batch, key).data)).toEqual(t.encrypted);
         expect(Array.from(decryptUint8({ ...batch, data: Uint8Array.from(t.encrypted) }, key).data)).toEqual(t.plain);
@@ -58,9 +67,9 @@ describe('image vectors', () => {
 
 describe('model vectors', () => {
   for (const group of file.modelGroups) {
-    const key = validateKey({ blockSize: group.blockSize, channels: group.channels, ...group.key });
     for (const t of group.tests) {
       it(`tcId ${t.tcId}: ${t.comment}`, () => {
+        const key = groupKey(group);
         const shape = t.weightShape;
         expect(Array.from(transformPatchEmbedding({ data: Float64Array.from(t.weight), shape }, key).data)).toEqual(t.transformed);
         const E = embeddingMatrix({ dim: shape[0], channels: shape[1], patch: shape[2], weight: Float64Array.from(t.weight), bias: new Float64Array(shape[0]) });

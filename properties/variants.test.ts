@@ -31,6 +31,7 @@ function row(v: {
   storable?: Verdict;
   invertible?: Verdict;
   sensitivity?: Verdict;
+  knownAnswer?: Verdict;
   equivalent?: Verdict;
   keySpace?: Verdict;
   adapter?: Verdict;
@@ -48,6 +49,7 @@ function row(v: {
     deterministic: P,
     serialization: P,
     'key-sensitivity': v.sensitivity ?? P,
+    'known-answer': v.knownAnswer ?? NA,
     'equivalent-keys': v.equivalent ?? P,
     'key-space': v.keySpace ?? P,
     adapter: v.adapter ?? P,
@@ -63,11 +65,11 @@ const NOT_ADAPTABLE = { adaptable: F, norms: [F, F, F] as [Verdict, Verdict, Ver
 
 export const EXPECTED: Record<string, Row> = {
   shuffle: row({ rule: 'M divides P' }),
-  flip: row({ rule: 'M divides P' }),
-  'system-a': row({ rule: 'M divides P' }),
+  flip: row({ knownAnswer: P, rule: 'M divides P' }),
+  'system-a': row({ knownAnswer: P, rule: 'M divides P' }),
   negpos: row({ adapter: NA, rule: 'M divides P' }),
-  ffx: row({ storable: F, equivalent: NA, keySpace: NA, adapter: NA, ...NOT_ADAPTABLE, rule: 'never' }),
-  ff1: row({ equivalent: NA, keySpace: NA, adapter: NA, ...NOT_ADAPTABLE, rule: 'never' }),
+  ffx: row({ storable: F, knownAnswer: P, equivalent: NA, keySpace: NA, adapter: NA, ...NOT_ADAPTABLE, rule: 'never' }),
+  ff1: row({ knownAnswer: P, equivalent: NA, keySpace: NA, adapter: NA, ...NOT_ADAPTABLE, rule: 'never' }),
   orthogonal: row({ storable: F, equivalent: NA, keySpace: NA, rule: 'M divides P' }),
   'channel-shuffle': row({ rule: 'any M, P' }),
   'block-rotation': row({ sensitivity: F, equivalent: F, keySpace: F, rule: 'M divides P' }),
@@ -103,8 +105,9 @@ function run(candidate: unknown): FuzzReport {
   return fuzzVariant(candidate, { runs: RUNS, seed: FC_SEED, enumerationLimit: LIMIT });
 }
 
-function expectRow(report: FuzzReport, name: string): void {
-  expect(verdicts(report), formatReport(report)).toEqual(EXPECTED[name]);
+/** `differs`: cells where this report must differ from the README row (the ff1 stand-in is not FF1). */
+function expectRow(report: FuzzReport, name: string, differs: Partial<Row> = {}): void {
+  expect(verdicts(report), formatReport(report)).toEqual({ ...EXPECTED[name], ...differs });
   const log2 = report.summary.keySpace.log2Paper;
   expect([`${report.variant.domain.input} → ${report.variant.domain.output}`, log2 === undefined ? '–' : log2.toFixed(1)]).toEqual(DOMAIN_AND_LOG2[name]);
 }
@@ -198,7 +201,7 @@ describe('the README shows exactly the asserted table', () => {
       }),
     );
     const basic = ['contract', 'shape', 'domain', 'deterministic', 'serialization'];
-    const columns = ['storable', 'invertible', 'key-sensitivity', 'equivalent-keys', 'key-space', 'adapter', 'adaptable', 'norm:0.5/0.5', 'norm:cifar', 'norm:none'];
+    const columns = ['known-answer', 'storable', 'invertible', 'key-sensitivity', 'equivalent-keys', 'key-space', 'adapter', 'adaptable', 'norm:0.5/0.5', 'norm:cifar', 'norm:none'];
     const expected = Object.fromEntries(
       Object.entries(EXPECTED).map(([name, r]) => [
         name,
@@ -231,9 +234,11 @@ describe('ff1 (NIST SP 800-38G via @noble/ciphers)', () => {
     expectRow(run(ff1Variant(noble!)), 'ff1');
   });
 
-  it('the ff1 plug-in wiring, on a stand-in keyed permutation of 0..255 (same verdicts as any 8-bit FPE table)', () => {
+  it('the ff1 plug-in wiring, on a stand-in keyed permutation of 0..255 (same verdicts as any 8-bit FPE table; the NIST known answers catch that it is not FF1)', () => {
     // Not FF1: a keyed affine-free permutation of the 256 values, to test the wrapper without @noble/ciphers.
+    const radices = new Set<number>();
     const standIn: Ff1Factory = (radix, key) => {
+      radices.add(radix);
       const table = Array.from({ length: 256 }, (_, v) => v);
       let s = key.reduce((a, b) => (a * 31 + b) >>> 0, 7);
       for (let i = 255; i > 0; i--) {
@@ -243,9 +248,12 @@ describe('ff1 (NIST SP 800-38G via @noble/ciphers)', () => {
       }
       const inverse = new Array<number>(256);
       table.forEach((t, v) => (inverse[t] = v));
-      expect(radix).toBe(16);
       return { encrypt: ([hi, lo]) => [table[hi * 16 + lo] >> 4, table[hi * 16 + lo] & 15], decrypt: ([hi, lo]) => [inverse[hi * 16 + lo] >> 4, inverse[hi * 16 + lo] & 15] };
     };
-    expectRow(run(ff1Variant(standIn)), 'ff1');
+    const report = run(ff1Variant(standIn));
+    expectRow(report, 'ff1', { 'known-answer': F });
+    expect(report.checks.find((c) => c.id === 'known-answer')!.detail).toMatch(/^NIST SP 800-38G FF1-AES128 samples 1–3: 3 of 3 samples of the cipher inside differ; first: sample 1 \(radix 10\)/);
+    // The pixel table is radix 16 (2 numerals); radix 10 and 36 only for the NIST samples.
+    expect([...radices].sort((a, b) => a - b)).toEqual([10, 16, 36]);
   });
 });

@@ -26,7 +26,7 @@ function shiftBlocks(batch: BlockBatch, by: number): BlockBatch {
 export default defineMutant<BlockKey>({
   base: 'system-a',
   bug: 'off-by-one block index (encrypted blocks shifted by one position)',
-  caughtBy: ['adapter', 'adaptable', 'norm:0.5/0.5', 'norm:cifar', 'norm:none'],
+  caughtBy: ['known-answer', 'adapter', 'adaptable', 'norm:0.5/0.5', 'norm:cifar', 'norm:none'],
   variant: {
     ...systemA,
     name: 'mutant-block-off-by-one',

@@ -10,7 +10,7 @@ import { defineMutant, flipOnly, permutationOnly } from './common.ts';
 export default defineMutant<BlockKey>({
   base: 'system-a',
   bug: 'decrypt is not the inverse (steps undone in the wrong order)',
-  caughtBy: ['invertible'],
+  caughtBy: ['invertible', 'known-answer'],
   variant: {
     ...systemA,
     name: 'mutant-decrypt-not-inverse',

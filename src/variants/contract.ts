@@ -143,6 +143,30 @@ export interface SignedPermutationView<K> {
   nearestKey(params: VariantParams, guess: { readonly permutation: ArrayLike<number>; readonly flip: ArrayLike<number> }): K;
 }
 
+/** One known answer: a key, a plain batch and the ciphertext an independent implementation (the authors' code, hand-worked equations) gives for it. */
+export interface KnownAnswer<K> {
+  /** Where this vector comes from, e.g. "pyffx.json tcId 1". */
+  readonly id: string;
+  readonly key: K;
+  readonly plain: BlockBatch;
+  /** encrypt(plain, key).data, value by value. */
+  readonly encrypted: ArrayLike<number>;
+}
+
+/**
+ * Known answers (optional): the harness's "known-answer" check. A keyed
+ * permutation with the wrong round count or a wrong constant passes every
+ * property; only an independent implementation's outputs can tell.
+ */
+export interface KnownAnswers<K> {
+  /** Where the expected values come from (file, package, standard). */
+  readonly source: string;
+  /** Block-level vectors: encrypt(plain, key) must equal encrypted exactly, and decrypt must give plain back. */
+  vectors?(): readonly KnownAnswer<K>[];
+  /** Known answers of the cipher inside the variant (e.g. NIST samples of FF1), checked by the variant: how many it checked and one message per mismatch. */
+  primitive?(): { readonly checked: number; readonly mismatches: readonly string[] };
+}
+
 export interface Variant<K = unknown> {
   /** Short name, e.g. "system-a" (lower case, digits, dashes). */
   readonly name: string;
@@ -169,6 +193,7 @@ export interface Variant<K = unknown> {
   /** Optional attack capabilities (see KeyNeighbourhood and SignedPermutationView). */
   readonly neighbours?: KeyNeighbourhood<K>;
   readonly signedPermutation?: SignedPermutationView<K>;
+  readonly knownAnswers?: KnownAnswers<K>;
 }
 
 /** Identity, for type inference: `export default defineVariant({ ... })`. */

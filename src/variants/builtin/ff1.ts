@@ -16,6 +16,7 @@
 import { fail } from '../../core/errors.ts';
 import { type Variant, type VariantParams, blockLength, checkDomain } from '../contract.ts';
 import { PAPER_PARAMS, authorsBinaryKey, authorsOnes, binomial, checkBinary, expectBatchFor, intArray, randomFor, readVariantKey, withData, writeVariantKey } from './common.ts';
+import { nistFf1KnownAnswers } from './knownAnswers.ts';
 
 export interface Ff1Key {
   readonly blockSize: number;
@@ -101,6 +102,7 @@ export function ff1Variant(FF1: Ff1Factory): Variant<Ff1Key> {
       formula: 'C(p_b, p_b/2 − 1) · 2^128 (binary key × AES-128 key)',
       size: (params) => binomial(blockLength(params), authorsOnes(blockLength(params))) * 2n ** 128n,
     },
+    knownAnswers: nistFf1KnownAnswers(FF1),
   };
 }
 

@@ -32,6 +32,7 @@ import {
   writeVariantKey,
 } from './common.ts';
 import { flipExchanges, mixedSteps, nearestBinary, nearestPermutation, swapSteps } from './attackViews.ts';
+import { systemAKnownAnswers } from './knownAnswers.ts';
 
 function encryptWith(batch: BlockBatch, key: BlockKey, name: string): BlockBatch {
   expectBatchFor(batch, key, name);
@@ -138,6 +139,7 @@ export const flip: Variant<BlockKey> = {
       for (const r of binaryVectors(pb, pb / 2)) yield { blockSize: params.blockSize, channels: params.channels, permutation: identity(pb), flip: r };
     },
   },
+  knownAnswers: systemAKnownAnswers((key) => key.permutation.every((v, k) => v === k)),
 };
 
 export const systemA: Variant<BlockKey> = {
@@ -178,4 +180,5 @@ export const systemA: Variant<BlockKey> = {
       for (const permutation of permutations(pb)) for (const r of flips) yield { blockSize: params.blockSize, channels: params.channels, permutation, flip: r };
     },
   },
+  knownAnswers: systemAKnownAnswers(() => true),
 };

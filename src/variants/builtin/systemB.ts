@@ -27,6 +27,7 @@ import {
 } from './common.ts';
 import { ffxPixelTable } from './ffx.ts';
 import { flipExchanges, nearestBinary } from './attackViews.ts';
+import { PYFFX_KNOWN_ANSWERS } from './knownAnswers.ts';
 
 export interface BinaryKey {
   readonly blockSize: number;
@@ -140,4 +141,5 @@ export const ffx: Variant<FfxKey> = {
     formula: `C(p_b, p_b/2 − 1) · 16^${PASSWORD_HEX_DIGITS} (binary key × password of ${PASSWORD_HEX_DIGITS} hex digits)`,
     size: (params) => binomial(blockLength(params), authorsOnes(blockLength(params))) * 16n ** BigInt(PASSWORD_HEX_DIGITS),
   },
+  knownAnswers: PYFFX_KNOWN_ANSWERS,
 };
