@@ -22,7 +22,7 @@ import { type ImageBatch, imageBatch } from '../core/images.ts';
 import type { BatchNormWeights } from '../model/convmixer.ts';
 import { BATCH_NORM_EPS, type ResNetConfig, type ResNetWeights } from '../model/resnet.ts';
 import { type Engine, type TfjsBackendRequest, checkBatchSize, normalizeImages, normalizedImagesAs } from './engine.ts';
-import { type TfjsBackendInfo, activate, selectTfjsBackend } from './tfjs.ts';
+import { type TfjsBackendInfo, forwardInChunks, selectTfjsBackend } from './tfjs.ts';
 
 /**
  * Checks a batch against a ResNet: the model's channel count and an 8-bit
@@ -157,26 +157,8 @@ class TfjsResNetEngine implements Engine<ResNetConfig> {
     return this.forward(batch, (start, n) => normalizedImagesAs(batch, start, n, 'NHWC'));
   }
 
-  private async forward(batch: ImageBatch, chunk: (start: number, n: number) => Float32Array): Promise<Float32Array> {
-    const { count, height, width, channels } = batch.shape;
-    const classes = this.config.classes;
-    const out = new Float32Array(count * classes);
-    for (let start = 0; start < count; start += this.batchSize) {
-      const n = Math.min(this.batchSize, count - start);
-      const x = chunk(start, n);
-      if (tf.getBackend() !== this.info.backend && !(await activate(this.info.backend))) {
-        fail('engine.backend-unavailable', `tfjs backend "${this.info.backend}" could not be re-activated`);
-      }
-      const model = this.model ?? fail('engine.disposed', 'this tfjs engine has been disposed');
-      const values = x.buffer === batch.data.buffer ? x.slice() : x;
-      const y = tf.tidy(() => model.forward(tf.tensor4d(values, [n, height, width, channels])));
-      try {
-        out.set((await y.data()) as Float32Array, start * classes);
-      } finally {
-        y.dispose();
-      }
-    }
-    return out;
+  private forward(batch: ImageBatch, chunk: (start: number, n: number) => Float32Array): Promise<Float32Array> {
+    return forwardInChunks(batch, chunk, { info: this.info, batchSize: this.batchSize, classes: this.config.classes, network: () => this.model });
   }
 
   dispose(): void {

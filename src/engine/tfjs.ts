@@ -184,6 +184,44 @@ interface LayerTensors {
   readonly pointwiseNorm: BatchNormTensors;
 }
 
+/** A tfjs network: logits [N, classes] of normalized NHWC images; call inside tf.tidy. */
+export interface TfjsNetwork {
+  forward(x: tf.Tensor4D): tf.Tensor2D;
+}
+
+/**
+ * The forward path shared by the tfjs engines: chunks of batchSize images,
+ * each given as normalized NHWC float32 by `chunk`, run through the network
+ * (undefined once the engine is disposed) on the engine's backend.
+ */
+export async function forwardInChunks(
+  batch: ImageBatch,
+  chunk: (start: number, n: number) => Float32Array,
+  engine: { readonly info: TfjsBackendInfo; readonly batchSize: number; readonly classes: number; readonly network: () => TfjsNetwork | undefined },
+): Promise<Float32Array> {
+  const { count, height, width, channels } = batch.shape;
+  const { info, batchSize, classes } = engine;
+  const out = new Float32Array(count * classes);
+  for (let start = 0; start < count; start += batchSize) {
+    const n = Math.min(batchSize, count - start);
+    const x = chunk(start, n);
+    // Another engine may have switched tfjs's global backend in the meantime.
+    if (tf.getBackend() !== info.backend && !(await activate(info.backend))) {
+      fail('engine.backend-unavailable', `tfjs backend "${info.backend}" could not be re-activated`);
+    }
+    const model = engine.network() ?? fail('engine.disposed', 'this tfjs engine has been disposed');
+    // tf.tensor4d keeps a view it is given on some backends: hand it a copy when x is the caller's array.
+    const values = x.buffer === batch.data.buffer ? x.slice() : x;
+    const y = tf.tidy(() => model.forward(tf.tensor4d(values, [n, height, width, channels])));
+    try {
+      out.set((await y.data()) as Float32Array, start * classes);
+    } finally {
+      y.dispose();
+    }
+  }
+  return out;
+}
+
 /** The network's weights as tfjs tensors in tfjs layouts, and the forward pass. */
 class TfjsConvMixer {
   private readonly tensors: tf.Tensor[] = [];
@@ -311,29 +349,8 @@ class TfjsEngine implements Engine {
     return this.forward(batch, (start, n) => normalizedImagesAs(batch, start, n, 'NHWC'));
   }
 
-  /** The shared forward path: chunks of batchSize images, each given as normalized NHWC float32 by `chunk`. */
-  private async forward(batch: ImageBatch, chunk: (start: number, n: number) => Float32Array): Promise<Float32Array> {
-    const { count, height, width, channels } = batch.shape;
-    const classes = this.config.classes;
-    const out = new Float32Array(count * classes);
-    for (let start = 0; start < count; start += this.batchSize) {
-      const n = Math.min(this.batchSize, count - start);
-      const x = chunk(start, n);
-      // Another engine may have switched tfjs's global backend in the meantime.
-      if (tf.getBackend() !== this.info.backend && !(await activate(this.info.backend))) {
-        fail('engine.backend-unavailable', `tfjs backend "${this.info.backend}" could not be re-activated`);
-      }
-      const model = this.model ?? fail('engine.disposed', 'this tfjs engine has been disposed');
-      // tf.tensor4d keeps a view it is given on some backends: hand it a copy when x is the caller's array.
-      const values = x.buffer === batch.data.buffer ? x.slice() : x;
-      const y = tf.tidy(() => model.forward(tf.tensor4d(values, [n, height, width, channels])));
-      try {
-        out.set((await y.data()) as Float32Array, start * classes);
-      } finally {
-        y.dispose();
-      }
-    }
-    return out;
+  private forward(batch: ImageBatch, chunk: (start: number, n: number) => Float32Array): Promise<Float32Array> {
+    return forwardInChunks(batch, chunk, { info: this.info, batchSize: this.batchSize, classes: this.config.classes, network: () => this.model });
   }
 
   dispose(): void {
