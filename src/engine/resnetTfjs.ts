@@ -21,8 +21,8 @@ import { fail } from '../core/errors.ts';
 import { type ImageBatch, imageBatch } from '../core/images.ts';
 import type { BatchNormWeights } from '../model/convmixer.ts';
 import { BATCH_NORM_EPS, type ResNetConfig, type ResNetWeights } from '../model/resnet.ts';
-import { type Engine, type TfjsBackendRequest, checkBatchSize, normalizeImages, normalizedImagesAs } from './engine.ts';
-import { type TfjsBackendInfo, forwardInChunks, selectTfjsBackend } from './tfjs.ts';
+import { type Engine, type TfjsBackendRequest, checkBatchSize } from './engine.ts';
+import { type TfjsBackendInfo, TfjsEngineBase, selectTfjsBackend } from './tfjs.ts';
 
 /**
  * Checks a batch against a ResNet: the model's channel count and an 8-bit
@@ -121,49 +121,13 @@ class TfjsResNet {
   }
 }
 
-class TfjsResNetEngine implements Engine<ResNetConfig> {
-  readonly name = 'tfjs';
-  readonly config: ResNetConfig;
-  private model: TfjsResNet | undefined;
-
-  constructor(
-    weights: ResNetWeights,
-    private readonly info: TfjsBackendInfo,
-    private readonly batchSize: number,
-  ) {
-    this.config = weights.config;
-    this.model = new TfjsResNet(weights);
+class TfjsResNetEngine extends TfjsEngineBase<ResNetConfig> implements Engine<ResNetConfig> {
+  constructor(weights: ResNetWeights, info: TfjsBackendInfo, batchSize: number) {
+    super(weights.config, new TfjsResNet(weights), info, batchSize);
   }
 
-  get backend(): string {
-    return this.info.backend;
-  }
-
-  get threads(): number {
-    return this.info.threads;
-  }
-
-  get version(): string {
-    return this.info.version;
-  }
-
-  async logits(images: ImageBatch<Uint8Array>): Promise<Float32Array> {
-    const batch = checkImagesForResNet(images, this.config, 'uint8');
-    return this.forward(batch, (start, n) => normalizeImages(batch, start, n, 'NHWC'));
-  }
-
-  async logitsNormalized(images: ImageBatch<Float32Array>): Promise<Float32Array> {
-    const batch = checkImagesForResNet(images, this.config, 'float32');
-    return this.forward(batch, (start, n) => normalizedImagesAs(batch, start, n, 'NHWC'));
-  }
-
-  private forward(batch: ImageBatch, chunk: (start: number, n: number) => Float32Array): Promise<Float32Array> {
-    return forwardInChunks(batch, chunk, { info: this.info, batchSize: this.batchSize, classes: this.config.classes, network: () => this.model });
-  }
-
-  dispose(): void {
-    this.model?.dispose();
-    this.model = undefined;
+  protected checkImages<A extends Uint8Array | Float32Array>(images: ImageBatch<A>, kind: 'uint8' | 'float32'): ImageBatch<A> {
+    return checkImagesForResNet(images, this.config, kind);
   }
 }
 
