@@ -48,17 +48,21 @@ export interface AccuracyPoint {
   readonly keyFraction: number;
 }
 
-export interface PartialKeyOptions {
+/** What both partial-key attacks take besides the key and the distances: the model, the attacker's labelled images, the guesses per setting. */
+interface PartialKeySetting {
   readonly weights: ConvMixerWeights;
-  readonly key: BlockKey;
   readonly images: Uint8Batch;
   readonly labels: Uint8Array;
   readonly createEngine: (weights: ConvMixerWeights) => Promise<Engine>;
-  /** Swap distances (default 1, 2, 4, 8, 16) and flip distances (default the same, capped at p_b/2). */
-  readonly distances?: readonly number[];
   /** Random guesses per setting (default 3). */
   readonly trials?: number;
   readonly seed?: string;
+}
+
+export interface PartialKeyOptions extends PartialKeySetting {
+  readonly key: BlockKey;
+  /** Swap distances (default 1, 2, 4, 8, 16) and flip distances (default the same, capped at p_b/2). */
+  readonly distances?: readonly number[];
   /** Progress in keys scored. */
   readonly progress?: Progress;
 }
@@ -176,18 +180,11 @@ export async function partialKeyAttack(options: PartialKeyOptions): Promise<Part
   }
 }
 
-export interface VariantPartialKeyOptions<K> {
+export interface VariantPartialKeyOptions<K> extends PartialKeySetting {
   readonly variant: Variant<K>;
-  readonly weights: ConvMixerWeights;
   readonly key: K;
-  readonly images: Uint8Batch;
-  readonly labels: Uint8Array;
-  readonly createEngine: (weights: ConvMixerWeights) => Promise<Engine>;
   /** Distances in the variant's steps (default 1, 2, 4, …, up to its maxDistance). */
   readonly distances?: readonly number[];
-  /** Random guesses per setting (default 3). */
-  readonly trials?: number;
-  readonly seed?: string;
 }
 
 export interface VariantPartialKeyResult extends AttackResult {

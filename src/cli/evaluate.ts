@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
-import { imageBatch } from '../core/images.ts';
+import { type Uint8Batch, imageBatch } from '../core/images.ts';
 import { CipherpatchError } from '../core/errors.ts';
 import { createEngine, createResNetEngine, type EngineRequest, type TfjsBackendRequest } from '../engine/engine.ts';
 import { evaluate } from '../evaluate/evaluate.ts';
@@ -88,17 +88,7 @@ export function registerEvaluate(program: Command, io: Io): void {
       const { location, test, images } = await readTestImages(o);
       const engineOptions = { engine: o.engine, backend: o.backend, workers: o.workers, threads: o.threads, executionProvider: o.executionProvider, batchSize: o.batchSize } as const;
       io.err(`evaluate: ${images.shape.count} test images, ${o.wrongKeys} wrong keys, engine ${o.engine} (onnx: ${o.executionProvider}, ${o.threads ?? 'all'} thread(s); tfjs: backend ${o.backend}, ${o.workers} worker(s))`);
-      const result = await evaluate({
-        weights,
-        key,
-        images,
-        labels: test.labels,
-        wrongKeys: o.wrongKeys,
-        wrongKeySeed: o.wrongKeySeed,
-        wrongKeyList,
-        createEngine: (w) => createEngine(w, undefined, engineOptions),
-        progress: progressFor(o),
-      });
+      const result = await evaluate({ ...experimentInputs(o, images, test.labels), weights, key, wrongKeyList, createEngine: (w) => createEngine(w, undefined, engineOptions) });
       const files = writeEvaluateReport(
         o.report,
         result,
@@ -142,15 +132,11 @@ async function evaluateSystemBCommand(o: EvaluateFlags, io: Io): Promise<void> {
   const model = `ResNet (CIFAR variant) width ${width}, blocks ${blocks.join('/')}${blocks.join() === '2,2,2,2' ? ' (ResNet-18)' : ''}`;
   io.err(`evaluate (System B, ${key.transform}): ${images.shape.count} test images, ${o.wrongKeys} wrong key sets, ${model}, engine ${o.engine} (onnx: ${o.executionProvider}, ${o.threads ?? 'all'} thread(s); tfjs: backend ${o.backend}, 1 worker)`);
   const result = await evaluateSystemB({
+    ...experimentInputs(o, images, test.labels),
     weights,
     key,
-    images,
-    labels: test.labels,
-    wrongKeys: o.wrongKeys,
-    wrongKeySeed: o.wrongKeySeed,
     wrongKeyList,
     createEngine: (w) => createResNetEngine(w, { engine: o.engine, backend: o.backend, batchSize: o.batchSize, threads: o.threads, executionProvider: o.executionProvider }),
-    progress: progressFor(o),
   });
   const files = writeSystemBReport(
     o.report,
@@ -175,9 +161,10 @@ async function readTestImages(o: EvaluateFlags) {
   return { location, test, images: imageBatch(test.images.data, test.images.shape, test.images.layout) };
 }
 
-/** Progress bars with --progress, none with --no-progress, else when stderr is a terminal. */
-function progressFor(o: EvaluateFlags): Progress {
-  return (o.progress ?? process.stderr.isTTY === true) ? progressBars() : silentProgress;
+/** The options both experiments take from the flags: the test images and labels, the wrong keys' count and seed, progress bars (--progress; by default when stderr is a terminal). */
+function experimentInputs(o: EvaluateFlags, images: Uint8Batch, labels: Uint8Array) {
+  const progress: Progress = (o.progress ?? process.stderr.isTTY === true) ? progressBars() : silentProgress;
+  return { images, labels, wrongKeys: o.wrongKeys, wrongKeySeed: o.wrongKeySeed, progress };
 }
 
 function percent(x: number): string {

@@ -42,14 +42,22 @@ export interface Scored {
   readonly predictions: Uint8Array;
 }
 
-export interface WrongKeyResult {
+/** The model's accuracy under wrong key `index` (of any system's key type K). */
+export interface WrongKeyResult<K = BlockKey> {
   readonly index: number;
   readonly seed: string;
-  readonly key: BlockKey;
+  readonly key: K;
   readonly accuracy: number;
 }
 
-export interface EvaluateResult {
+/** What every experiment's result ends with: the wrong keys' five-number summary, the engine that ran, its speed. */
+export interface ExperimentSummary {
+  readonly wrongKeySummary: FiveNumberSummary | null;
+  readonly engine: { readonly name: string; readonly backend: string; readonly threads: number; readonly version: string };
+  readonly seconds: { readonly total: number; readonly perPass: number; readonly imagesPerSecond: number };
+}
+
+export interface EvaluateResult extends ExperimentSummary {
   readonly images: number;
   readonly plainModelPlainImages: Scored;
   readonly encryptedModelPlainImages: Scored;
@@ -59,9 +67,6 @@ export interface EvaluateResult {
   /** Largest |logit difference| between the plain pipeline and the right-key encrypted one. */
   readonly maxLogitDifference: number;
   readonly wrongKeys: readonly WrongKeyResult[];
-  readonly wrongKeySummary: FiveNumberSummary | null;
-  readonly engine: { readonly name: string; readonly backend: string; readonly threads: number; readonly version: string };
-  readonly seconds: { readonly total: number; readonly perPass: number; readonly imagesPerSecond: number };
 }
 
 export function argmaxRows(logits: Float32Array, classes: number): Uint8Array {
@@ -134,8 +139,8 @@ export function checkExperimentInputs(count: number, labels: Uint8Array, wrongKe
  * Scores the model under each wrong key: `logitsFor(key, index)` gives the
  * logits of every image; the accuracy against `labels` is kept.
  */
-export async function scoreWrongKeys<K>(keys: readonly { seed: string; key: K }[], labels: Uint8Array, classes: number, logitsFor: (key: K, index: number) => Promise<Float32Array>): Promise<{ index: number; seed: string; key: K; accuracy: number }[]> {
-  const wrong: { index: number; seed: string; key: K; accuracy: number }[] = [];
+export async function scoreWrongKeys<K>(keys: readonly { seed: string; key: K }[], labels: Uint8Array, classes: number, logitsFor: (key: K, index: number) => Promise<Float32Array>): Promise<WrongKeyResult<K>[]> {
+  const wrong: WrongKeyResult<K>[] = [];
   for (const [index, wk] of keys.entries()) {
     const logits = await logitsFor(wk.key, index);
     wrong.push({ index, seed: wk.seed, key: wk.key, accuracy: score(argmaxRows(logits, classes), labels).accuracy });
@@ -144,7 +149,7 @@ export async function scoreWrongKeys<K>(keys: readonly { seed: string; key: K }[
 }
 
 /** The parts every experiment's result shares: the wrong keys' five-number summary, the engine that ran, and the time of `passes` passes over `count` images since `started` (performance.now()). */
-export function experimentSummary(wrong: readonly { accuracy: number }[], engine: Engine<unknown>, started: number, passes: number, count: number): Pick<EvaluateResult, 'wrongKeySummary' | 'engine' | 'seconds'> {
+export function experimentSummary(wrong: readonly { accuracy: number }[], engine: Engine<unknown>, started: number, passes: number, count: number): ExperimentSummary {
   const total = (performance.now() - started) / 1000;
   return {
     wrongKeySummary: wrong.length > 0 ? summarize(wrong.map((w) => w.accuracy)) : null,

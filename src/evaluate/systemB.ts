@@ -25,13 +25,12 @@ import { type ImageBatch, type Uint8Batch, imageBatch, toLayout } from '../core/
 import { type Engine, sliceImages } from '../engine/engine.ts';
 import type { ResNetConfig, ResNetWeights } from '../model/resnet.ts';
 import { type Progress, silentProgress } from '../io/progress.ts';
-import type { FiveNumberSummary } from '../report/statistics.ts';
 import { encryptToModelInput } from '../variants/accuracy.ts';
 import { shuffle } from '../variants/builtin/systemA.ts';
 import { ffx, negpos } from '../variants/builtin/systemB.ts';
 import { VARIANT_KEY_FORMAT } from '../variants/builtin/common.ts';
 import type { Variant } from '../variants/contract.ts';
-import { type Scored, argmaxRows, checkExperimentInputs, experimentSummary, logitsInChunks, score, scoreWrongKeys } from './evaluate.ts';
+import { type ExperimentSummary, type Scored, type WrongKeyResult, argmaxRows, checkExperimentInputs, experimentSummary, logitsInChunks, score, scoreWrongKeys } from './evaluate.ts';
 
 export const SYSTEM_B_TRANSFORMS = ['shuffle', 'negpos', 'ffx'] as const;
 export type SystemBTransform = (typeof SYSTEM_B_TRANSFORMS)[number];
@@ -221,22 +220,14 @@ export interface SystemBEvaluateOptions {
   readonly progress?: Progress;
 }
 
-export interface SystemBWrongKey {
-  readonly index: number;
-  readonly seed: string;
-  readonly key: SystemBKey;
-  readonly accuracy: number;
-}
+export type SystemBWrongKey = WrongKeyResult<SystemBKey>;
 
-export interface SystemBResult {
+export interface SystemBResult extends ExperimentSummary {
   readonly transform: SystemBTransform;
   readonly images: number;
   readonly rightKey: Scored;
   readonly plainImages: Scored;
   readonly wrongKeys: readonly SystemBWrongKey[];
-  readonly wrongKeySummary: FiveNumberSummary | null;
-  readonly engine: { readonly name: string; readonly backend: string; readonly threads: number; readonly version: string };
-  readonly seconds: { readonly total: number; readonly perPass: number; readonly imagesPerSecond: number };
 }
 
 function logitsOf(engine: Engine<ResNetConfig>, images: Uint8Batch, key: SystemBKey | null, chunk: number, progress: Progress, phase: string): Promise<Float32Array> {
