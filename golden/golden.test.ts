@@ -5,7 +5,6 @@
  * download. One describe block per run.
  */
 import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +18,7 @@ import { type Engine, createEngine, normalizeImages } from '../src/engine/engine
 import { argmaxRows, encryptModel } from '../src/evaluate/evaluate.ts';
 import { parseCifarRecords } from '../src/io/cifar10.ts';
 import { TOLERANCE, firstMismatch } from '../properties/tolerance.ts';
+import { ciTensor as tensorOf, expectGoldenLogits, generatorStderrUnderCi, nearTies } from './goldenCompare.ts';
 import { GOLDEN_DIR, type GoldenRun, REPO_DIR, goldenRunNames, loadGoldenRun, validateMetrics } from './goldenRun.ts';
 
 const sample = parseCifarRecords(readFileSync(join(GOLDEN_DIR, 'data', 'test_batch_first1000.bin')));
@@ -26,32 +26,8 @@ const images = imageBatch(sample.images.data, sample.images.shape, sample.images
 /** Wrong keys whose per-image predictions are stored (the generator's PER_KEY_PREDICTIONS). */
 const PER_KEY = 10;
 
-function tensorOf(run: GoldenRun, name: string): Float32Array | Uint8Array {
-  const t = run.ciOutputs.get(name);
-  if (t === undefined) throw new Error(`${run.name}: ci-outputs.safetensors has no ${name}`);
-  return t.data as Float32Array | Uint8Array;
-}
-
-/** Images whose golden top-2 logit margin is too small for the predicted class to be a fair test. */
-function nearTies(logits: Float32Array, classes: number, margin: number): Set<number> {
-  const ties = new Set<number>();
-  for (let i = 0; i < logits.length / classes; i++) {
-    const row = Array.from(logits.subarray(i * classes, (i + 1) * classes)).sort((a, b) => b - a);
-    if (row[0] - row[1] <= margin) ties.add(i);
-  }
-  return ties;
-}
-
 function compareLogits(run: GoldenRun, name: string, actual: Float32Array): { ties: number[] } {
-  const golden = tensorOf(run, `${name}/logits`) as Float32Array;
-  const tol = TOLERANCE.goldenLogits;
-  const i = firstMismatch(actual, golden, tol);
-  const classes = run.metrics.model.classes;
-  expect(i, i < 0 ? '' : `${name}: image ${Math.floor(i / classes)} logit ${i % classes}: TypeScript ${actual[i]} vs PyTorch ${golden[i]}`).toBe(-1);
-  const ties = nearTies(golden, classes, 2 * (tol.atol + tol.rtol * 20));
-  const ours = argmaxRows(actual, classes);
-  const theirs = tensorOf(run, `${name}/predictions`);
-  for (let n = 0; n < ours.length; n++) if (!ties.has(n)) expect(ours[n], `${name}: image ${n} predicted class`).toBe(theirs[n]);
+  const { ties } = expectGoldenLogits(actual, tensorOf(run, `${name}/logits`) as Float32Array, tensorOf(run, `${name}/predictions`) as Uint8Array, run.metrics.model.classes, name);
   return { ties: [...ties] };
 }
 
@@ -101,7 +77,7 @@ for (const runName of goldenRunNames()) {
       }
       try {
         const second = await other.logits(images);
-        const ties = nearTies(first, 10, 2 * (TOLERANCE.goldenLogits.atol + TOLERANCE.goldenLogits.rtol * 20));
+        const ties = nearTies(first, 10);
         const a = argmaxRows(first, 10);
         const b = argmaxRows(second, 10);
         for (let n = 0; n < a.length; n++) if (!ties.has(n)) expect(b[n], `image ${n}: ${engine.name} vs ${other.name}`).toBe(a[n]);
@@ -211,13 +187,7 @@ for (const runName of goldenRunNames()) {
 
 describe('golden regeneration', () => {
   it('the generator refuses to run under CI=true', () => {
-    let out = '';
-    try {
-      execFileSync('python3', [join(GOLDEN_DIR, 'generate', 'generate.py'), '--out', '/nonexistent'], { env: { ...process.env, CI: 'true' }, encoding: 'utf8', stdio: 'pipe' });
-    } catch (e) {
-      out = String((e as { stderr?: string }).stderr);
-    }
-    expect(out).toMatch(/refusing to run under CI=true/);
+    expect(generatorStderrUnderCi('generate.py')).toMatch(/refusing to run under CI=true/);
   });
 
   it('there is at least one golden run', () => expect(goldenRunNames().length).toBeGreaterThan(0));

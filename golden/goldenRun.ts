@@ -21,6 +21,9 @@ export interface Accuracies {
   readonly ciSubset: number;
 }
 
+/** An accuracy in a metrics file: a number in [0, 1]. */
+export const isAccuracy = (x: unknown): boolean => typeof x === 'number' && x >= 0 && x <= 1;
+
 export interface SystemMetrics {
   readonly plainModelPlainImages: Accuracies;
   readonly encryptedModelPlainImages: Accuracies;
@@ -50,15 +53,14 @@ export function validateMetrics(json: unknown): GoldenMetrics {
   for (const k of ['dim', 'depth', 'kernel', 'patch', 'channels', 'classes']) at(`model.${k}`, Number.isInteger(o.model?.[k]) && o.model[k] >= 0);
   at('testImages', Number.isInteger(o.testImages) && o.testImages > 0);
   at('ciSubsetImages', Number.isInteger(o.ciSubsetImages) && o.ciSubsetImages > 0 && o.ciSubsetImages <= o.testImages);
-  const isAcc = (x: unknown) => typeof x === 'number' && x >= 0 && x <= 1;
   for (const system of ['systemA', 'systemC']) {
     const s = o.results?.[system];
     for (const setting of ['plainModelPlainImages', 'encryptedModelPlainImages', 'encryptedModelEncryptedImages']) {
-      at(`results.${system}.${setting}.full`, isAcc(s?.[setting]?.full));
-      at(`results.${system}.${setting}.ciSubset`, isAcc(s?.[setting]?.ciSubset));
+      at(`results.${system}.${setting}.full`, isAccuracy(s?.[setting]?.full));
+      at(`results.${system}.${setting}.ciSubset`, isAccuracy(s?.[setting]?.ciSubset));
     }
     at(`results.${system}.wrongKeys.images`, Number.isInteger(s?.wrongKeys?.images) && s.wrongKeys.images > 0);
-    at(`results.${system}.wrongKeys.accuracy`, Array.isArray(s?.wrongKeys?.accuracy) && s.wrongKeys.accuracy.length > 0 && s.wrongKeys.accuracy.every(isAcc));
+    at(`results.${system}.wrongKeys.accuracy`, Array.isArray(s?.wrongKeys?.accuracy) && s.wrongKeys.accuracy.length > 0 && s.wrongKeys.accuracy.every(isAccuracy));
   }
   return o as GoldenMetrics;
 }

@@ -8,17 +8,15 @@
  * first wrong key sets' logits and predictions, and the schema.
  */
 import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imageBatch } from '../src/core/images.ts';
 import { type Engine, createResNetEngine } from '../src/engine/engine.ts';
-import { argmaxRows } from '../src/evaluate/evaluate.ts';
 import { type SystemBKey, systemBModelInput } from '../src/evaluate/systemB.ts';
 import { parseCifarRecords } from '../src/io/cifar10.ts';
 import type { ResNetConfig } from '../src/model/resnet.ts';
-import { TOLERANCE, firstMismatch } from '../properties/tolerance.ts';
+import { ciTensor as tensorOf, expectGoldenLogits, generatorStderrUnderCi } from './goldenCompare.ts';
 import { GOLDEN_DIR, REPO_DIR } from './goldenRun.ts';
 import { type SystemBRun, loadSystemBRun, systemBRunNames, validateSystemBMetrics, validateSystemBProvenance } from './systemBRun.ts';
 
@@ -30,33 +28,11 @@ const WRONG_WITH_LOGITS = 3;
 const WRONG_IMAGES = 500;
 const wrongImages = imageBatch(sample.images.data.subarray(0, WRONG_IMAGES * 3072), { ...sample.images.shape, count: WRONG_IMAGES }, sample.images.layout);
 
-function tensorOf(run: SystemBRun, name: string): Float32Array | Uint8Array {
-  const t = run.ciOutputs.get(name);
-  if (t === undefined) throw new Error(`${run.name}: ci-outputs.safetensors has no ${name}`);
-  return t.data as Float32Array | Uint8Array;
-}
-
-/** Images whose golden top-2 logit margin is too small for the predicted class to be a fair test. */
-function nearTies(logits: Float32Array, classes: number, margin: number): Set<number> {
-  const ties = new Set<number>();
-  for (let i = 0; i < logits.length / classes; i++) {
-    const row = Array.from(logits.subarray(i * classes, (i + 1) * classes)).sort((a, b) => b - a);
-    if (row[0] - row[1] <= margin) ties.add(i);
-  }
-  return ties;
-}
-
-/** Logits within tolerance, predictions equal except near-ties; returns our predictions and the ties. */
+/** Logits within tolerance, predictions equal except near-ties (listed); returns our predictions and the ties. */
 function compare(run: SystemBRun, actual: Float32Array, golden: Float32Array, goldenPredictions: Uint8Array, what: string): { ours: Uint8Array; ties: Set<number> } {
-  const classes = run.metrics.model.classes;
-  const tol = TOLERANCE.goldenLogits;
-  const i = firstMismatch(actual, golden, tol);
-  expect(i, i < 0 ? '' : `${run.name} ${what}: image ${Math.floor(i / classes)} logit ${i % classes}: TypeScript ${actual[i]} vs PyTorch ${golden[i]}`).toBe(-1);
-  const ties = nearTies(golden, classes, 2 * (tol.atol + tol.rtol * 20));
-  const ours = argmaxRows(actual, classes);
-  for (let n = 0; n < ours.length; n++) if (!ties.has(n)) expect(ours[n], `${run.name} ${what}: image ${n} predicted class`).toBe(goldenPredictions[n]);
-  if (ties.size > 0) console.info(`${run.name} ${what}: ${ties.size} near-tie image(s) not compared by class: ${[...ties].join(', ')}`);
-  return { ours, ties };
+  const result = expectGoldenLogits(actual, golden, goldenPredictions, run.metrics.model.classes, `${run.name} ${what}`);
+  if (result.ties.size > 0) console.info(`${run.name} ${what}: ${result.ties.size} near-tie image(s) not compared by class: ${[...result.ties].join(', ')}`);
+  return result;
 }
 
 const accuracyOf = (p: Uint8Array) => p.filter((c, i) => c === sample.labels[i]).length / p.length;
@@ -141,13 +117,7 @@ for (const runName of systemBRunNames()) {
 
 describe('System B golden regeneration', () => {
   it('the generator refuses to run under CI=true', () => {
-    let out = '';
-    try {
-      execFileSync('python3', [join(GOLDEN_DIR, 'generate', 'system_b.py'), '--out', '/nonexistent'], { env: { ...process.env, CI: 'true' }, encoding: 'utf8', stdio: 'pipe' });
-    } catch (e) {
-      out = String((e as { stderr?: string }).stderr);
-    }
-    expect(out).toMatch(/refusing to run under CI=true/);
+    expect(generatorStderrUnderCi('system_b.py')).toMatch(/refusing to run under CI=true/);
   });
 
   it('there is a System B golden run for every transform', () => {

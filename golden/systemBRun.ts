@@ -11,15 +11,10 @@ import { type SystemBKey, type SystemBTransform, SYSTEM_B_TRANSFORMS } from '../
 import { readSystemBKeyFile, readSystemBKeyListFile } from '../src/io/keyFile.ts';
 import { type Tensor, readSafetensorsFile } from '../src/io/safetensors.ts';
 import { type ResNetWeights, resnetWeightsFromTensors } from '../src/model/resnet.ts';
-import { REPO_DIR, RUNS_DIR } from './goldenRun.ts';
+import { type Accuracies, REPO_DIR, RUNS_DIR, isAccuracy } from './goldenRun.ts';
 
 export const SYSTEM_B_MODELS = ['plain', ...SYSTEM_B_TRANSFORMS] as const;
 export type SystemBModel = (typeof SYSTEM_B_MODELS)[number];
-
-export interface Accuracies {
-  readonly full: number;
-  readonly ciSubset: number;
-}
 
 export interface SystemBMetrics {
   readonly format: 'cipherpatch-golden-metrics';
@@ -38,8 +33,6 @@ export interface SystemBMetrics {
     readonly wrongKeys?: { readonly images: number; readonly accuracy: readonly number[] };
   };
 }
-
-const isAcc = (x: unknown) => typeof x === 'number' && x >= 0 && x <= 1;
 
 /** Schema check: throws naming the first field that is wrong. */
 export function validateSystemBMetrics(json: unknown): SystemBMetrics {
@@ -61,12 +54,12 @@ export function validateSystemBMetrics(json: unknown): SystemBMetrics {
   at('authors', typeof o.authors === 'object' && o.authors !== null);
   const r = o.results;
   for (const setting of o.transform === 'plain' ? ['plainImages'] : ['plainImages', 'rightKey']) {
-    at(`results.${setting}.full`, isAcc(r?.[setting]?.full));
-    at(`results.${setting}.ciSubset`, isAcc(r?.[setting]?.ciSubset));
+    at(`results.${setting}.full`, isAccuracy(r?.[setting]?.full));
+    at(`results.${setting}.ciSubset`, isAccuracy(r?.[setting]?.ciSubset));
   }
   if (o.transform !== 'plain') {
     at('results.wrongKeys.images', Number.isInteger(r?.wrongKeys?.images) && r.wrongKeys.images > 0);
-    at('results.wrongKeys.accuracy', Array.isArray(r?.wrongKeys?.accuracy) && r.wrongKeys.accuracy.length > 0 && r.wrongKeys.accuracy.every(isAcc));
+    at('results.wrongKeys.accuracy', Array.isArray(r?.wrongKeys?.accuracy) && r.wrongKeys.accuracy.length > 0 && r.wrongKeys.accuracy.every(isAccuracy));
   }
   return o as SystemBMetrics;
 }

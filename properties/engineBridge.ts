@@ -4,11 +4,16 @@
  */
 import { normalize8bit } from '../spec/blockEncryption.ts';
 import { type SpecBatchNorm, type SpecConvMixer, convMixerForward } from '../spec/convmixer.ts';
+import type { SpecImage } from '../spec/image.ts';
 import { expect } from 'vitest';
+import { CipherpatchError } from '../src/core/errors.ts';
 import type { ImageBatch } from '../src/core/images.ts';
+import type { TfjsBackendRequest } from '../src/engine/engine.ts';
+import { loadOnnxRuntime } from '../src/engine/onnx.ts';
+import { selectTfjsBackend } from '../src/engine/tfjs.ts';
 import { BATCH_NORM_EPS, type BatchNormWeights, type ConvMixerWeights } from '../src/model/convmixer.ts';
 import { toSpecImage } from './bridge.ts';
-import { TOLERANCE, withinTolerance } from './tolerance.ts';
+import { TOLERANCE, type Tolerance, withinTolerance } from './tolerance.ts';
 
 const f64 = (a: Float32Array) => Float64Array.from(a);
 const specNorm = (bn: BatchNormWeights): SpecBatchNorm => ({
@@ -41,10 +46,33 @@ export function specModel(w: ConvMixerWeights): SpecConvMixer {
 
 /** Spec logits, image by image, N × classes: Eq. (7) via normalize8bit, then Eqs. (1)–(2). */
 export function specLogits(model: SpecConvMixer, images: ImageBatch<Uint8Array>): number[][] {
+  return specLogitsWith(images, (image) => convMixerForward(image, model));
+}
+
+/** Spec logits of any spec model's `forward`, image by image, N × classes, on images normalized by Eq. (7) (normalize8bit). */
+export function specLogitsWith(images: ImageBatch<Uint8Array>, forward: (image: SpecImage) => number[]): number[][] {
   return Array.from({ length: images.shape.count }, (_, n) => {
     const img = toSpecImage(images.data, images.shape, images.layout, n);
-    return convMixerForward({ ...img, data: img.data.map(normalize8bit) }, model);
+    return forward({ ...img, data: img.data.map(normalize8bit) });
   });
+}
+
+/** Whether this tfjs backend can run here (false when it is unavailable; any other error is thrown). */
+export async function tfjsBackendAvailable(backend: TfjsBackendRequest): Promise<boolean> {
+  try {
+    return (await selectTfjsBackend(backend)).backend === backend;
+  } catch (error) {
+    if (error instanceof CipherpatchError && error.check === 'engine.backend-unavailable') return false;
+    throw error;
+  }
+}
+
+/** Whether onnxruntime-node loads here. */
+export function onnxRuntimeLoads(): Promise<boolean> {
+  return loadOnnxRuntime().then(
+    () => true,
+    () => false,
+  );
 }
 
 export function argmax(values: ArrayLike<number>): number {
@@ -57,9 +85,9 @@ export function argmax(values: ArrayLike<number>): number {
  * Every logit within tolerance, and the same top-1 class — unless the spec's
  * own top two are within the tolerance of each other (a tie float32 may break
  * either way). Failure messages name image n, logit c and both values.
+ * `tol` is TOLERANCE.engineLogits unless given.
  */
-export function expectLogitsMatch(actual: Float32Array, expected: readonly number[][], classes: number, context: string): void {
-  const tol = TOLERANCE.engineLogits;
+export function expectLogitsMatch(actual: Float32Array, expected: readonly number[][], classes: number, context: string, tol: Tolerance = TOLERANCE.engineLogits): void {
   expected.forEach((ref, n) => {
     for (let c = 0; c < classes; c++) {
       const got = actual[n * classes + c];

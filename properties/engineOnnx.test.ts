@@ -21,20 +21,17 @@ import { type BatchShape, type ImageBatch, type Layout, toLayout } from '../src/
 import { type Engine, createEngine, normalizeImages } from '../src/engine/engine.ts';
 import { createOnnxEngine, loadOnnxRuntime } from '../src/engine/onnx.ts';
 import { buildConvMixerOnnx, denseGraphSuits } from '../src/engine/onnxGraph.ts';
-import { createTfjsEngine, selectTfjsBackend } from '../src/engine/tfjs.ts';
+import { createTfjsEngine } from '../src/engine/tfjs.ts';
 import { parseCifarRecords } from '../src/io/cifar10.ts';
 import { type ConvMixerConfig, type ConvMixerWeights, randomConvMixerWeights } from '../src/model/convmixer.ts';
 import { layoutArb } from './arbitraries.ts';
-import { argmax, expectLogitsMatch, specLogits, specModel } from './engineBridge.ts';
+import { argmax, expectLogitsMatch, onnxRuntimeLoads, specLogits, specModel, tfjsBackendAvailable } from './engineBridge.ts';
 import { TOLERANCE, withinTolerance } from './tolerance.ts';
 
 const RUNS = process.env.FC_RUNS ? Number(process.env.FC_RUNS) : 25;
 const GRAPHS = ['conv', 'dense', 'auto'] as const;
 
-const ONNX_LOADS = await loadOnnxRuntime().then(
-  () => true,
-  () => false,
-);
+const ONNX_LOADS = await onnxRuntimeLoads();
 
 
 interface EngineCase {
@@ -149,13 +146,7 @@ function cifarSample(count: number): ImageBatch<Uint8Array> {
   return images;
 }
 
-const WASM = await selectTfjsBackend('wasm').then(
-  () => true,
-  (error: unknown) => {
-    if (error instanceof CipherpatchError && error.check === 'engine.backend-unavailable') return false;
-    throw error;
-  },
-);
+const WASM = await tfjsBackendAvailable('wasm');
 
 describe.skipIf(!ONNX_LOADS)('ConvMixer-256/8 on 200 CIFAR-10 images', () => {
   const config = { dim: 256, depth: 8, kernel: 9, patch: 4, channels: 3, classes: 10 };

@@ -12,36 +12,21 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { normalize8bit } from '../spec/blockEncryption.ts';
 import { resnetForward } from '../spec/resnet.ts';
-import { CipherpatchError } from '../src/core/errors.ts';
 import { type BatchShape, type ImageBatch, type Layout, toLayout } from '../src/core/images.ts';
 import { createResNetEngine } from '../src/engine/engine.ts';
-import { loadOnnxRuntime } from '../src/engine/onnx.ts';
 import { createOnnxResNetEngine } from '../src/engine/resnetOnnx.ts';
 import { createTfjsResNetEngine } from '../src/engine/resnetTfjs.ts';
-import { selectTfjsBackend } from '../src/engine/tfjs.ts';
 import { type ResNetConfig, randomResNetWeights, resnetWeightsFromTensors, resnetWeightsToTensors } from '../src/model/resnet.ts';
 import { layoutArb } from './arbitraries.ts';
-import { toSpecImage } from './bridge.ts';
-import { argmax } from './engineBridge.ts';
+import { expectLogitsMatch, onnxRuntimeLoads, specLogitsWith, tfjsBackendAvailable } from './engineBridge.ts';
 import { specResNet } from './resnetBridge.ts';
-import { TOLERANCE, withinTolerance } from './tolerance.ts';
+import { TOLERANCE } from './tolerance.ts';
 
 const RUNS = process.env.FC_RUNS ? Math.max(1, Math.floor(Number(process.env.FC_RUNS) / 4)) : 12;
 
-async function available(backend: 'cpu' | 'wasm'): Promise<boolean> {
-  try {
-    return (await selectTfjsBackend(backend)).backend === backend;
-  } catch (error) {
-    if (error instanceof CipherpatchError && error.check === 'engine.backend-unavailable') return false;
-    throw error;
-  }
-}
 const AVAILABLE = new Map<string, boolean>();
-for (const backend of ['cpu', 'wasm'] as const) AVAILABLE.set(backend, await available(backend));
-const ONNX = await loadOnnxRuntime().then(
-  () => true,
-  () => false,
-);
+for (const backend of ['cpu', 'wasm'] as const) AVAILABLE.set(backend, await tfjsBackendAvailable(backend));
+const ONNX = await onnxRuntimeLoads();
 
 interface Case {
   readonly config: ResNetConfig;
@@ -71,23 +56,11 @@ const caseArb: fc.Arbitrary<Case> = fc
 
 function specLogits(c: Case, images: ImageBatch<Uint8Array>): number[][] {
   const model = specResNet(randomResNetWeights(c.config, c.seed));
-  return Array.from({ length: images.shape.count }, (_, n) => {
-    const img = toSpecImage(images.data, images.shape, images.layout, n);
-    return resnetForward({ ...img, data: img.data.map(normalize8bit) }, model);
-  });
+  return specLogitsWith(images, (image) => resnetForward(image, model));
 }
 
 function expectMatch(actual: Float32Array, expected: number[][], classes: number, context: string): void {
-  const tol = TOLERANCE.resnetEngineLogits;
-  expected.forEach((ref, n) => {
-    for (let c = 0; c < classes; c++) {
-      const got = actual[n * classes + c];
-      if (!withinTolerance(got, ref[c], tol)) expect.fail(`${context}: image n=${n}, logit c=${c}: engine ${got}, spec ${ref[c]} (|Δ| = ${Math.abs(got - ref[c])})`);
-    }
-    const top = argmax(actual.subarray(n * classes, (n + 1) * classes));
-    const specTop = argmax(ref);
-    if (top !== specTop && !withinTolerance(ref[top], ref[specTop], tol)) expect.fail(`${context}: image n=${n}: engine top-1 ${top}, spec top-1 ${specTop}`);
-  });
+  expectLogitsMatch(actual, expected, classes, context, TOLERANCE.resnetEngineLogits);
 }
 
 for (const backend of ['wasm', 'cpu'] as const) {

@@ -14,22 +14,13 @@ import { NORMALIZED_PIXEL, createEngine } from '../src/engine/engine.ts';
 import { createTfjsEngine, selectTfjsBackend } from '../src/engine/tfjs.ts';
 import { type ConvMixerConfig, convMixerWeightsToTensors, randomConvMixerWeights } from '../src/model/convmixer.ts';
 import { layoutArb } from './arbitraries.ts';
-import { expectLogitsMatch, specLogits, specModel } from './engineBridge.ts';
+import { expectLogitsMatch, specLogits, specModel, tfjsBackendAvailable } from './engineBridge.ts';
 
 const RUNS = process.env.FC_RUNS ? Number(process.env.FC_RUNS) : 25;
 const BACKENDS = ['cpu', 'wasm', 'tensorflow'] as const;
 
-async function available(backend: (typeof BACKENDS)[number]): Promise<boolean> {
-  try {
-    return (await selectTfjsBackend(backend)).backend === backend;
-  } catch (error) {
-    if (error instanceof CipherpatchError && error.check === 'engine.backend-unavailable') return false;
-    throw error;
-  }
-}
-
 const AVAILABLE = new Map<string, boolean>();
-for (const backend of BACKENDS) AVAILABLE.set(backend, await available(backend));
+for (const backend of BACKENDS) AVAILABLE.set(backend, await tfjsBackendAvailable(backend));
 
 
 interface EngineCase {

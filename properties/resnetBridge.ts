@@ -4,32 +4,13 @@
  */
 import type { SpecBatchNorm } from '../spec/convmixer.ts';
 import type { SpecResNet } from '../spec/resnet.ts';
-import { BATCH_NORM_EPS, type ResNetConfig, type ResNetWeights, resnetBlockShapes, resnetWeightsToTensors } from '../src/model/resnet.ts';
+import { BATCH_NORM_EPS, type ResNetConfig, type ResNetWeights, resnetFromStateDict, resnetWeightsToTensors } from '../src/model/resnet.ts';
 
 /** A spec ResNet whose tensors come from `get(state-dict name)`. */
 export function specResNetFrom(config: ResNetConfig, get: (name: string) => Float64Array, eps = BATCH_NORM_EPS): SpecResNet {
   const bn = (p: string): SpecBatchNorm => ({ weight: get(`${p}.weight`), bias: get(`${p}.bias`), runningMean: get(`${p}.running_mean`), runningVar: get(`${p}.running_var`), eps });
-  return {
-    width: config.width,
-    channels: config.channels,
-    classes: config.classes,
-    conv1: get('conv1.weight'),
-    bn1: bn('bn1'),
-    blocks: resnetBlockShapes(config)
-      .flat()
-      .map((b) => ({
-        inChannels: b.inChannels,
-        outChannels: b.outChannels,
-        stride: b.stride,
-        conv1: get(`${b.name}.conv1.weight`),
-        bn1: bn(`${b.name}.bn1`),
-        conv2: get(`${b.name}.conv2.weight`),
-        bn2: bn(`${b.name}.bn2`),
-        ...(b.projection ? { shortcut: { conv: get(`${b.name}.shortcut.0.weight`), bn: bn(`${b.name}.shortcut.1`) } } : {}),
-      })),
-    linearWeight: get('linear.weight'),
-    linearBias: get('linear.bias'),
-  };
+  const { stages, ...rest } = resnetFromStateDict(config, get, bn);
+  return { width: config.width, channels: config.channels, classes: config.classes, ...rest, blocks: stages.flat() };
 }
 
 /** The same float32 weights as a spec model. */

@@ -9,16 +9,14 @@ reference nn.Sequential ConvMixer).
 
     python3 golden/generate/convmixer_vectors.py   # needs torch (Debian: python3-torch)
 """
-import json
-import platform
 import sys
 from pathlib import Path
 
 import torch
-from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from convmixer import conv_mixer  # noqa: E402
+from torch_vectors import float64_provenance, randomize_batch_norm, state_dict_json, tensor_json, write_vectors  # noqa: E402
 
 
 CASES = [
@@ -38,46 +36,29 @@ def main():
     groups = []
     for tc_id, dim, depth, kernel, patch, channels, classes, height, width, comment in CASES:
         model = conv_mixer(dim, depth, kernel, patch, channels, classes).double()
-        with torch.no_grad():
-            for name, module in model.named_modules():
-                if isinstance(module, nn.BatchNorm2d):
-                    module.weight.uniform_(0.5, 1.5)
-                    module.bias.uniform_(-0.5, 0.5)
-                    module.running_mean.uniform_(-0.5, 0.5)
-                    module.running_var.uniform_(0.25, 2.0)
+        randomize_batch_norm(model)
         model.eval()
         pixels = torch.randint(0, 256, (2, channels, height, width), dtype=torch.int64)
         x = (2 * pixels.double() - 255) / 255  # Eq. (7) of x/255, mean 0.5 / std 0.5
         with torch.no_grad():
             embedding = model[0](x)
             logits = model(x)
-        state = {k: {"shape": list(v.shape), "values": v.flatten().tolist()} for k, v in model.state_dict().items() if not k.endswith("num_batches_tracked")}
         groups.append({
             "tcId": tc_id,
             "comment": comment,
             "config": {"dim": dim, "depth": depth, "kernel": kernel, "patch": patch, "channels": channels, "classes": classes, "height": height, "width": width, "bnEps": 1e-5},
-            "stateDict": state,
-            "pixels": {"shape": list(pixels.shape), "layout": "NCHW", "values": pixels.flatten().tolist()},
-            "patchEmbedding": {"shape": list(embedding.shape), "values": embedding.flatten().tolist()},
-            "logits": {"shape": list(logits.shape), "values": logits.flatten().tolist()},
+            "stateDict": state_dict_json(model),
+            "pixels": tensor_json(pixels, "NCHW"),
+            "patchEmbedding": tensor_json(embedding),
+            "logits": tensor_json(logits),
         })
     out = {
         "algorithm": "ConvMixer forward pass (Eqs. 1-2), float64, reference nn.Sequential layout",
-        "provenance": {
-            "generator": "golden/generate/convmixer_vectors.py",
-            "torch": torch.__version__,
-            "python": platform.python_version(),
-            "device": "cpu",
-            "dtype": "float64",
-            "seed": 20220723,
-            "normalization": "(2x - 255)/255 applied to the 8-bit pixels",
-        },
+        "provenance": float64_provenance("golden/generate/convmixer_vectors.py", 20220723),
         "numberOfTests": len(groups),
         "tests": groups,
     }
-    path = Path(__file__).resolve().parents[1] / "vectors" / "convmixer-torch.json"
-    path.write_text(json.dumps(out, separators=(",", ":")) + "\n")
-    print(f"wrote {path} ({path.stat().st_size} bytes)", file=sys.stderr)
+    write_vectors("convmixer-torch.json", out)
 
 
 if __name__ == "__main__":

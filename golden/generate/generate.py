@@ -38,6 +38,7 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from images import from_blocks, normalize, to_blocks  # noqa: E402
 from convmixer import conv_mixer  # noqa: E402
 
 OFFICIAL_MD5 = {
@@ -107,27 +108,11 @@ def load_cifar(args):
 
 # --------------------------------------------------------------------------- transforms
 
-def to_blocks(x, m):
-    """(N, C, H, W) -> (N, H/M, W/M, C*M*M), each block flattened (channel, row, column)."""
-    n, c, h, w = x.shape
-    return x.reshape(n, c, h // m, m, w // m, m).permute(0, 2, 4, 1, 3, 5).reshape(n, h // m, w // m, c * m * m)
-
-
-def from_blocks(b, c, m):
-    n, hb, wb, _ = b.shape
-    return b.reshape(n, hb, wb, c, m, m).permute(0, 3, 1, 4, 2, 5).reshape(n, c, hb * m, wb * m)
-
-
 def encrypt_a(x_u8, perm, flip, m):
     """Eqs. (4)-(5) on 8-bit images: x'(k) = x(v_k), then 255 - x' where r_k = 1."""
     b = to_blocks(x_u8, m)[..., perm]
     b = torch.where(flip.bool(), 255 - b, b)
     return from_blocks(b, x_u8.shape[1], m)
-
-
-def normalize(x_u8):
-    """Eq. (7) of x/255 as (2x - 255)/255: exact sign symmetry under x -> 255 - x."""
-    return ((2 * x_u8.double() - 255) / 255).float()
 
 
 def transform_a(weight, perm, flip):
@@ -219,6 +204,21 @@ def train(model, train_x, train_y, args, device, log):
     steps_per_epoch = (n + args.batch - 1) // args.batch
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=args.epochs * steps_per_epoch, pct_start=0.25)
+
+    def step_log(epoch, s, loss):
+        if args.verbose and s % 20 == 0:
+            log(f"  epoch {epoch + 1} step {s}/{steps_per_epoch} loss {loss.item():.3f}")
+
+    train_epochs(model, x, y, n, args, opt, sched, gen, lambda xb: normalize(augment(xb, gen)), log, "", step_log)
+
+
+def train_epochs(model, x, y, n, args, opt, sched, gen, batch_input, log, indent="", step_log=None):
+    """The training loop shared by the golden generators: args.epochs epochs over the first n of a fresh
+    permutation (from gen) each, mini-batches of args.batch through batch_input (augmentation and the
+    model's input transform), cross-entropy with args.label_smoothing, bfloat16 autocast on CUDA, the
+    schedule stepped per batch; logs each epoch's loss and train accuracy."""
+    device = x.device
+    steps_per_epoch = (n + args.batch - 1) // args.batch
     use_amp = device.type == "cuda"
     for epoch in range(args.epochs):
         model.train()
@@ -227,7 +227,7 @@ def train(model, train_x, train_y, args, device, log):
         started = time.time()
         for s in range(steps_per_epoch):
             idx = perm[s * args.batch:(s + 1) * args.batch]
-            xb = normalize(augment(x[idx], gen))
+            xb = batch_input(x[idx])
             yb = y[idx]
             with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=use_amp):
                 out = model(xb)
@@ -239,9 +239,9 @@ def train(model, train_x, train_y, args, device, log):
             total += yb.numel()
             correct += (out.argmax(1) == yb).sum().item()
             loss_sum += loss.item() * yb.numel()
-            if args.verbose and s % 20 == 0:
-                log(f"  epoch {epoch + 1} step {s}/{steps_per_epoch} loss {loss.item():.3f}")
-        log(f"epoch {epoch + 1}/{args.epochs}: loss {loss_sum / total:.4f}, train acc {correct / total:.4f}, {time.time() - started:.1f} s")
+            if step_log is not None:
+                step_log(epoch, s, loss)
+        log(f"{indent}epoch {epoch + 1}/{args.epochs}: loss {loss_sum / total:.4f}, train acc {correct / total:.4f}, {time.time() - started:.1f} s")
 
 
 # --------------------------------------------------------------------------- evaluation

@@ -49,10 +49,9 @@ if __name__ == "__main__" and os.environ.get("CI", "").lower() == "true":
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
-import torch.nn.functional as F  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import CI_SUBSET, augment, load_cifar, write_safetensors  # noqa: E402
+from generate import CI_SUBSET, accuracy, augment, load_cifar, train_epochs, write_safetensors  # noqa: E402
 from resnet import resnet18  # noqa: E402
 from system_b_transforms import TRANSFORMS, model_input, read_key, read_key_list  # noqa: E402
 
@@ -78,37 +77,14 @@ def train(model, train_x, train_y, key, args, device, log):
     use_amp = device.type == "cuda"
     if use_amp:
         torch.backends.cudnn.benchmark = True
-    for epoch in range(args.epochs):
-        model.train()
-        perm = torch.randperm(x.shape[0], device=device, generator=gen)[:n]
-        total, correct, loss_sum = 0, 0, 0.0
-        started = time.time()
-        for s in range(steps_per_epoch):
-            idx = perm[s * args.batch:(s + 1) * args.batch]
-            xb = model_input(augment(x[idx], gen), key)  # augmentation first, then the key's transform
-            xb = xb.contiguous(memory_format=torch.channels_last)
-            yb = y[idx]
-            with torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=use_amp):
-                out = model(xb)
-                loss = F.cross_entropy(out, yb, label_smoothing=args.label_smoothing)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            sched.step()
-            total += yb.numel()
-            correct += (out.argmax(1) == yb).sum().item()
-            loss_sum += loss.item() * yb.numel()
-        log(f"  epoch {epoch + 1}/{args.epochs}: loss {loss_sum / total:.4f}, train acc {correct / total:.4f}, {time.time() - started:.1f} s")
+    # augmentation first, then the key's transform
+    train_epochs(model, x, y, n, args, opt, sched, gen, lambda xb: model_input(augment(xb, gen), key).contiguous(memory_format=torch.channels_last), log, "  ")
 
 
 @torch.no_grad()
 def logits_of(model, x_u8, key, batch=500):
     model.eval()
     return torch.cat([model(model_input(x_u8[i:i + batch], key).contiguous(memory_format=torch.channels_last)) for i in range(0, x_u8.shape[0], batch)])
-
-
-def accuracy(logits, labels):
-    return (logits.argmax(1) == labels).float().mean().item()
 
 
 def environment(device):

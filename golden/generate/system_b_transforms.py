@@ -24,6 +24,8 @@ from pathlib import Path
 
 import torch
 
+from images import from_blocks, normalize, to_blocks
+
 VARIANT_KEY_FORMAT = "cipherpatch-variant-key"
 TRANSFORMS = ("shuffle", "negpos", "ffx")
 FFX_ROUNDS = 10
@@ -103,25 +105,7 @@ def read_key_list(path, transform):
     return [validate_key(k, f"{path}[{i}]", transform) for i, k in enumerate(j["keys"])]
 
 
-# --------------------------------------------------------------------------- blocks
-
-def to_blocks(x, m):
-    """(N, C, H, W) -> (N, H/M, W/M, C*M*M), each block flattened (channel, row, column)."""
-    n, c, h, w = x.shape
-    return x.reshape(n, c, h // m, m, w // m, m).permute(0, 2, 4, 1, 3, 5).reshape(n, h // m, w // m, c * m * m)
-
-
-def from_blocks(b, c, m):
-    n, hb, wb, _ = b.shape
-    return b.reshape(n, hb, wb, c, m, m).permute(0, 3, 1, 4, 2, 5).reshape(n, c, hb * m, wb * m)
-
-
 # --------------------------------------------------------------------------- transforms
-
-def normalize_plain(x_u8):
-    """Eq. (7) of x/255 as (2x - 255)/255 in float64, rounded once to float32."""
-    return ((2 * x_u8.double() - 255) / 255).float()
-
 
 def transform_unit(x_u8, key):
     """The transform's output in its own domain: uint8 (shuffle) or [0, 1] float64 (negpos, ffx), NCHW."""
@@ -144,8 +128,8 @@ def transform_unit(x_u8, key):
 def model_input(x_u8, key):
     """The float32 model input of 8-bit NCHW images under a System B key set (None: plain images)."""
     if key is None:
-        return normalize_plain(x_u8)
+        return normalize(x_u8)
     t = transform_unit(x_u8, key)
     if key["variant"] == "shuffle":
-        return normalize_plain(t)
+        return normalize(t)
     return ((t - 0.5) / 0.5).float()

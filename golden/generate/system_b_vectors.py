@@ -13,7 +13,6 @@ images. golden/systemBTransforms.test.ts checks TypeScript against it byte for b
     /usr/bin/python3 golden/generate/system_b_vectors.py
 """
 import hashlib
-import json
 import platform
 import sys
 from pathlib import Path
@@ -23,6 +22,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from system_b_transforms import TRANSFORMS, model_input, read_key, read_key_list, transform_unit  # noqa: E402
+from torch_vectors import tensor_json, write_vectors  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,7 +51,7 @@ def main():
                     "comment": f"{transform}, {which}, {name}",
                     "transform": transform,
                     "key": key,
-                    "pixels": {"shape": list(x.shape), "layout": "NCHW", "values": x.flatten().tolist()},
+                    "pixels": tensor_json(x, "NCHW"),
                     "output": {"domain": "uint8" if transform == "shuffle" else "unit", "values": out.flatten().tolist()},
                     "modelInputFloat32Hex": f32_hex(mi),
                 })
@@ -72,9 +72,7 @@ def main():
         "tests": tests,
         "ciSubsetModelInputSha256": digests,
     }
-    path = ROOT / "golden/vectors/system-b-transforms.json"
-    path.write_text(json.dumps(out, separators=(",", ":")) + "\n")
-    print(f"wrote {path} ({path.stat().st_size} bytes)", file=sys.stderr)
+    write_vectors("system-b-transforms.json", out)
 
 
 if __name__ == "__main__":

@@ -48,17 +48,21 @@ export interface AccuracyPoint {
   readonly keyFraction: number;
 }
 
-export interface PartialKeyOptions {
+/** What both partial-key attacks take besides the key and the distances: the model, the attacker's labelled images, the guesses per setting. */
+interface PartialKeySetting {
   readonly weights: ConvMixerWeights;
-  readonly key: BlockKey;
   readonly images: Uint8Batch;
   readonly labels: Uint8Array;
   readonly createEngine: (weights: ConvMixerWeights) => Promise<Engine>;
-  /** Swap distances (default 1, 2, 4, 8, 16) and flip distances (default the same, capped at p_b/2). */
-  readonly distances?: readonly number[];
   /** Random guesses per setting (default 3). */
   readonly trials?: number;
   readonly seed?: string;
+}
+
+export interface PartialKeyOptions extends PartialKeySetting {
+  readonly key: BlockKey;
+  /** Swap distances (default 1, 2, 4, 8, 16) and flip distances (default the same, capped at p_b/2). */
+  readonly distances?: readonly number[];
   /** Progress in keys scored. */
   readonly progress?: Progress;
 }
@@ -101,12 +105,35 @@ export async function keyScorer(
   };
 }
 
+/** Random guesses per setting: 3 by default, else a positive integer (check `attack.trials`). */
+function checkTrials(requested: number | undefined): number {
+  const trials = requested ?? 3;
+  if (!Number.isInteger(trials) || trials < 1) fail('attack.trials', `trials must be a positive integer, got ${trials}`);
+  return trials;
+}
+
+/**
+ * One point of a partial-key curve: `trials` guesses from `make`, each
+ * scored, with the mean accuracy and the mean fraction of the key right
+ * (`fractionOf`); `scored()` runs after each guess (query and progress counts).
+ */
+async function accuracyPoint<K>(distance: number, trials: number, make: () => K, score: (guess: K) => Promise<number>, fractionOf: (guess: K) => number, scored: () => void): Promise<AccuracyPoint> {
+  const accuracies: number[] = [];
+  let fraction = 0;
+  for (let t = 0; t < trials; t++) {
+    const guess = make();
+    accuracies.push(await score(guess));
+    fraction += fractionOf(guess);
+    scored();
+  }
+  return { distance, accuracies, mean: accuracies.reduce((a, b) => a + b, 0) / trials, keyFraction: fraction / trials };
+}
+
 export async function partialKeyAttack(options: PartialKeyOptions): Promise<PartialKeyResult> {
   const started = performance.now();
   const { key } = options;
   const pb = key.permutation.length;
-  const trials = options.trials ?? 3;
-  if (!Number.isInteger(trials) || trials < 1) fail('attack.trials', `trials must be a positive integer, got ${trials}`);
+  const trials = checkTrials(options.trials);
   const distances = options.distances ?? [1, 2, 4, 8, 16];
   for (const s of distances) if (!Number.isInteger(s) || s < 0 || 2 * s > pb) fail('attack.distance', `distance ${s} is not an integer in 0..${pb / 2} (p_b/2 for p_b = ${pb})`);
   const random = seededRandom(options.seed ?? 'partial-key');
@@ -115,18 +142,11 @@ export async function partialKeyAttack(options: PartialKeyOptions): Promise<Part
   let queries = 0;
   let scored = 0;
   progress.start('partial keys', 1 + trials * (3 + 2 * distances.length), 'keys');
-  const point = async (distance: number, make: () => BlockKey): Promise<AccuracyPoint> => {
-    const accuracies: number[] = [];
-    let fraction = 0;
-    for (let t = 0; t < trials; t++) {
-      const guess = make();
-      accuracies.push(await scorer.score(guess));
+  const point = (distance: number, make: () => BlockKey): Promise<AccuracyPoint> =>
+    accuracyPoint(distance, trials, make, scorer.score, (guess) => keyFractionCorrect(guess, key), () => {
       progress.update(++scored);
-      fraction += keyFractionCorrect(guess, key);
       queries += options.images.shape.count;
-    }
-    return { distance, accuracies, mean: accuracies.reduce((a, b) => a + b, 0) / trials, keyFraction: fraction / trials };
-  };
+    });
   try {
     const right = await scorer.score(key);
     queries += options.images.shape.count;
@@ -160,18 +180,11 @@ export async function partialKeyAttack(options: PartialKeyOptions): Promise<Part
   }
 }
 
-export interface VariantPartialKeyOptions<K> {
+export interface VariantPartialKeyOptions<K> extends PartialKeySetting {
   readonly variant: Variant<K>;
-  readonly weights: ConvMixerWeights;
   readonly key: K;
-  readonly images: Uint8Batch;
-  readonly labels: Uint8Array;
-  readonly createEngine: (weights: ConvMixerWeights) => Promise<Engine>;
   /** Distances in the variant's steps (default 1, 2, 4, …, up to its maxDistance). */
   readonly distances?: readonly number[];
-  /** Random guesses per setting (default 3). */
-  readonly trials?: number;
-  readonly seed?: string;
 }
 
 export interface VariantPartialKeyResult extends AttackResult {
@@ -205,8 +218,7 @@ export async function variantPartialKeyAttack<K>(options: VariantPartialKeyOptio
   const { variant, key } = options;
   const neighbours = neighboursOf(variant, 'partial-key');
   const max = neighbours.maxDistance(variant.params);
-  const trials = options.trials ?? 3;
-  if (!Number.isInteger(trials) || trials < 1) fail('attack.trials', `trials must be a positive integer, got ${trials}`);
+  const trials = checkTrials(options.trials);
   const distances = options.distances ?? [1, 2, 4, 8, 16, 32].filter((d) => d <= max);
   for (const d of distances) if (!Number.isInteger(d) || d < 0 || d > max) fail('attack.distance', `distance ${d} is not an integer in 0..${max} (${variant.name}: ${neighbours.step})`);
   const seed = options.seed ?? 'partial-key';
@@ -215,17 +227,10 @@ export async function variantPartialKeyAttack<K>(options: VariantPartialKeyOptio
   const n = options.images.shape.count;
   let queries = 0;
   let drawn = 0;
-  const point = async (distance: number, make: () => K): Promise<AccuracyPoint> => {
-    const accuracies: number[] = [];
-    let fraction = 0;
-    for (let t = 0; t < trials; t++) {
-      const guess = make();
-      accuracies.push(await scorer.score(guess));
-      fraction += variantKeyFraction(variant, guess, key) ?? Number.NaN;
+  const point = (distance: number, make: () => K): Promise<AccuracyPoint> =>
+    accuracyPoint(distance, trials, make, scorer.score, (guess) => variantKeyFraction(variant, guess, key) ?? Number.NaN, () => {
       queries += n;
-    }
-    return { distance, accuracies, mean: accuracies.reduce((a, b) => a + b, 0) / trials, keyFraction: fraction / trials };
-  };
+    });
   try {
     const right = await scorer.score(key);
     queries += n;

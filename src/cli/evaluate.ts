@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
-import { imageBatch } from '../core/images.ts';
+import { type Uint8Batch, imageBatch } from '../core/images.ts';
 import { CipherpatchError } from '../core/errors.ts';
 import { createEngine, createResNetEngine, type EngineRequest, type TfjsBackendRequest } from '../engine/engine.ts';
 import { evaluate } from '../evaluate/evaluate.ts';
@@ -16,7 +16,7 @@ import { CIFAR10_CLASSES, readCifarSplitAll, resolveCifarDir } from '../io/cifar
 import { CIFAR10_SUMS } from '../io/cifarFetch.ts';
 import { readKeyFile, readKeyListFile, readSystemBKeyFile, readSystemBKeyListFile } from '../io/keyFile.ts';
 import { readConvMixerFile } from '../io/modelFile.ts';
-import { progressBars, silentProgress } from '../io/progress.ts';
+import { type Progress, progressBars, silentProgress } from '../io/progress.ts';
 import { availableParallelism } from 'node:os';
 import { type Io, nonNegativeInteger, positiveInteger } from './io.ts';
 
@@ -85,23 +85,10 @@ export function registerEvaluate(program: Command, io: Io): void {
       const { weights } = readConvMixerFile(o.weights);
       const key = readKeyFile(o.key, { blockSize: weights.config.patch, channels: weights.config.channels });
       const wrongKeyList = o.wrongKeysFile === undefined ? undefined : readKeyListFile(o.wrongKeysFile, { blockSize: key.blockSize, channels: key.channels });
-      const location = resolveCifarDir(o.data);
-      const test = await readCifarSplitAll(location, 'test', { limit: o.limit });
-      const images = imageBatch(test.images.data, test.images.shape, test.images.layout);
-      const showProgress = o.progress ?? process.stderr.isTTY === true;
+      const { location, test, images } = await readTestImages(o);
       const engineOptions = { engine: o.engine, backend: o.backend, workers: o.workers, threads: o.threads, executionProvider: o.executionProvider, batchSize: o.batchSize } as const;
       io.err(`evaluate: ${images.shape.count} test images, ${o.wrongKeys} wrong keys, engine ${o.engine} (onnx: ${o.executionProvider}, ${o.threads ?? 'all'} thread(s); tfjs: backend ${o.backend}, ${o.workers} worker(s))`);
-      const result = await evaluate({
-        weights,
-        key,
-        images,
-        labels: test.labels,
-        wrongKeys: o.wrongKeys,
-        wrongKeySeed: o.wrongKeySeed,
-        wrongKeyList,
-        createEngine: (w) => createEngine(w, undefined, engineOptions),
-        progress: showProgress ? progressBars() : silentProgress,
-      });
+      const result = await evaluate({ ...experimentInputs(o, images, test.labels), weights, key, wrongKeyList, createEngine: (w) => createEngine(w, undefined, engineOptions) });
       const files = writeEvaluateReport(
         o.report,
         result,
@@ -117,14 +104,13 @@ export function registerEvaluate(program: Command, io: Io): void {
         },
         { overwrite: o.force },
       );
-      const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
-      io.out(`engine: ${result.engine.name} (${result.engine.backend}, ${result.engine.threads} thread(s), ${result.engine.version}); ${result.seconds.imagesPerSecond.toFixed(1)} images/s`);
-      io.out(`plain model, plain images:         ${pct(result.plainModelPlainImages.accuracy)}`);
-      io.out(`encrypted model, plain images:     ${pct(result.encryptedModelPlainImages.accuracy)}`);
-      io.out(`encrypted model, right key:        ${pct(result.encryptedModelEncryptedImages.accuracy)} (${result.predictionMismatches} predictions differ from plain)`);
+      io.out(engineLine(result));
+      io.out(`plain model, plain images:         ${percent(result.plainModelPlainImages.accuracy)}`);
+      io.out(`encrypted model, plain images:     ${percent(result.encryptedModelPlainImages.accuracy)}`);
+      io.out(`encrypted model, right key:        ${percent(result.encryptedModelEncryptedImages.accuracy)} (${result.predictionMismatches} predictions differ from plain)`);
       if (result.wrongKeySummary) {
         const s = result.wrongKeySummary;
-        io.out(`encrypted model, ${s.count} wrong keys:   median ${pct(s.median)} [min ${pct(s.min)}, max ${pct(s.max)}]`);
+        io.out(`encrypted model, ${s.count} wrong keys:   median ${percent(s.median)} [min ${percent(s.min)}, max ${percent(s.max)}]`);
       }
       io.out(`report: ${o.report}/ (${files.join(', ')})`);
     });
@@ -142,22 +128,15 @@ async function evaluateSystemBCommand(o: EvaluateFlags, io: Io): Promise<void> {
   const { width, blocks, channels } = weights.config;
   const key = readSystemBKeyFile(o.key, { channels });
   const wrongKeyList = o.wrongKeysFile === undefined ? undefined : readSystemBKeyListFile(o.wrongKeysFile, { blockSize: key.blockSize, channels });
-  const location = resolveCifarDir(o.data);
-  const test = await readCifarSplitAll(location, 'test', { limit: o.limit });
-  const images = imageBatch(test.images.data, test.images.shape, test.images.layout);
-  const showProgress = o.progress ?? process.stderr.isTTY === true;
+  const { location, test, images } = await readTestImages(o);
   const model = `ResNet (CIFAR variant) width ${width}, blocks ${blocks.join('/')}${blocks.join() === '2,2,2,2' ? ' (ResNet-18)' : ''}`;
   io.err(`evaluate (System B, ${key.transform}): ${images.shape.count} test images, ${o.wrongKeys} wrong key sets, ${model}, engine ${o.engine} (onnx: ${o.executionProvider}, ${o.threads ?? 'all'} thread(s); tfjs: backend ${o.backend}, 1 worker)`);
   const result = await evaluateSystemB({
+    ...experimentInputs(o, images, test.labels),
     weights,
     key,
-    images,
-    labels: test.labels,
-    wrongKeys: o.wrongKeys,
-    wrongKeySeed: o.wrongKeySeed,
     wrongKeyList,
     createEngine: (w) => createResNetEngine(w, { engine: o.engine, backend: o.backend, batchSize: o.batchSize, threads: o.threads, executionProvider: o.executionProvider }),
-    progress: showProgress ? progressBars() : silentProgress,
   });
   const files = writeSystemBReport(
     o.report,
@@ -165,13 +144,34 @@ async function evaluateSystemBCommand(o: EvaluateFlags, io: Io): Promise<void> {
     { weightsPath: o.weights, keyPath: o.key, data: describeData(location.dir), command: ['cipherpatch', ...process.argv.slice(2)].join(' '), model, sampleImages: images, key, sampleLabels: test.labels, classNames: CIFAR10_CLASSES },
     { overwrite: o.force },
   );
-  const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
-  io.out(`engine: ${result.engine.name} (${result.engine.backend}, ${result.engine.threads} thread(s), ${result.engine.version}); ${result.seconds.imagesPerSecond.toFixed(1)} images/s`);
-  io.out(`System B (${key.transform}), right key set:   ${pct(result.rightKey.accuracy)}`);
-  io.out(`System B (${key.transform}), plain images:    ${pct(result.plainImages.accuracy)}`);
+  io.out(engineLine(result));
+  io.out(`System B (${key.transform}), right key set:   ${percent(result.rightKey.accuracy)}`);
+  io.out(`System B (${key.transform}), plain images:    ${percent(result.plainImages.accuracy)}`);
   if (result.wrongKeySummary) {
     const s = result.wrongKeySummary;
-    io.out(`System B (${key.transform}), ${s.count} wrong key sets: median ${pct(s.median)} [min ${pct(s.min)}, max ${pct(s.max)}]`);
+    io.out(`System B (${key.transform}), ${s.count} wrong key sets: median ${percent(s.median)} [min ${percent(s.min)}, max ${percent(s.max)}]`);
   }
   io.out(`report: ${o.report}/ (${files.join(', ')})`);
+}
+
+/** The CIFAR-10 test split that both branches evaluate on (--data, --limit). */
+async function readTestImages(o: EvaluateFlags) {
+  const location = resolveCifarDir(o.data);
+  const test = await readCifarSplitAll(location, 'test', { limit: o.limit });
+  return { location, test, images: imageBatch(test.images.data, test.images.shape, test.images.layout) };
+}
+
+/** The options both experiments take from the flags: the test images and labels, the wrong keys' count and seed, progress bars (--progress; by default when stderr is a terminal). */
+function experimentInputs(o: EvaluateFlags, images: Uint8Batch, labels: Uint8Array) {
+  const progress: Progress = (o.progress ?? process.stderr.isTTY === true) ? progressBars() : silentProgress;
+  return { images, labels, wrongKeys: o.wrongKeys, wrongKeySeed: o.wrongKeySeed, progress };
+}
+
+function percent(x: number): string {
+  return `${(100 * x).toFixed(2)} %`;
+}
+
+/** The engine that ran and its speed, as both branches print it. */
+function engineLine(result: { readonly engine: { readonly name: string; readonly backend: string; readonly threads: number; readonly version: string }; readonly seconds: { readonly imagesPerSecond: number } }): string {
+  return `engine: ${result.engine.name} (${result.engine.backend}, ${result.engine.threads} thread(s), ${result.engine.version}); ${result.seconds.imagesPerSecond.toFixed(1)} images/s`;
 }

@@ -188,16 +188,10 @@ export async function createEngine(
   const requested = options.engine;
   if (!ENGINE_REQUESTS.includes(requested)) fail('engine.unknown', `unknown engine "${String(requested)}": use one of ${ENGINE_REQUESTS.join(', ')}`);
   if (requested === 'onnx' || requested === 'auto') {
-    const { createOnnxEngine, loadOnnxRuntime } = await import('./onnx.ts');
+    const { createOnnxEngine } = await import('./onnx.ts');
     const onnxOptions = { batchSize: options.batchSize, threads: options.threads, executionProvider: options.executionProvider, graph: options.onnxGraph, module: options.onnxModule };
     if (requested === 'onnx') return createOnnxEngine(model, onnxOptions);
-    const loads = await loadOnnxRuntime(options.onnxModule).then(
-      () => true,
-      (error: unknown) => {
-        if (error instanceof CipherpatchError && error.check === 'engine.onnx-unavailable') return false;
-        throw error;
-      },
-    );
+    const loads = await onnxRuntimeLoads(options.onnxModule);
     if (loads) return createOnnxEngine(model, onnxOptions);
   }
   const workers = options.workers ?? 1;
@@ -208,6 +202,18 @@ export async function createEngine(
   }
   const { createTfjsEngine } = await import('./tfjs.ts');
   return createTfjsEngine(model, { backend: options.backend, batchSize: options.batchSize });
+}
+
+/** For 'auto': whether onnxruntime loads (false when it is unavailable; any other error is thrown). */
+async function onnxRuntimeLoads(module: string | undefined): Promise<boolean> {
+  const { loadOnnxRuntime } = await import('./onnx.ts');
+  return loadOnnxRuntime(module).then(
+    () => true,
+    (error: unknown) => {
+      if (error instanceof CipherpatchError && error.check === 'engine.onnx-unavailable') return false;
+      throw error;
+    },
+  );
 }
 
 /**
@@ -221,17 +227,10 @@ export async function createResNetEngine(weights: ResNetWeights, options: Engine
   const requested = options.engine;
   if (!ENGINE_REQUESTS.includes(requested)) fail('engine.unknown', `unknown engine "${String(requested)}": use one of ${ENGINE_REQUESTS.join(', ')}`);
   if (requested === 'onnx' || requested === 'auto') {
-    const { loadOnnxRuntime } = await import('./onnx.ts');
     const { createOnnxResNetEngine } = await import('./resnetOnnx.ts');
     const onnxOptions = { batchSize: options.batchSize, threads: options.threads, executionProvider: options.executionProvider, module: options.onnxModule };
     if (requested === 'onnx') return createOnnxResNetEngine(weights, onnxOptions);
-    const loads = await loadOnnxRuntime(options.onnxModule).then(
-      () => true,
-      (error: unknown) => {
-        if (error instanceof CipherpatchError && error.check === 'engine.onnx-unavailable') return false;
-        throw error;
-      },
-    );
+    const loads = await onnxRuntimeLoads(options.onnxModule);
     if (loads) return createOnnxResNetEngine(weights, onnxOptions);
   }
   if (options.workers !== undefined && options.workers !== 1) fail('engine.workers', `a ResNet runs in one tfjs engine; workers must be 1, got ${String(options.workers)}`);

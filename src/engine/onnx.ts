@@ -52,7 +52,7 @@ interface OrtTensor {
   readonly data: unknown;
   readonly dims: readonly number[];
 }
-interface OrtSession {
+export interface OrtSession {
   run(feeds: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>>;
   release(): Promise<void>;
 }
@@ -110,6 +110,86 @@ export function checkThreads(threads: number | undefined): number {
   return value;
 }
 
+/** Checks an execution provider name (check `engine.execution-provider`). */
+export function checkExecutionProvider(provider: OnnxExecutionProvider): OnnxExecutionProvider {
+  if (!ONNX_EXECUTION_PROVIDERS.includes(provider)) {
+    fail('engine.execution-provider', `unknown onnxruntime execution provider "${String(provider)}": use one of ${ONNX_EXECUTION_PROVIDERS.join(', ')}`);
+  }
+  return provider;
+}
+
+/**
+ * An onnxruntime session for a serialized graph, as every onnx engine runs
+ * it: optimization level 'all', `threads` intra-op threads (spinning when
+ * idle only if asked), sequential. A provider that cannot start throws
+ * `engine.execution-provider-unavailable`, any other failure
+ * `engine.onnx-session` naming the `graph`.
+ */
+export async function createOnnxSession(
+  runtime: OnnxRuntimeInfo,
+  model: Uint8Array,
+  settings: { readonly provider: OnnxExecutionProvider; readonly threads: number; readonly spinning: boolean },
+  graph: string,
+): Promise<OrtSession> {
+  const options = {
+    executionProviders: [settings.provider],
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: settings.threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    logSeverityLevel: 3, // errors only: no warnings about folded initializers
+    extra: { session: { intra_op: { allow_spinning: settings.spinning ? '1' : '0' } } },
+  };
+  try {
+    return await runtime.ort.InferenceSession.create(model, options);
+  } catch (error) {
+    if (settings.provider === 'cuda') {
+      fail(
+        'engine.execution-provider-unavailable',
+        `onnxruntime's CUDA execution provider could not start (${errorText(error)}); it needs CUDA 12 and onnxruntime-node's CUDA binaries (see the README), or use --execution-provider cpu`,
+      );
+    }
+    fail('engine.onnx-session', `onnxruntime could not load the ${graph} graph: ${errorText(error)}`);
+  }
+}
+
+/** What an onnx engine lends the shared forward path: `running` holds the runs in flight, so dispose releases sessions only after they finish. */
+export interface OnnxRunner {
+  readonly runtime: OnnxRuntimeInfo;
+  readonly running: Set<Promise<unknown>>;
+  readonly batchSize: number;
+  /** Throws `engine.disposed` once the engine is disposed. */
+  readonly checkUsable: () => void;
+}
+
+/**
+ * The forward path shared by the onnx engines: chunks of batchSize images,
+ * each given as NCHW float32 by `chunk`, run through `session`; logits
+ * [count, classes]. Checks `engine.onnx-session` (a wrong output).
+ */
+export async function runOnnxInChunks(
+  runner: OnnxRunner,
+  session: OrtSession,
+  shape: { readonly count: number; readonly channels: number; readonly height: number; readonly width: number; readonly classes: number },
+  chunk: (start: number, n: number) => Float32Array,
+): Promise<Float32Array> {
+  const { count, channels, height, width, classes } = shape;
+  const out = new Float32Array(count * classes);
+  for (let start = 0; start < count; start += runner.batchSize) {
+    const n = Math.min(runner.batchSize, count - start);
+    const input = new runner.runtime.ort.Tensor('float32', chunk(start, n), [n, channels, height, width]);
+    runner.checkUsable();
+    const run = session.run({ [ONNX_INPUT]: input });
+    runner.running.add(run);
+    const data = (await run.finally(() => runner.running.delete(run)))[ONNX_OUTPUT]?.data;
+    if (!(data instanceof Float32Array) || data.length !== n * classes) {
+      fail('engine.onnx-session', `onnxruntime returned ${data instanceof Float32Array ? data.length : 'no'} float32 logits for ${n} images × ${classes} classes`);
+    }
+    out.set(data, start * classes);
+  }
+  return out;
+}
+
 class OnnxEngine implements Engine {
   readonly name = 'onnx';
   readonly config: ConvMixerConfig;
@@ -162,27 +242,8 @@ class OnnxEngine implements Engine {
     return session;
   }
 
-  async createSession(model: Uint8Array): Promise<OrtSession> {
-    const options = {
-      executionProviders: [this.backend],
-      graphOptimizationLevel: 'all',
-      intraOpNumThreads: this.threads,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      logSeverityLevel: 3, // errors only: no warnings about folded initializers
-      extra: { session: { intra_op: { allow_spinning: this.spinning ? '1' : '0' } } },
-    };
-    try {
-      return await this.runtime.ort.InferenceSession.create(model, options);
-    } catch (error) {
-      if (this.backend === 'cuda') {
-        fail(
-          'engine.execution-provider-unavailable',
-          `onnxruntime's CUDA execution provider could not start (${errorText(error)}); it needs CUDA 12 and onnxruntime-node's CUDA binaries (see the README), or use --execution-provider cpu`,
-        );
-      }
-      fail('engine.onnx-session', `onnxruntime could not load the ConvMixer graph: ${errorText(error)}`);
-    }
+  createSession(model: Uint8Array): Promise<OrtSession> {
+    return createOnnxSession(this.runtime, model, { provider: this.backend, threads: this.threads, spinning: this.spinning }, 'ConvMixer');
   }
 
   async logits(images: ImageBatch<Uint8Array>): Promise<Float32Array> {
@@ -197,25 +258,10 @@ class OnnxEngine implements Engine {
     return this.forward(batch.shape.count, batch.shape.height, batch.shape.width, (start, n) => normalizedImagesAs(batch, start, n, 'NCHW'));
   }
 
-  /** The shared forward path: chunks of batchSize images, each given as NCHW float32 by `chunk`. */
   private async forward(count: number, height: number, width: number, chunk: (start: number, n: number) => Float32Array): Promise<Float32Array> {
-    const { channels, classes } = this.config;
     const session = await this.session(height, width);
-    const out = new Float32Array(count * classes);
-    for (let start = 0; start < count; start += this.batchSize) {
-      const n = Math.min(this.batchSize, count - start);
-      const input = new this.runtime.ort.Tensor('float32', chunk(start, n), [n, channels, height, width]);
-      this.checkUsable();
-      const run = session.run({ [ONNX_INPUT]: input });
-      this.running.add(run);
-      const result = (await run.finally(() => this.running.delete(run)))[ONNX_OUTPUT];
-      const data = result?.data;
-      if (!(data instanceof Float32Array) || data.length !== n * classes) {
-        fail('engine.onnx-session', `onnxruntime returned ${data instanceof Float32Array ? data.length : 'no'} float32 logits for ${n} images × ${classes} classes`);
-      }
-      out.set(data, start * classes);
-    }
-    return out;
+    const runner = { runtime: this.runtime, running: this.running, batchSize: this.batchSize, checkUsable: () => this.checkUsable() };
+    return runOnnxInChunks(runner, session, { count, channels: this.config.channels, height, width, classes: this.config.classes }, chunk);
   }
 
   private checkUsable(): void {
@@ -243,9 +289,7 @@ export async function createOnnxEngine(weights: ConvMixerWeights, options: OnnxE
   const batchSize = checkBatchSize(options.batchSize ?? ONNX_DEFAULT_BATCH_SIZE);
   const threads = checkThreads(options.threads);
   const provider = options.executionProvider ?? 'cpu';
-  if (!ONNX_EXECUTION_PROVIDERS.includes(provider)) {
-    fail('engine.execution-provider', `unknown onnxruntime execution provider "${String(provider)}": use one of ${ONNX_EXECUTION_PROVIDERS.join(', ')}`);
-  }
+  checkExecutionProvider(provider);
   const graph = options.graph ?? 'auto';
   if (graph !== 'auto' && graph !== 'conv' && graph !== 'dense') fail('engine.onnx-graph', `unknown ONNX graph "${String(graph)}": use auto, conv or dense`);
   const gelu = options.gelu ?? 'op';

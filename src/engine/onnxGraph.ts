@@ -338,6 +338,28 @@ function buildDenseGraph(g: GraphBuilder, weights: ConvMixerWeights, height: num
   g.node('Gemm', [pooled, g.constant('head.weight', [classes, d], headWeight), g.constant('head.bias', [classes], headBias)], [int('transA', 1), int('transB', 1)], ONNX_OUTPUT);
 }
 
+/** The built graph as a serialized ONNX model: input `images` of `inputDims` (a string is a dynamic dim), output `logits` [N, classes]. */
+function encodeModel(g: GraphBuilder, name: string, inputDims: (number | string)[], classes: number): Uint8Array {
+  const tensorType = (dims: (number | string)[]): onnxProto.onnx.ITypeProto => ({
+    tensorType: { elemType: FLOAT, shape: { dim: dims.map((x) => (typeof x === 'number' ? { dimValue: x } : { dimParam: x })) } },
+  });
+  const model: onnxProto.onnx.IModelProto = {
+    irVersion: ONNX_IR_VERSION,
+    producerName: 'cipherpatch',
+    opsetImport: [{ domain: '', version: ONNX_OPSET }],
+    graph: {
+      name,
+      node: g.nodes,
+      initializer: g.initializers,
+      input: [{ name: ONNX_INPUT, type: tensorType(inputDims) }],
+      output: [{ name: ONNX_OUTPUT, type: tensorType(['N', classes]) }],
+    },
+  };
+  const error = onnx.ModelProto.verify(model);
+  if (error !== null) fail('engine.onnx-graph', `internal error: the ONNX model does not encode: ${error}`);
+  return onnx.ModelProto.encode(model).finish();
+}
+
 /**
  * The ConvMixer's ONNX model as protobuf bytes: input `images` [N, C, H, W]
  * (normalized float32), output `logits` [N, classes]. Checks `model.config`,
@@ -366,24 +388,7 @@ export function buildConvMixerOnnx(weights: ConvMixerWeights, options: OnnxGraph
   } else {
     buildConvGraph(g, weights);
   }
-  const tensorType = (dims: (number | string)[]): onnxProto.onnx.ITypeProto => ({
-    tensorType: { elemType: FLOAT, shape: { dim: dims.map((x) => (typeof x === 'number' ? { dimValue: x } : { dimParam: x })) } },
-  });
-  const model: onnxProto.onnx.IModelProto = {
-    irVersion: ONNX_IR_VERSION,
-    producerName: 'cipherpatch',
-    opsetImport: [{ domain: '', version: ONNX_OPSET }],
-    graph: {
-      name: `convmixer_d${d}_depth${depth}_k${k}_p${P}_${form}`,
-      node: g.nodes,
-      initializer: g.initializers,
-      input: [{ name: ONNX_INPUT, type: tensorType(inputDims) }],
-      output: [{ name: ONNX_OUTPUT, type: tensorType(['N', classes]) }],
-    },
-  };
-  const error = onnx.ModelProto.verify(model);
-  if (error !== null) fail('engine.onnx-graph', `internal error: the ONNX model does not encode: ${error}`);
-  return onnx.ModelProto.encode(model).finish();
+  return encodeModel(g, `convmixer_d${d}_depth${depth}_k${k}_p${P}_${form}`, inputDims, classes);
 }
 
 /**
@@ -421,22 +426,5 @@ export function buildResNetOnnx(weights: ResNetWeights): Uint8Array {
   const features = config.width * 8;
   const flat = g.node('Flatten', [g.node('GlobalAveragePool', [z])], [int('axis', 1)]);
   g.node('Gemm', [flat, g.constant('linear.weight', [config.classes, features], weights.linearWeight), g.constant('linear.bias', [config.classes], weights.linearBias)], [int('transB', 1)], ONNX_OUTPUT);
-  const tensorType = (dims: (number | string)[]): onnxProto.onnx.ITypeProto => ({
-    tensorType: { elemType: FLOAT, shape: { dim: dims.map((x) => (typeof x === 'number' ? { dimValue: x } : { dimParam: x })) } },
-  });
-  const model: onnxProto.onnx.IModelProto = {
-    irVersion: ONNX_IR_VERSION,
-    producerName: 'cipherpatch',
-    opsetImport: [{ domain: '', version: ONNX_OPSET }],
-    graph: {
-      name: `resnet_w${config.width}_b${config.blocks.join('')}`,
-      node: g.nodes,
-      initializer: g.initializers,
-      input: [{ name: ONNX_INPUT, type: tensorType(['N', config.channels, 'H', 'W']) }],
-      output: [{ name: ONNX_OUTPUT, type: tensorType(['N', config.classes]) }],
-    },
-  };
-  const error = onnx.ModelProto.verify(model);
-  if (error !== null) fail('engine.onnx-graph', `internal error: the ONNX model does not encode: ${error}`);
-  return onnx.ModelProto.encode(model).finish();
+  return encodeModel(g, `resnet_w${config.width}_b${config.blocks.join('')}`, ['N', config.channels, 'H', 'W'], config.classes);
 }

@@ -9,11 +9,9 @@ import { fail } from '../core/errors.ts';
 import type { ImageBatch } from '../core/images.ts';
 import type { ResNetConfig, ResNetWeights } from '../model/resnet.ts';
 import { type Engine, checkBatchSize, normalizeImages, normalizedImagesAs } from './engine.ts';
-import { ONNX_DEFAULT_BATCH_SIZE, ONNX_EXECUTION_PROVIDERS, type OnnxEngineOptions, type OnnxExecutionProvider, type OnnxRuntimeInfo, checkThreads, loadOnnxRuntime } from './onnx.ts';
-import { ONNX_INPUT, ONNX_OUTPUT, buildResNetOnnx } from './onnxGraph.ts';
+import { ONNX_DEFAULT_BATCH_SIZE, type OnnxEngineOptions, type OnnxExecutionProvider, type OnnxRuntimeInfo, type OrtSession, checkExecutionProvider, checkThreads, createOnnxSession, loadOnnxRuntime, runOnnxInChunks } from './onnx.ts';
+import { buildResNetOnnx } from './onnxGraph.ts';
 import { checkImagesForResNet } from './resnetTfjs.ts';
-
-type OrtSession = Awaited<ReturnType<OnnxRuntimeInfo['ort']['InferenceSession']['create']>>;
 
 class OnnxResNetEngine implements Engine<ResNetConfig> {
   readonly name = 'onnx';
@@ -48,22 +46,9 @@ class OnnxResNetEngine implements Engine<ResNetConfig> {
     return this.forward(batch.shape.count, batch.shape.height, batch.shape.width, (start, n) => normalizedImagesAs(batch, start, n, 'NCHW'));
   }
 
-  private async forward(count: number, height: number, width: number, chunk: (start: number, n: number) => Float32Array): Promise<Float32Array> {
-    const { channels, classes } = this.config;
-    const out = new Float32Array(count * classes);
-    for (let start = 0; start < count; start += this.batchSize) {
-      const n = Math.min(this.batchSize, count - start);
-      const input = new this.runtime.ort.Tensor('float32', chunk(start, n), [n, channels, height, width]);
-      this.checkUsable();
-      const run = this.session.run({ [ONNX_INPUT]: input });
-      this.running.add(run);
-      const data = (await run.finally(() => this.running.delete(run)))[ONNX_OUTPUT]?.data;
-      if (!(data instanceof Float32Array) || data.length !== n * classes) {
-        fail('engine.onnx-session', `onnxruntime returned ${data instanceof Float32Array ? data.length : 'no'} float32 logits for ${n} images × ${classes} classes`);
-      }
-      out.set(data, start * classes);
-    }
-    return out;
+  private forward(count: number, height: number, width: number, chunk: (start: number, n: number) => Float32Array): Promise<Float32Array> {
+    const runner = { runtime: this.runtime, running: this.running, batchSize: this.batchSize, checkUsable: () => this.checkUsable() };
+    return runOnnxInChunks(runner, this.session, { count, channels: this.config.channels, height, width, classes: this.config.classes }, chunk);
   }
 
   private checkUsable(): void {
@@ -86,24 +71,8 @@ export async function createOnnxResNetEngine(weights: ResNetWeights, options: Pi
   const batchSize = checkBatchSize(options.batchSize ?? ONNX_DEFAULT_BATCH_SIZE);
   const threads = checkThreads(options.threads);
   const provider = options.executionProvider ?? 'cpu';
-  if (!ONNX_EXECUTION_PROVIDERS.includes(provider)) fail('engine.execution-provider', `unknown onnxruntime execution provider "${String(provider)}": use one of ${ONNX_EXECUTION_PROVIDERS.join(', ')}`);
+  checkExecutionProvider(provider);
   const runtime = await loadOnnxRuntime(options.module);
-  const sessionOptions = {
-    executionProviders: [provider],
-    graphOptimizationLevel: 'all',
-    intraOpNumThreads: threads,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    logSeverityLevel: 3,
-    extra: { session: { intra_op: { allow_spinning: '0' } } },
-  };
-  let session: OrtSession;
-  try {
-    session = await runtime.ort.InferenceSession.create(buildResNetOnnx(weights), sessionOptions);
-  } catch (error) {
-    const text = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    if (provider === 'cuda') fail('engine.execution-provider-unavailable', `onnxruntime's CUDA execution provider could not start (${text}); use --execution-provider cpu`);
-    fail('engine.onnx-session', `onnxruntime could not load the ResNet graph: ${text}`);
-  }
+  const session = await createOnnxSession(runtime, buildResNetOnnx(weights), { provider, threads, spinning: false }, 'ResNet');
   return new OnnxResNetEngine(weights, runtime, session, provider, threads, batchSize);
 }

@@ -21,8 +21,8 @@ import { fail } from '../core/errors.ts';
 import { type ImageBatch, imageBatch } from '../core/images.ts';
 import type { BatchNormWeights } from '../model/convmixer.ts';
 import { BATCH_NORM_EPS, type ResNetConfig, type ResNetWeights } from '../model/resnet.ts';
-import { type Engine, type TfjsBackendRequest, checkBatchSize, normalizeImages, normalizedImagesAs } from './engine.ts';
-import { type TfjsBackendInfo, activate, selectTfjsBackend } from './tfjs.ts';
+import { type Engine, type TfjsBackendRequest, checkBatchSize } from './engine.ts';
+import { type TfjsBackendInfo, TfjsEngineBase, selectTfjsBackend } from './tfjs.ts';
 
 /**
  * Checks a batch against a ResNet: the model's channel count and an 8-bit
@@ -121,67 +121,13 @@ class TfjsResNet {
   }
 }
 
-class TfjsResNetEngine implements Engine<ResNetConfig> {
-  readonly name = 'tfjs';
-  readonly config: ResNetConfig;
-  private model: TfjsResNet | undefined;
-
-  constructor(
-    weights: ResNetWeights,
-    private readonly info: TfjsBackendInfo,
-    private readonly batchSize: number,
-  ) {
-    this.config = weights.config;
-    this.model = new TfjsResNet(weights);
+class TfjsResNetEngine extends TfjsEngineBase<ResNetConfig> implements Engine<ResNetConfig> {
+  constructor(weights: ResNetWeights, info: TfjsBackendInfo, batchSize: number) {
+    super(weights.config, new TfjsResNet(weights), info, batchSize);
   }
 
-  get backend(): string {
-    return this.info.backend;
-  }
-
-  get threads(): number {
-    return this.info.threads;
-  }
-
-  get version(): string {
-    return this.info.version;
-  }
-
-  async logits(images: ImageBatch<Uint8Array>): Promise<Float32Array> {
-    const batch = checkImagesForResNet(images, this.config, 'uint8');
-    return this.forward(batch, (start, n) => normalizeImages(batch, start, n, 'NHWC'));
-  }
-
-  async logitsNormalized(images: ImageBatch<Float32Array>): Promise<Float32Array> {
-    const batch = checkImagesForResNet(images, this.config, 'float32');
-    return this.forward(batch, (start, n) => normalizedImagesAs(batch, start, n, 'NHWC'));
-  }
-
-  private async forward(batch: ImageBatch, chunk: (start: number, n: number) => Float32Array): Promise<Float32Array> {
-    const { count, height, width, channels } = batch.shape;
-    const classes = this.config.classes;
-    const out = new Float32Array(count * classes);
-    for (let start = 0; start < count; start += this.batchSize) {
-      const n = Math.min(this.batchSize, count - start);
-      const x = chunk(start, n);
-      if (tf.getBackend() !== this.info.backend && !(await activate(this.info.backend))) {
-        fail('engine.backend-unavailable', `tfjs backend "${this.info.backend}" could not be re-activated`);
-      }
-      const model = this.model ?? fail('engine.disposed', 'this tfjs engine has been disposed');
-      const values = x.buffer === batch.data.buffer ? x.slice() : x;
-      const y = tf.tidy(() => model.forward(tf.tensor4d(values, [n, height, width, channels])));
-      try {
-        out.set((await y.data()) as Float32Array, start * classes);
-      } finally {
-        y.dispose();
-      }
-    }
-    return out;
-  }
-
-  dispose(): void {
-    this.model?.dispose();
-    this.model = undefined;
+  protected checkImages<A extends Uint8Array | Float32Array>(images: ImageBatch<A>, kind: 'uint8' | 'float32'): ImageBatch<A> {
+    return checkImagesForResNet(images, this.config, kind);
   }
 }
 

@@ -184,6 +184,86 @@ interface LayerTensors {
   readonly pointwiseNorm: BatchNormTensors;
 }
 
+/** A tfjs network: logits [N, classes] of normalized NHWC images (call inside tf.tidy); dispose frees its tensors. */
+export interface TfjsNetwork {
+  forward(x: tf.Tensor4D): tf.Tensor2D;
+  dispose(): void;
+}
+
+/**
+ * What every tfjs engine shares: the backend it runs on, the forward path
+ * (chunks of batchSize images, normalized NHWC float32, through the network
+ * on the engine's backend) and dispose. A subclass checks its model's input.
+ */
+export abstract class TfjsEngineBase<C extends { readonly classes: number }> {
+  readonly name = 'tfjs';
+  private network: TfjsNetwork | undefined;
+
+  constructor(
+    readonly config: C,
+    network: TfjsNetwork,
+    private readonly info: TfjsBackendInfo,
+    private readonly batchSize: number,
+  ) {
+    this.network = network;
+  }
+
+  get backend(): string {
+    return this.info.backend;
+  }
+
+  get threads(): number {
+    return this.info.threads;
+  }
+
+  get version(): string {
+    return this.info.version;
+  }
+
+  /** The batch checked against the model: 8-bit images for logits, normalized float32 ones for logitsNormalized. */
+  protected abstract checkImages<A extends Uint8Array | Float32Array>(images: ImageBatch<A>, kind: 'uint8' | 'float32'): ImageBatch<A>;
+
+  async logits(images: ImageBatch<Uint8Array>): Promise<Float32Array> {
+    const batch = this.checkImages(images, 'uint8');
+    return this.forward(batch, (start, n) => normalizeImages(batch, start, n, 'NHWC'));
+  }
+
+  async logitsNormalized(images: ImageBatch<Float32Array>): Promise<Float32Array> {
+    const batch = this.checkImages(images, 'float32');
+    return this.forward(batch, (start, n) => normalizedImagesAs(batch, start, n, 'NHWC'));
+  }
+
+  /** Chunks of batchSize images, each given as normalized NHWC float32 by `chunk`. */
+  private async forward(batch: ImageBatch, chunk: (start: number, n: number) => Float32Array): Promise<Float32Array> {
+    const { count, height, width, channels } = batch.shape;
+    const classes = this.config.classes;
+    const out = new Float32Array(count * classes);
+    for (let start = 0; start < count; start += this.batchSize) {
+      const n = Math.min(this.batchSize, count - start);
+      const x = chunk(start, n);
+      // Another engine may have switched tfjs's global backend in the meantime.
+      if (tf.getBackend() !== this.info.backend && !(await activate(this.info.backend))) {
+        fail('engine.backend-unavailable', `tfjs backend "${this.info.backend}" could not be re-activated`);
+      }
+      const model = this.network ?? fail('engine.disposed', 'this tfjs engine has been disposed');
+      // tf.tensor4d keeps a view it is given on some backends: hand it a copy when x is the caller's array.
+      const values = x.buffer === batch.data.buffer ? x.slice() : x;
+      const y = tf.tidy(() => model.forward(tf.tensor4d(values, [n, height, width, channels])));
+      try {
+        out.set((await y.data()) as Float32Array, start * classes);
+      } finally {
+        y.dispose();
+      }
+    }
+    return out;
+  }
+
+  dispose(): void {
+    this.network?.dispose();
+    this.network = undefined;
+  }
+}
+
 /** The network's weights as tfjs tensors in tfjs layouts, and the forward pass. */
 class TfjsConvMixer {
   private readonly tensors: tf.Tensor[] = [];
@@ -274,71 +354,13 @@ class TfjsConvMixer {
   }
 }
 
-class TfjsEngine implements Engine {
-  readonly name = 'tfjs';
-  private model: TfjsConvMixer | undefined;
-
-  constructor(
-    weights: ConvMixerWeights,
-    private readonly info: TfjsBackendInfo,
-    private readonly batchSize: number,
-  ) {
-    this.config = weights.config;
-    this.model = new TfjsConvMixer(weights);
+class TfjsEngine extends TfjsEngineBase<ConvMixerConfig> implements Engine {
+  constructor(weights: ConvMixerWeights, info: TfjsBackendInfo, batchSize: number) {
+    super(weights.config, new TfjsConvMixer(weights), info, batchSize);
   }
 
-  readonly config: ConvMixerConfig;
-
-  get backend(): string {
-    return this.info.backend;
-  }
-
-  get threads(): number {
-    return this.info.threads;
-  }
-
-  get version(): string {
-    return this.info.version;
-  }
-
-  async logits(images: ImageBatch<Uint8Array>): Promise<Float32Array> {
-    const batch = checkImagesForModel(images, this.config);
-    return this.forward(batch, (start, n) => normalizeImages(batch, start, n, 'NHWC'));
-  }
-
-  async logitsNormalized(images: ImageBatch<Float32Array>): Promise<Float32Array> {
-    const batch = checkNormalizedImagesForModel(images, this.config);
-    return this.forward(batch, (start, n) => normalizedImagesAs(batch, start, n, 'NHWC'));
-  }
-
-  /** The shared forward path: chunks of batchSize images, each given as normalized NHWC float32 by `chunk`. */
-  private async forward(batch: ImageBatch, chunk: (start: number, n: number) => Float32Array): Promise<Float32Array> {
-    const { count, height, width, channels } = batch.shape;
-    const classes = this.config.classes;
-    const out = new Float32Array(count * classes);
-    for (let start = 0; start < count; start += this.batchSize) {
-      const n = Math.min(this.batchSize, count - start);
-      const x = chunk(start, n);
-      // Another engine may have switched tfjs's global backend in the meantime.
-      if (tf.getBackend() !== this.info.backend && !(await activate(this.info.backend))) {
-        fail('engine.backend-unavailable', `tfjs backend "${this.info.backend}" could not be re-activated`);
-      }
-      const model = this.model ?? fail('engine.disposed', 'this tfjs engine has been disposed');
-      // tf.tensor4d keeps a view it is given on some backends: hand it a copy when x is the caller's array.
-      const values = x.buffer === batch.data.buffer ? x.slice() : x;
-      const y = tf.tidy(() => model.forward(tf.tensor4d(values, [n, height, width, channels])));
-      try {
-        out.set((await y.data()) as Float32Array, start * classes);
-      } finally {
-        y.dispose();
-      }
-    }
-    return out;
-  }
-
-  dispose(): void {
-    this.model?.dispose();
-    this.model = undefined;
+  protected checkImages<A extends Uint8Array | Float32Array>(images: ImageBatch<A>, kind: 'uint8' | 'float32'): ImageBatch<A> {
+    return (kind === 'uint8' ? checkImagesForModel(images as ImageBatch<Uint8Array>, this.config) : checkNormalizedImagesForModel(images as ImageBatch<Float32Array>, this.config)) as ImageBatch<A>;
   }
 }
 

@@ -42,14 +42,22 @@ export interface Scored {
   readonly predictions: Uint8Array;
 }
 
-export interface WrongKeyResult {
+/** The model's accuracy under wrong key `index` (of any system's key type K). */
+export interface WrongKeyResult<K = BlockKey> {
   readonly index: number;
   readonly seed: string;
-  readonly key: BlockKey;
+  readonly key: K;
   readonly accuracy: number;
 }
 
-export interface EvaluateResult {
+/** What every experiment's result ends with: the wrong keys' five-number summary, the engine that ran, its speed. */
+export interface ExperimentSummary {
+  readonly wrongKeySummary: FiveNumberSummary | null;
+  readonly engine: { readonly name: string; readonly backend: string; readonly threads: number; readonly version: string };
+  readonly seconds: { readonly total: number; readonly perPass: number; readonly imagesPerSecond: number };
+}
+
+export interface EvaluateResult extends ExperimentSummary {
   readonly images: number;
   readonly plainModelPlainImages: Scored;
   readonly encryptedModelPlainImages: Scored;
@@ -59,9 +67,6 @@ export interface EvaluateResult {
   /** Largest |logit difference| between the plain pipeline and the right-key encrypted one. */
   readonly maxLogitDifference: number;
   readonly wrongKeys: readonly WrongKeyResult[];
-  readonly wrongKeySummary: FiveNumberSummary | null;
-  readonly engine: { readonly name: string; readonly backend: string; readonly threads: number; readonly version: string };
-  readonly seconds: { readonly total: number; readonly perPass: number; readonly imagesPerSecond: number };
 }
 
 export function argmaxRows(logits: Float32Array, classes: number): Uint8Array {
@@ -108,18 +113,49 @@ function explicitWrongKeys(key: BlockKey, list: readonly BlockKey[], count: numb
   });
 }
 
-async function logitsInChunks(engine: Engine, images: Uint8Batch, chunk: number, progress: Progress, phase: string): Promise<Float32Array> {
-  const n = images.shape.count;
-  const classes = engine.config.classes;
-  const out = new Float32Array(n * classes);
-  progress.start(phase, n, 'images');
-  for (let start = 0; start < n; start += chunk) {
-    const count = Math.min(chunk, n - start);
-    out.set(await engine.logits(sliceImages(images, start, count)), start * classes);
-    progress.update(start + count);
+/**
+ * Logits of `count` images, `chunk` at a time (the progress granularity):
+ * `run(start, n)` gives the logits of images start … start + n − 1.
+ */
+export async function logitsInChunks(count: number, classes: number, chunk: number, progress: Progress, phase: string, run: (start: number, n: number) => Promise<Float32Array>): Promise<Float32Array> {
+  const out = new Float32Array(count * classes);
+  progress.start(phase, count, 'images');
+  for (let start = 0; start < count; start += chunk) {
+    const n = Math.min(chunk, count - start);
+    out.set(await run(start, n), start * classes);
+    progress.update(start + n);
   }
   progress.stop();
   return out;
+}
+
+/** Checks an experiment's labels and wrong-key count (`evaluate.labels`, `evaluate.wrong-keys`); `wrongKeysName` names them ("wrong keys"). */
+export function checkExperimentInputs(count: number, labels: Uint8Array, wrongKeys: number, wrongKeysName: string): void {
+  if (labels.length !== count) fail('evaluate.labels', `${labels.length} labels for ${count} images`);
+  if (!Number.isInteger(wrongKeys) || wrongKeys < 0) fail('evaluate.wrong-keys', `the number of ${wrongKeysName} must be a non-negative integer, got ${wrongKeys}`);
+}
+
+/**
+ * Scores the model under each wrong key: `logitsFor(key, index)` gives the
+ * logits of every image; the accuracy against `labels` is kept.
+ */
+export async function scoreWrongKeys<K>(keys: readonly { seed: string; key: K }[], labels: Uint8Array, classes: number, logitsFor: (key: K, index: number) => Promise<Float32Array>): Promise<WrongKeyResult<K>[]> {
+  const wrong: WrongKeyResult<K>[] = [];
+  for (const [index, wk] of keys.entries()) {
+    const logits = await logitsFor(wk.key, index);
+    wrong.push({ index, seed: wk.seed, key: wk.key, accuracy: score(argmaxRows(logits, classes), labels).accuracy });
+  }
+  return wrong;
+}
+
+/** The parts every experiment's result shares: the wrong keys' five-number summary, the engine that ran, and the time of `passes` passes over `count` images since `started` (performance.now()). */
+export function experimentSummary(wrong: readonly { accuracy: number }[], engine: Engine<unknown>, started: number, passes: number, count: number): ExperimentSummary {
+  const total = (performance.now() - started) / 1000;
+  return {
+    wrongKeySummary: wrong.length > 0 ? summarize(wrong.map((w) => w.accuracy)) : null,
+    engine: { name: engine.name, backend: engine.backend, threads: engine.threads, version: engine.version },
+    seconds: { total, perPass: total / passes, imagesPerSecond: (passes * count) / total },
+  };
 }
 
 export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult> {
@@ -127,8 +163,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
   const progress = options.progress ?? silentProgress;
   const chunk = options.chunk ?? 500;
   const n = images.shape.count;
-  if (labels.length !== n) fail('evaluate.labels', `${labels.length} labels for ${n} images`);
-  if (!Number.isInteger(wrongKeys) || wrongKeys < 0) fail('evaluate.wrong-keys', `the number of wrong keys must be a non-negative integer, got ${wrongKeys}`);
+  checkExperimentInputs(n, labels, wrongKeys, 'wrong keys');
   expectKeyFor(key, weights.config.patch, weights.config.channels, `the model (patch size ${weights.config.patch}, ${weights.config.channels} channels)`);
   const classes = weights.config.classes;
   const started = performance.now();
@@ -137,15 +172,16 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
   const plainEngine = await options.createEngine(weights);
   let plainLogits: Float32Array;
   try {
-    plainLogits = await logitsInChunks(plainEngine, images, chunk, progress, 'plain model, plain images');
+    plainLogits = await logitsInChunks(n, classes, chunk, progress, 'plain model, plain images', (start, count) => plainEngine.logits(sliceImages(images, start, count)));
     passes++;
   } finally {
     plainEngine.dispose();
   }
   const encrypted = await options.createEngine(encryptModel(weights, key));
   try {
-    const encPlainLogits = await logitsInChunks(encrypted, images, chunk, progress, 'encrypted model, plain images');
-    const encEncLogits = await logitsInChunks(encrypted, encryptUint8(images, key), chunk, progress, 'encrypted model, right key');
+    const encPlainLogits = await logitsInChunks(n, classes, chunk, progress, 'encrypted model, plain images', (start, count) => encrypted.logits(sliceImages(images, start, count)));
+    const rightImages = encryptUint8(images, key);
+    const encEncLogits = await logitsInChunks(n, classes, chunk, progress, 'encrypted model, right key', (start, count) => encrypted.logits(sliceImages(rightImages, start, count)));
     passes += 2;
     const plain = score(argmaxRows(plainLogits, classes), labels);
     const right = score(argmaxRows(encEncLogits, classes), labels);
@@ -154,14 +190,12 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     let maxDiff = 0;
     for (let i = 0; i < plainLogits.length; i++) maxDiff = Math.max(maxDiff, Math.abs(plainLogits[i] - encEncLogits[i]));
 
-    const wrong: WrongKeyResult[] = [];
     const keys = options.wrongKeyList === undefined ? wrongKeysFor(key, wrongKeys, options.wrongKeySeed) : explicitWrongKeys(key, options.wrongKeyList, wrongKeys);
-    for (const [index, wk] of keys.entries()) {
-      const logits = await logitsInChunks(encrypted, encryptUint8(images, wk.key), chunk, progress, `wrong key ${index + 1}/${keys.length}`);
+    const wrong: WrongKeyResult[] = await scoreWrongKeys(keys, labels, classes, (wrongKey, index) => {
+      const wrongImages = encryptUint8(images, wrongKey);
       passes++;
-      wrong.push({ index, seed: wk.seed, key: wk.key, accuracy: score(argmaxRows(logits, classes), labels).accuracy });
-    }
-    const total = (performance.now() - started) / 1000;
+      return logitsInChunks(n, classes, chunk, progress, `wrong key ${index + 1}/${keys.length}`, (start, count) => encrypted.logits(sliceImages(wrongImages, start, count)));
+    });
     return {
       images: n,
       plainModelPlainImages: plain,
@@ -170,9 +204,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
       predictionMismatches: mismatches,
       maxLogitDifference: maxDiff,
       wrongKeys: wrong,
-      wrongKeySummary: wrong.length > 0 ? summarize(wrong.map((w) => w.accuracy)) : null,
-      engine: { name: encrypted.name, backend: encrypted.backend, threads: encrypted.threads, version: encrypted.version },
-      seconds: { total, perPass: total / passes, imagesPerSecond: (passes * n) / total },
+      ...experimentSummary(wrong, encrypted, started, passes, n),
     };
   } finally {
     encrypted.dispose();

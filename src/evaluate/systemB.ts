@@ -25,13 +25,12 @@ import { type ImageBatch, type Uint8Batch, imageBatch, toLayout } from '../core/
 import { type Engine, sliceImages } from '../engine/engine.ts';
 import type { ResNetConfig, ResNetWeights } from '../model/resnet.ts';
 import { type Progress, silentProgress } from '../io/progress.ts';
-import { type FiveNumberSummary, summarize } from '../report/statistics.ts';
 import { encryptToModelInput } from '../variants/accuracy.ts';
 import { shuffle } from '../variants/builtin/systemA.ts';
 import { ffx, negpos } from '../variants/builtin/systemB.ts';
 import { VARIANT_KEY_FORMAT } from '../variants/builtin/common.ts';
 import type { Variant } from '../variants/contract.ts';
-import { type Scored, argmaxRows, score } from './evaluate.ts';
+import { type ExperimentSummary, type Scored, type WrongKeyResult, argmaxRows, checkExperimentInputs, experimentSummary, logitsInChunks, score, scoreWrongKeys } from './evaluate.ts';
 
 export const SYSTEM_B_TRANSFORMS = ['shuffle', 'negpos', 'ffx'] as const;
 export type SystemBTransform = (typeof SYSTEM_B_TRANSFORMS)[number];
@@ -221,36 +220,18 @@ export interface SystemBEvaluateOptions {
   readonly progress?: Progress;
 }
 
-export interface SystemBWrongKey {
-  readonly index: number;
-  readonly seed: string;
-  readonly key: SystemBKey;
-  readonly accuracy: number;
-}
+export type SystemBWrongKey = WrongKeyResult<SystemBKey>;
 
-export interface SystemBResult {
+export interface SystemBResult extends ExperimentSummary {
   readonly transform: SystemBTransform;
   readonly images: number;
   readonly rightKey: Scored;
   readonly plainImages: Scored;
   readonly wrongKeys: readonly SystemBWrongKey[];
-  readonly wrongKeySummary: FiveNumberSummary | null;
-  readonly engine: { readonly name: string; readonly backend: string; readonly threads: number; readonly version: string };
-  readonly seconds: { readonly total: number; readonly perPass: number; readonly imagesPerSecond: number };
 }
 
-async function logitsOf(engine: Engine<ResNetConfig>, images: Uint8Batch, key: SystemBKey | null, chunk: number, progress: Progress, phase: string): Promise<Float32Array> {
-  const n = images.shape.count;
-  const classes = engine.config.classes;
-  const out = new Float32Array(n * classes);
-  progress.start(phase, n, 'images');
-  for (let start = 0; start < n; start += chunk) {
-    const count = Math.min(chunk, n - start);
-    out.set(await engine.logitsNormalized(systemBModelInput(sliceImages(images, start, count), key)), start * classes);
-    progress.update(start + count);
-  }
-  progress.stop();
-  return out;
+function logitsOf(engine: Engine<ResNetConfig>, images: Uint8Batch, key: SystemBKey | null, chunk: number, progress: Progress, phase: string): Promise<Float32Array> {
+  return logitsInChunks(images.shape.count, engine.config.classes, chunk, progress, phase, (start, count) => engine.logitsNormalized(systemBModelInput(sliceImages(images, start, count), key)));
 }
 
 function explicitWrongKeys(right: SystemBKey, list: readonly SystemBKey[], count: number): { seed: string; key: SystemBKey }[] {
@@ -269,8 +250,7 @@ export async function evaluateSystemB(options: SystemBEvaluateOptions): Promise<
   const progress = options.progress ?? silentProgress;
   const chunk = options.chunk ?? 250;
   const n = images.shape.count;
-  if (labels.length !== n) fail('evaluate.labels', `${labels.length} labels for ${n} images`);
-  if (!Number.isInteger(wrongKeys) || wrongKeys < 0) fail('evaluate.wrong-keys', `the number of wrong key sets must be a non-negative integer, got ${wrongKeys}`);
+  checkExperimentInputs(n, labels, wrongKeys, 'wrong key sets');
   if (key.channels !== weights.config.channels) fail('key.wrong-channels', `key set is for ${key.channels} channels, the model takes ${weights.config.channels}`);
   const { height, width } = images.shape;
   if (height % key.blockSize !== 0 || width % key.blockSize !== 0) fail('image.not-divisible', `image size ${height}×${width} is not divisible by the key set's block size ${key.blockSize}`);
@@ -281,22 +261,14 @@ export async function evaluateSystemB(options: SystemBEvaluateOptions): Promise<
   try {
     const right = score(argmaxRows(await logitsOf(engine, images, key, chunk, progress, `right key set (${key.transform})`), classes), labels);
     const plain = score(argmaxRows(await logitsOf(engine, images, null, chunk, progress, 'plain images'), classes), labels);
-    const wrong: SystemBWrongKey[] = [];
-    for (const [index, wk] of keys.entries()) {
-      const logits = await logitsOf(engine, images, wk.key, chunk, progress, `wrong key set ${index + 1}/${keys.length}`);
-      wrong.push({ index, seed: wk.seed, key: wk.key, accuracy: score(argmaxRows(logits, classes), labels).accuracy });
-    }
-    const total = (performance.now() - started) / 1000;
-    const passes = 2 + wrong.length;
+    const wrong: SystemBWrongKey[] = await scoreWrongKeys(keys, labels, classes, (wrongKey, index) => logitsOf(engine, images, wrongKey, chunk, progress, `wrong key set ${index + 1}/${keys.length}`));
     return {
       transform: key.transform,
       images: n,
       rightKey: right,
       plainImages: plain,
       wrongKeys: wrong,
-      wrongKeySummary: wrong.length > 0 ? summarize(wrong.map((w) => w.accuracy)) : null,
-      engine: { name: engine.name, backend: engine.backend, threads: engine.threads, version: engine.version },
-      seconds: { total, perPass: total / passes, imagesPerSecond: (passes * n) / total },
+      ...experimentSummary(wrong, engine, started, 2 + wrong.length, n),
     };
   } finally {
     engine.dispose();

@@ -5,19 +5,31 @@ import type { BlockKey } from '../core/key.ts';
 import { type ParseKeyOptions, keyFromJson, parseKey } from '../core/keyJson.ts';
 import { type SystemBKey, parseSystemBKey } from '../evaluate/systemB.ts';
 
-export function readKeyFile(path: string, options: ParseKeyOptions = {}): BlockKey {
-  let text: string;
+/** The file's text, or JSON; a file that cannot be read (or parsed as JSON) fails `key.unreadable`, naming `what` it is. */
+function readKeyText(path: string, what: string): string;
+function readKeyText(path: string, what: string, json: true): unknown;
+function readKeyText(path: string, what: string, json = false): unknown {
   try {
-    text = readFileSync(path, 'utf8');
+    const text = readFileSync(path, 'utf8');
+    return json ? JSON.parse(text) : text;
   } catch (e) {
-    fail('key.unreadable', `cannot read key file ${path}: ${(e as Error).message}`);
+    fail('key.unreadable', `cannot read ${what} ${path}: ${(e as Error).message}`);
   }
+}
+
+/** parse(), a CipherpatchError it throws prefixed with `where` (the file, and the key in a list). */
+function naming<T>(where: string, parse: () => T): T {
   try {
-    return parseKey(text, options);
+    return parse();
   } catch (e) {
-    if (e instanceof CipherpatchError) throw new CipherpatchError(e.check, `key file ${path}: ${e.message}`);
+    if (e instanceof CipherpatchError) throw new CipherpatchError(e.check, `${where}: ${e.message}`);
     throw e;
   }
+}
+
+export function readKeyFile(path: string, options: ParseKeyOptions = {}): BlockKey {
+  const text = readKeyText(path, 'key file');
+  return naming(`key file ${path}`, () => parseKey(text, options));
 }
 
 /**
@@ -25,39 +37,17 @@ export function readKeyFile(path: string, options: ParseKeyOptions = {}): BlockK
  * (golden/system-a/wrong-keys.json is one); every key is validated.
  */
 export function readKeyListFile(path: string, options: ParseKeyOptions = {}): BlockKey[] {
-  let json: { format?: unknown; version?: unknown; keys?: unknown };
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8')) as typeof json;
-  } catch (e) {
-    fail('key.unreadable', `cannot read key list ${path}: ${(e as Error).message}`);
-  }
+  const json = readKeyText(path, 'key list', true) as { format?: unknown; version?: unknown; keys?: unknown };
   if (json?.format !== 'cipherpatch-block-key-list' || json.version !== 1 || !Array.isArray(json.keys)) {
     fail('key.format', `${path} is not a cipherpatch key list ({ "format": "cipherpatch-block-key-list", "version": 1, "keys": [...] })`);
   }
-  return json.keys.map((k, i) => {
-    try {
-      return keyFromJson(k, options);
-    } catch (e) {
-      if (e instanceof CipherpatchError) throw new CipherpatchError(e.check, `key list ${path}, key ${i}: ${e.message}`);
-      throw e;
-    }
-  });
+  return json.keys.map((k, i) => naming(`key list ${path}, key ${i}`, () => keyFromJson(k, options)));
 }
 
 /** A System B key set file (shuffle, negpos or ffx variant key); the error names the file. */
 export function readSystemBKeyFile(path: string, expected?: { blockSize?: number; channels?: number }): SystemBKey {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    fail('key.unreadable', `cannot read key set ${path}: ${(e as Error).message}`);
-  }
-  try {
-    return parseSystemBKey(text, expected);
-  } catch (e) {
-    if (e instanceof CipherpatchError) throw new CipherpatchError(e.check, `key set ${path}: ${e.message}`);
-    throw e;
-  }
+  const text = readKeyText(path, 'key set');
+  return naming(`key set ${path}`, () => parseSystemBKey(text, expected));
 }
 
 export const SYSTEM_B_KEY_LIST_FORMAT = 'cipherpatch-variant-key-list';
@@ -68,23 +58,15 @@ export const SYSTEM_B_KEY_LIST_FORMAT = 'cipherpatch-variant-key-list';
  * every key set is validated and must be of the list's variant.
  */
 export function readSystemBKeyListFile(path: string, expected?: { blockSize?: number; channels?: number }): SystemBKey[] {
-  let json: { format?: unknown; variant?: unknown; keys?: unknown };
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8')) as typeof json;
-  } catch (e) {
-    fail('key.unreadable', `cannot read key set list ${path}: ${(e as Error).message}`);
-  }
+  const json = readKeyText(path, 'key set list', true) as { format?: unknown; variant?: unknown; keys?: unknown };
   if (json?.format !== SYSTEM_B_KEY_LIST_FORMAT || typeof json.variant !== 'string' || !Array.isArray(json.keys)) {
     fail('key.format', `${path} is not a System B key set list ({ "format": "${SYSTEM_B_KEY_LIST_FORMAT}", "variant": …, "keys": [...] })`);
   }
-  return json.keys.map((k, i) => {
-    try {
+  return json.keys.map((k, i) =>
+    naming(`key set list ${path}, key set ${i}`, () => {
       const parsed = parseSystemBKey(k, expected);
       if (parsed.transform !== json.variant) fail('key.variant', `is a ${parsed.transform} key set in a list of ${String(json.variant)} key sets`);
       return parsed;
-    } catch (e) {
-      if (e instanceof CipherpatchError) throw new CipherpatchError(e.check, `key set list ${path}, key set ${i}: ${e.message}`);
-      throw e;
-    }
-  });
+    }),
+  );
 }

@@ -29,6 +29,7 @@
  */
 import seedrandom from 'seedrandom';
 import { fail } from '../core/errors.ts';
+import { batchNormSpecs, checkTensor, checkTensorNames, inferShape, readBatchNorm, shapeText } from './stateDict.ts';
 
 export interface ConvMixerConfig {
   readonly dim: number; // d, the hidden width
@@ -87,9 +88,6 @@ export interface TensorSpec {
   readonly shape: readonly number[];
 }
 
-const BN_SUFFIXES = ['weight', 'bias', 'running_mean', 'running_var'] as const;
-const IGNORED_SUFFIX = '.num_batches_tracked';
-
 /** Module index of layer l in the Sequential. */
 export function layerIndex(l: number): number {
   return 3 + l;
@@ -129,7 +127,7 @@ export function convMixerTensorSpecs(config: ConvMixerConfig): TensorSpec[] {
     { name: '0.bias', shape: [d] },
   ];
   const batchNorm = (prefix: string) => {
-    for (const suffix of BN_SUFFIXES) specs.push({ name: `${prefix}.${suffix}`, shape: [d] });
+    specs.push(...batchNormSpecs(prefix, d));
   };
   batchNorm('2');
   for (let l = 0; l < depth; l++) {
@@ -144,20 +142,6 @@ export function convMixerTensorSpecs(config: ConvMixerConfig): TensorSpec[] {
   return specs;
 }
 
-function shapeText(shape: readonly number[]): string {
-  return `(${shape.join(', ')})`;
-}
-
-function inferShape(tensors: ReadonlyMap<string, { readonly shape: readonly number[] }>, name: string, rank: number, what: string): readonly number[] {
-  const tensor = tensors.get(name);
-  if (tensor === undefined || tensor === null) fail('model.infer', `cannot infer the ConvMixer configuration: tensor "${name}" (${what}) is missing`);
-  const shape = tensor.shape;
-  if (!Array.isArray(shape) || shape.length !== rank || !shape.every((n) => Number.isSafeInteger(n) && n >= 1)) {
-    fail('model.infer', `cannot infer the ConvMixer configuration: tensor "${name}" (${what}) must have ${rank} positive dimensions, got ${Array.isArray(shape) ? shapeText(shape) : String(shape)}`);
-  }
-  return shape;
-}
-
 /**
  * Reads the configuration from tensor shapes: d, C, P from `0.weight`; depth
  * = the number of consecutive layers 3, 4, … that have a depthwise weight;
@@ -165,41 +149,19 @@ function inferShape(tensors: ReadonlyMap<string, { readonly shape: readonly numb
  * Check `model.infer`. The result still has to pass convMixerWeightsFromTensors.
  */
 export function inferConvMixerConfig(tensors: ReadonlyMap<string, { readonly shape: readonly number[] }>): ConvMixerConfig {
-  const [dim, channels, patch, patch2] = inferShape(tensors, '0.weight', 4, 'patch-embedding weight (d, C, P, P)');
+  const [dim, channels, patch, patch2] = inferShape(tensors, '0.weight', 4, 'patch-embedding weight (d, C, P, P)', 'ConvMixer');
   if (patch !== patch2) fail('model.infer', `cannot infer the ConvMixer configuration: patch-embedding weight "0.weight" has a non-square kernel ${shapeText([dim, channels, patch, patch2])}`);
   let depth = 0;
   while (tensors.has(`${layerIndex(depth)}.0.fn.0.weight`)) depth++;
   let kernel = 1;
   if (depth > 0) {
     const name = `${layerIndex(0)}.0.fn.0.weight`;
-    const [, , k, k2] = inferShape(tensors, name, 4, 'depthwise weight (d, 1, k, k)');
+    const [, , k, k2] = inferShape(tensors, name, 4, 'depthwise weight (d, 1, k, k)', 'ConvMixer');
     if (k !== k2) fail('model.infer', `cannot infer the ConvMixer configuration: depthwise weight "${name}" has a non-square kernel ${shapeText(tensors.get(name)!.shape)}`);
     kernel = k;
   }
-  const [classes] = inferShape(tensors, `${headIndex(depth)}.weight`, 2, `linear head weight (classes, d) after ${depth} layer(s)`);
+  const [classes] = inferShape(tensors, `${headIndex(depth)}.weight`, 2, `linear head weight (classes, d) after ${depth} layer(s)`, 'ConvMixer');
   return { dim, depth, kernel, patch, channels, classes };
-}
-
-function checkTensor(name: string, tensor: TensorLike, expected: readonly number[]): Float32Array {
-  if (typeof tensor !== 'object' || tensor === null) fail('model.tensor', `tensor "${name}" is not an object with shape and data`);
-  const { shape, data } = tensor;
-  if (!Array.isArray(shape) || shape.length !== expected.length || shape.some((n, i) => n !== expected[i])) {
-    fail('model.tensor-shape', `tensor "${name}" has shape ${Array.isArray(shape) ? shapeText(shape) : String(shape)}, expected ${shapeText(expected)}`);
-  }
-  if (!(data instanceof Float32Array) && !(data instanceof Float64Array)) {
-    const kind = tensor.dtype ?? (typeof data === 'object' && data !== null ? data.constructor.name : typeof data);
-    fail('model.tensor-dtype', `tensor "${name}" holds ${kind} data; ConvMixer weights must be floating point (float32 or float64)`);
-  }
-  const size = expected.reduce((a, b) => a * b, 1);
-  if (data.length !== size) fail('model.tensor-length', `tensor "${name}" has ${data.length} values, shape ${shapeText(expected)} needs ${size}`);
-  const out = data instanceof Float32Array ? data : Float32Array.from(data);
-  for (let i = 0; i < out.length; i++) {
-    if (!Number.isFinite(out[i])) {
-      const what = Number.isNaN(out[i]) ? 'NaN' : out[i] > 0 ? 'Infinity' : '-Infinity';
-      fail('model.tensor-not-finite', `tensor "${name}" holds ${what} at flat index ${i}${data instanceof Float64Array && Number.isFinite(data[i]) ? ' (out of float32 range)' : ''}`);
-    }
-  }
-  return out;
 }
 
 /**
@@ -214,25 +176,11 @@ function checkTensor(name: string, tensor: TensorLike, expected: readonly number
 export function convMixerWeightsFromTensors(tensors: ReadonlyMap<string, TensorLike>, config?: ConvMixerConfig): ConvMixerWeights {
   const cfg = validateConvMixerConfig(config ?? inferConvMixerConfig(tensors));
   const specs = convMixerTensorSpecs(cfg);
-  const expected = new Set(specs.map((s) => s.name));
-  const describe = `ConvMixer d=${cfg.dim} depth=${cfg.depth} k=${cfg.kernel} P=${cfg.patch} C=${cfg.channels} classes=${cfg.classes}`;
-  for (const spec of specs) {
-    if (!tensors.has(spec.name)) fail('model.missing-tensor', `tensor "${spec.name}" ${shapeText(spec.shape)} is missing (${describe})`);
-  }
-  for (const name of tensors.keys()) {
-    if (expected.has(name)) continue;
-    if (name.endsWith(IGNORED_SUFFIX) && expected.has(`${name.slice(0, -IGNORED_SUFFIX.length)}.running_mean`)) continue;
-    fail('model.unexpected-tensor', `unexpected tensor "${name}": not part of ${describe}`);
-  }
+  checkTensorNames(tensors, specs, `ConvMixer d=${cfg.dim} depth=${cfg.depth} k=${cfg.kernel} P=${cfg.patch} C=${cfg.channels} classes=${cfg.classes}`);
   const arrays = new Map<string, Float32Array>();
-  for (const spec of specs) arrays.set(spec.name, checkTensor(spec.name, tensors.get(spec.name)!, spec.shape));
+  for (const spec of specs) arrays.set(spec.name, checkTensor(spec.name, tensors.get(spec.name)!, spec.shape, 'ConvMixer'));
   const get = (name: string) => arrays.get(name)!;
-  const batchNorm = (prefix: string): BatchNormWeights => {
-    const runningVar = get(`${prefix}.running_var`);
-    const negative = runningVar.findIndex((v) => v < 0);
-    if (negative >= 0) fail('model.negative-variance', `tensor "${prefix}.running_var" holds the negative variance ${runningVar[negative]} at index ${negative}`);
-    return { weight: get(`${prefix}.weight`), bias: get(`${prefix}.bias`), runningMean: get(`${prefix}.running_mean`), runningVar };
-  };
+  const batchNorm = (prefix: string): BatchNormWeights => readBatchNorm(get, prefix);
   const layers: ConvMixerLayerWeights[] = [];
   for (let l = 0; l < cfg.depth; l++) {
     const i = layerIndex(l);

@@ -28,6 +28,7 @@
 import seedrandom from 'seedrandom';
 import { fail } from '../core/errors.ts';
 import { BATCH_NORM_EPS, type BatchNormWeights, type TensorLike, type TensorSpec } from './convmixer.ts';
+import { batchNormSpecs, checkTensor, checkTensorNames, inferShape, readBatchNorm } from './stateDict.ts';
 
 export { BATCH_NORM_EPS };
 
@@ -110,15 +111,12 @@ export function resnetBlockShapes(config: ResNetConfig): BlockShape[][] {
   return out;
 }
 
-const BN_SUFFIXES = ['weight', 'bias', 'running_mean', 'running_var'] as const;
-const IGNORED_SUFFIX = '.num_batches_tracked';
-
 /** Every tensor of a ResNet of this configuration, in state-dict order (num_batches_tracked left out). */
 export function resnetTensorSpecs(config: ResNetConfig): TensorSpec[] {
   const cfg = validateResNetConfig(config);
   const specs: TensorSpec[] = [{ name: 'conv1.weight', shape: [cfg.width, cfg.channels, 3, 3] }];
   const bn = (prefix: string, d: number) => {
-    for (const s of BN_SUFFIXES) specs.push({ name: `${prefix}.${s}`, shape: [d] });
+    specs.push(...batchNormSpecs(prefix, d));
   };
   bn('bn1', cfg.width);
   for (const stage of resnetBlockShapes(cfg)) {
@@ -137,8 +135,6 @@ export function resnetTensorSpecs(config: ResNetConfig): TensorSpec[] {
   return specs;
 }
 
-const shapeText = (shape: readonly number[]) => `(${shape.join(', ')})`;
-
 /** Whether a tensor map looks like this ResNet (it has conv1.weight and layer1.0.conv1.weight). */
 export function looksLikeResNet(tensors: ReadonlyMap<string, unknown>): boolean {
   return tensors.has('conv1.weight') && tensors.has('layer1.0.conv1.weight');
@@ -150,14 +146,7 @@ export function looksLikeResNet(tensors: ReadonlyMap<string, unknown>): boolean 
  * linear.weight. Check `model.infer`.
  */
 export function inferResNetConfig(tensors: ReadonlyMap<string, { readonly shape: readonly number[] }>): ResNetConfig {
-  const shapeOf = (name: string, rank: number, what: string) => {
-    const t = tensors.get(name);
-    if (t === undefined || t === null) fail('model.infer', `cannot infer the ResNet configuration: tensor "${name}" (${what}) is missing`);
-    if (!Array.isArray(t.shape) || t.shape.length !== rank || !t.shape.every((n) => Number.isSafeInteger(n) && n >= 1)) {
-      fail('model.infer', `cannot infer the ResNet configuration: tensor "${name}" (${what}) must have ${rank} positive dimensions, got ${Array.isArray(t.shape) ? shapeText(t.shape) : String(t.shape)}`);
-    }
-    return t.shape;
-  };
+  const shapeOf = (name: string, rank: number, what: string) => inferShape(tensors, name, rank, what, 'ResNet');
   const [width, channels] = shapeOf('conv1.weight', 4, 'stem conv (w, C, 3, 3)');
   const blocks = [1, 2, 3, 4].map((s) => {
     let n = 0;
@@ -167,24 +156,6 @@ export function inferResNetConfig(tensors: ReadonlyMap<string, { readonly shape:
   });
   const [classes] = shapeOf('linear.weight', 2, 'linear head (classes, 8w)');
   return { width, blocks, channels, classes };
-}
-
-function checkTensor(name: string, tensor: TensorLike, expected: readonly number[]): Float32Array {
-  if (typeof tensor !== 'object' || tensor === null) fail('model.tensor', `tensor "${name}" is not an object with shape and data`);
-  const { shape, data } = tensor;
-  if (!Array.isArray(shape) || shape.length !== expected.length || shape.some((n, i) => n !== expected[i])) {
-    fail('model.tensor-shape', `tensor "${name}" has shape ${Array.isArray(shape) ? shapeText(shape) : String(shape)}, expected ${shapeText(expected)}`);
-  }
-  if (!(data instanceof Float32Array) && !(data instanceof Float64Array)) {
-    const kind = tensor.dtype ?? (typeof data === 'object' && data !== null ? data.constructor.name : typeof data);
-    fail('model.tensor-dtype', `tensor "${name}" holds ${kind} data; ResNet weights must be floating point (float32 or float64)`);
-  }
-  const size = expected.reduce((a, b) => a * b, 1);
-  if (data.length !== size) fail('model.tensor-length', `tensor "${name}" has ${data.length} values, shape ${shapeText(expected)} needs ${size}`);
-  const out = data instanceof Float32Array ? data : Float32Array.from(data);
-  const bad = out.findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0) fail('model.tensor-not-finite', `tensor "${name}" holds ${out[bad]} at flat index ${bad}`);
-  return out;
 }
 
 /**
@@ -198,28 +169,23 @@ function checkTensor(name: string, tensor: TensorLike, expected: readonly number
 export function resnetWeightsFromTensors(tensors: ReadonlyMap<string, TensorLike>, config?: ResNetConfig): ResNetWeights {
   const cfg = validateResNetConfig(config ?? inferResNetConfig(tensors));
   const specs = resnetTensorSpecs(cfg);
-  const describe = `ResNet w=${cfg.width} blocks=${cfg.blocks.join('/')} C=${cfg.channels} classes=${cfg.classes}`;
-  for (const spec of specs) if (!tensors.has(spec.name)) fail('model.missing-tensor', `tensor "${spec.name}" ${shapeText(spec.shape)} is missing (${describe})`);
-  const expected = new Set(specs.map((s) => s.name));
-  for (const name of tensors.keys()) {
-    if (expected.has(name)) continue;
-    if (name.endsWith(IGNORED_SUFFIX) && expected.has(`${name.slice(0, -IGNORED_SUFFIX.length)}.running_mean`)) continue;
-    fail('model.unexpected-tensor', `unexpected tensor "${name}": not part of ${describe}`);
-  }
-  const arrays = new Map(specs.map((s) => [s.name, checkTensor(s.name, tensors.get(s.name)!, s.shape)]));
+  checkTensorNames(tensors, specs, `ResNet w=${cfg.width} blocks=${cfg.blocks.join('/')} C=${cfg.channels} classes=${cfg.classes}`);
+  const arrays = new Map(specs.map((s) => [s.name, checkTensor(s.name, tensors.get(s.name)!, s.shape, 'ResNet')]));
   const get = (name: string) => arrays.get(name)!;
-  const bn = (prefix: string): BatchNormWeights => {
-    const runningVar = get(`${prefix}.running_var`);
-    const negative = runningVar.findIndex((v) => v < 0);
-    if (negative >= 0) fail('model.negative-variance', `tensor "${prefix}.running_var" holds the negative variance ${runningVar[negative]} at index ${negative}`);
-    return { weight: get(`${prefix}.weight`), bias: get(`${prefix}.bias`), runningMean: get(`${prefix}.running_mean`), runningVar };
-  };
+  const bn = (prefix: string): BatchNormWeights => readBatchNorm(get, prefix);
+  return { kind: 'resnet', config: cfg, ...resnetFromStateDict(cfg, get, bn) };
+}
+
+/**
+ * A ResNet's tensors arranged by layer, read by state-dict name: `get(name)`
+ * an array, `bn(prefix)` a BatchNorm. Builds the float32 weights
+ * (resnetWeightsFromTensors) and the float64 spec model alike.
+ */
+export function resnetFromStateDict<A, N>(config: ResNetConfig, get: (name: string) => A, bn: (prefix: string) => N) {
   return {
-    kind: 'resnet',
-    config: cfg,
     conv1: get('conv1.weight'),
     bn1: bn('bn1'),
-    stages: resnetBlockShapes(cfg).map((stage) =>
+    stages: resnetBlockShapes(config).map((stage) =>
       stage.map((b) => ({
         inChannels: b.inChannels,
         outChannels: b.outChannels,
