@@ -9,7 +9,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { CipherpatchError } from '../src/core/errors.ts';
 import { type BlockKey, checkBlockParameters, keysEqual, validateKey } from '../src/core/key.ts';
 import { keyFromJson, keyToJson, parseKey, serializeKey } from '../src/core/keyJson.ts';
-import { decryptFloat, encryptFloat, encryptUint8 } from '../src/core/blockTransform.ts';
+import { type Uint8Kernel, decryptFloat, decryptUint8With, encryptFloat, encryptUint8, encryptUint8With, uint8KernelFor, uint8KernelSupports } from '../src/core/blockTransform.ts';
+import { simdKernelAvailable } from '../src/core/blockTransformSimd.ts';
 import { type BatchShape, imageBatch } from '../src/core/images.ts';
 import { generateKey, secureRandom } from '../src/core/keygen.ts';
 import { transformPatchEmbedding, untransformPatchEmbedding } from '../src/core/modelTransform.ts';
@@ -25,6 +26,16 @@ function rejection(f: () => unknown): CipherpatchError {
     throw e;
   }
   throw new Error('expected a CipherpatchError, nothing was thrown');
+}
+
+/** A safetensors file from header text and buffer bytes (the format: u64 LE length, header, buffer). */
+function fileOf(text: string, buffer: Uint8Array = new Uint8Array(0)): Uint8Array {
+  const header = new TextEncoder().encode(text);
+  const out = new Uint8Array(8 + header.length + buffer.length);
+  new DataView(out.buffer).setBigUint64(0, BigInt(header.length), true);
+  out.set(header, 8);
+  out.set(buffer, 8 + header.length);
+  return out;
 }
 
 describe('keySpace.ts', () => {
@@ -275,15 +286,6 @@ describe('blockTransform.ts (through encryptUint8 / encryptFloat / decryptFloat)
 });
 
 describe('safetensors.ts', () => {
-  /** A safetensors file from header text and buffer bytes (the format: u64 LE length, header, buffer). */
-  const fileOf = (text: string, buffer: Uint8Array = new Uint8Array(0)): Uint8Array => {
-    const header = new TextEncoder().encode(text);
-    const out = new Uint8Array(8 + header.length + buffer.length);
-    new DataView(out.buffer).setBigUint64(0, BigInt(header.length), true);
-    out.set(header, 8);
-    out.set(buffer, 8 + header.length);
-    return out;
-  };
   const readError = (text: string, buffer?: Uint8Array) => rejection(() => readSafetensors(fileOf(text, buffer)));
   const u8 = (name: string, begin: number, end: number, shape = `[${end - begin}]`) => `"${name}":{"dtype":"U8","shape":${shape},"data_offsets":[${begin},${end}]}`;
 
@@ -416,14 +418,6 @@ describe('safetensors.ts', () => {
 });
 
 describe('safetensors.ts, second round', () => {
-  const fileOf = (text: string, buffer: Uint8Array = new Uint8Array(0)): Uint8Array => {
-    const header = new TextEncoder().encode(text);
-    const out = new Uint8Array(8 + header.length + buffer.length);
-    new DataView(out.buffer).setBigUint64(0, BigInt(header.length), true);
-    out.set(header, 8);
-    out.set(buffer, 8 + header.length);
-    return out;
-  };
   const readError = (text: string, buffer?: Uint8Array) => rejection(() => readSafetensors(fileOf(text, buffer)));
   const roundTrip = (dtype: 'F16' | 'BF16', bits: number[]) => {
     const data = new Float32Array(Uint32Array.from(bits).buffer);
@@ -483,5 +477,59 @@ describe('safetensors.ts, second round', () => {
     expect(f16([f32(2 ** -26)])).toEqual([0]);
     // bfloat16: lower half exactly 0x8000 is a tie: to even (odd 0x3f81 rounds up to 0x3f82, even 0x3f80 stays).
     expect(roundTrip('BF16', [0x3f818000, 0x3f808000, 0x3f818001])).toEqual([0x3f820000, 0x3f800000, 0x3f820000]);
+  });
+});
+
+describe('blockTransform.ts, the 8-bit kernel choice (after the wasm-simd merge)', () => {
+  const cifar = (count: number): BatchShape => ({ count, height: 32, width: 32, channels: 3 });
+  const key43: BlockKey = { blockSize: 4, channels: 3, permutation: Int32Array.from({ length: 48 }, (_, k) => 47 - k), flip: Uint8Array.from({ length: 48 }, (_, k) => k % 2) };
+  const key41: BlockKey = { blockSize: 4, channels: 1, permutation: Int32Array.from({ length: 16 }, (_, k) => 15 - k), flip: Uint8Array.from({ length: 16 }, (_, k) => k % 2) };
+  const batchOf = (shape: BatchShape) => imageBatch(new Uint8Array(shape.count * shape.height * shape.width * shape.channels), shape, 'NHWC');
+
+  // Kills blockTransform.ts:147 (the unknown-kernel check and its message: `""`, `() => undefined`).
+  it('an unknown kernel name is refused, by name, with the known ones listed', () => {
+    for (const f of [encryptUint8With, decryptUint8With]) {
+      const e = rejection(() => f('turbo' as Uint8Kernel, batchOf(cifar(1)), key43));
+      expect(e.check).toBe('transform.kernel');
+      expect(e.message).toBe('unknown 8-bit kernel "turbo": use "wasm-simd" or "js"');
+    }
+  });
+
+  // Kills blockTransform.ts:126 (`return … → true`: wasm-simd claimed for any key) and 151/152 (the message).
+  it.runIf(simdKernelAvailable())('wasm-simd is not offered, and refused with its reason, where it does not apply', () => {
+    const gray = { count: 100, height: 8, width: 8, channels: 1 };
+    expect(uint8KernelSupports('wasm-simd', gray, key41)).toBe(false);
+    expect(uint8KernelSupports('js', gray, key41)).toBe(true);
+    expect(uint8KernelFor(gray, key41)).toBe('js');
+    const e = rejection(() => encryptUint8With('wasm-simd', batchOf(gray), key41));
+    expect(e.check).toBe('transform.kernel-unsupported');
+    expect(e.message).toContain('the wasm-simd kernel cannot transform');
+    expect(e.message).toContain('with block size 4: it covers block size 4 with 3 channels and images up to 64 MiB only');
+  });
+
+  // Kills blockTransform.ts:137 (`'wasm-simd'` → `""`): the automatic choice names the kernel it picks.
+  it.runIf(simdKernelAvailable())('encryptUint8 picks wasm-simd from 256 KiB of CIFAR images on, js below', () => {
+    expect(uint8KernelFor(cifar(86), key43)).toBe('wasm-simd');
+    expect(uint8KernelFor(cifar(85), key43)).toBe('js');
+    expect(uint8KernelSupports('wasm-simd', cifar(1), key43)).toBe(true);
+  });
+
+  // Kills blockTransform.ts:155 (the chunk message → ``).
+  it('a bad chunk size is refused with the value in the message', () => {
+    const e = rejection(() => encryptUint8With('js', batchOf(cifar(1)), key43, { chunkImages: 0 }));
+    expect(e.check).toBe('transform.chunk');
+    expect(e.message).toBe('chunkImages must be a positive integer, got 0');
+  });
+});
+
+describe('safetensors.ts, third round', () => {
+  // Kills safetensors.ts:133 (`if (c === '-' || digit)` → `if (true)`): `true`, `false` and `null`
+  // are JSON values, parsed as such, so the entry check (not the JSON parser) rejects them.
+  it('true/false/null header values reach the entry check, not the number parser', () => {
+    for (const word of ['true', 'false', 'null']) {
+      const e = rejection(() => readSafetensors(fileOf(`{"a":${word}}`)));
+      expect(e.check, word).toBe('safetensors.entry-not-object');
+      expect(e.message, word).toBe(`header entry for tensor "a" is ${word}, not an object with dtype, shape and data_offsets`);
+    }
   });
 });
