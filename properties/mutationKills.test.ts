@@ -514,6 +514,15 @@ describe('blockTransform.ts, the 8-bit kernel choice (after the wasm-simd merge)
     expect(uint8KernelSupports('wasm-simd', cifar(1), key43)).toBe(true);
   });
 
+  // Kills blockTransform.ts:52 (blockIndexMap's `'the images'` → `""`): the float path reaches
+  // blockIndexMap's own key check (the 8-bit path checks the key before it).
+  it('a key for other channels is refused by the float transforms, naming the images', () => {
+    const gray = imageBatch(new Float32Array(16), { count: 1, height: 4, width: 4, channels: 1 }, 'NHWC');
+    const e = rejection(() => encryptFloat(gray, key43));
+    expect(e.check).toBe('key.wrong-channels');
+    expect(e.message).toBe('the key is for 3 channels, but the images has 1');
+  });
+
   // Kills blockTransform.ts:155 (the chunk message → ``).
   it('a bad chunk size is refused with the value in the message', () => {
     const e = rejection(() => encryptUint8With('js', batchOf(cifar(1)), key43, { chunkImages: 0 }));
