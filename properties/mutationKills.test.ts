@@ -15,7 +15,7 @@ import { type BatchShape, imageBatch } from '../src/core/images.ts';
 import { generateKey, secureRandom } from '../src/core/keygen.ts';
 import { transformPatchEmbedding, untransformPatchEmbedding } from '../src/core/modelTransform.ts';
 import { log2BigInt } from '../src/core/keySpace.ts';
-import { readSafetensors, readSafetensorsFile, writeSafetensors } from '../src/io/safetensors.ts';
+import { MAX_HEADER_BYTES, readSafetensors, readSafetensorsFile, writeSafetensors } from '../src/io/safetensors.ts';
 
 /** The CipherpatchError f throws (fails the test if it throws nothing or something else). */
 function rejection(f: () => unknown): CipherpatchError {
@@ -512,6 +512,9 @@ describe('blockTransform.ts, the 8-bit kernel choice (after the wasm-simd merge)
     expect(uint8KernelFor(cifar(86), key43)).toBe('wasm-simd');
     expect(uint8KernelFor(cifar(85), key43)).toBe('js');
     expect(uint8KernelSupports('wasm-simd', cifar(1), key43)).toBe(true);
+    // Kills blockTransform.ts:126 (`key.channels === shape.channels` → `true`): a 1-channel key on 3-channel images.
+    expect(uint8KernelSupports('wasm-simd', cifar(100), key41)).toBe(false);
+    expect(uint8KernelFor(cifar(100), key41)).toBe('js');
   });
 
   // Kills blockTransform.ts:52 (blockIndexMap's `'the images'` → `""`): the float path reaches
@@ -532,6 +535,18 @@ describe('blockTransform.ts, the 8-bit kernel choice (after the wasm-simd merge)
 });
 
 describe('safetensors.ts, third round', () => {
+  // Kills safetensors.ts:601 (`padded > MAX_HEADER_BYTES` → `false`, → `>=`): the writer accepts a
+  // header of exactly the limit and refuses one 8 bytes longer (≈ 1 s, ≈ 0.6 GB).
+  it('the writer refuses a header above MAX_HEADER_BYTES and accepts one of exactly that size', () => {
+    const tensors = { x: { dtype: 'U8' as const, shape: [1], data: new Uint8Array(1) } };
+    const overhead = '{"__metadata__":{"note":""},"x":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}'.length;
+    const atLimit = writeSafetensors(tensors, { note: 'a'.repeat(MAX_HEADER_BYTES - overhead) });
+    expect(Number(new DataView(atLimit.buffer, atLimit.byteOffset).getBigUint64(0, true))).toBe(MAX_HEADER_BYTES);
+    const e = rejection(() => writeSafetensors(tensors, { note: 'a'.repeat(MAX_HEADER_BYTES - overhead + 1) }));
+    expect(e.check).toBe('safetensors.header-too-large');
+    expect(e.message).toBe(`the header would be ${MAX_HEADER_BYTES + 8} bytes, above the ${MAX_HEADER_BYTES}-byte limit readers accept`);
+  });
+
   // Kills safetensors.ts:133 (`if (c === '-' || digit)` → `if (true)`): `true`, `false` and `null`
   // are JSON values, parsed as such, so the entry check (not the JSON parser) rejects them.
   it('true/false/null header values reach the entry check, not the number parser', () => {
