@@ -547,8 +547,9 @@ describe('safetensors.ts, third round', () => {
     expect(e.message).toBe(`the header would be ${MAX_HEADER_BYTES + 8} bytes, above the ${MAX_HEADER_BYTES}-byte limit readers accept`);
   });
 
-  // Kills safetensors.ts:133 (`if (c === '-' || digit)` → `if (true)`): `true`, `false` and `null`
-  // are JSON values, parsed as such, so the entry check (not the JSON parser) rejects them.
+  // `true`, `false` and `null` are JSON values, parsed as such (not taken for numbers), so the
+  // entry check, not the JSON parser, rejects them. (safetensors.ts:133's surviving mutant,
+  // `c !== undefined` → `true`, is equivalent: see mutation/equivalent.md.)
   it('true/false/null header values reach the entry check, not the number parser', () => {
     for (const word of ['true', 'false', 'null']) {
       const e = rejection(() => readSafetensors(fileOf(`{"a":${word}}`)));
