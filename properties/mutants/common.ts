@@ -24,6 +24,14 @@ export function defineMutant<K>(m: Mutant<K>): Mutant<unknown> {
   return m as unknown as Mutant<unknown>;
 }
 
+/** encrypt and decrypt of `base`, run with the key mapped by `f` first (a mutant that breaks only how the key is used). */
+export function withMappedKey<K>(base: Variant<K>, f: (key: K) => K): Pick<Variant<K>, 'encrypt' | 'decrypt'> {
+  return {
+    encrypt: (batch, key) => base.encrypt(batch, f(key)),
+    decrypt: (batch, key) => base.decrypt(batch, f(key)),
+  };
+}
+
 export function invertPermutation(v: ArrayLike<number>): Int32Array {
   const inv = new Int32Array(v.length);
   for (let k = 0; k < v.length; k++) inv[v[k]] = k;

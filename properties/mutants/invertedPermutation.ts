@@ -6,7 +6,7 @@
  */
 import type { BlockKey } from '../../src/core/key.ts';
 import { systemA } from '../../src/variants/builtin/systemA.ts';
-import { defineMutant, invertPermutation } from './common.ts';
+import { defineMutant, invertPermutation, withMappedKey } from './common.ts';
 
 const inverted = (key: BlockKey): BlockKey => ({ ...key, permutation: invertPermutation(key.permutation) });
 
@@ -18,7 +18,6 @@ export default defineMutant<BlockKey>({
     ...systemA,
     name: 'mutant-inverted-permutation',
     title: 'BROKEN system-a: encrypts with v⁻¹',
-    encrypt: (batch, key) => systemA.encrypt(batch, inverted(key)),
-    decrypt: (batch, key) => systemA.decrypt(batch, inverted(key)),
+    ...withMappedKey(systemA, inverted),
   },
 });

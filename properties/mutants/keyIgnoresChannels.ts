@@ -8,7 +8,7 @@
  */
 import type { BlockKey } from '../../src/core/key.ts';
 import { shuffle } from '../../src/variants/builtin/systemA.ts';
-import { defineMutant } from './common.ts';
+import { defineMutant, withMappedKey } from './common.ts';
 
 /** The plane permutation (ranks of permutation[0..M²−1]), repeated in every channel. */
 function perPlane(key: BlockKey): BlockKey {
@@ -28,8 +28,7 @@ export default defineMutant<BlockKey>({
     ...shuffle,
     name: 'mutant-key-ignores-channels',
     title: 'BROKEN shuffle: same permutation in every channel plane',
-    encrypt: (batch, key) => shuffle.encrypt(batch, perPlane(key)),
-    decrypt: (batch, key) => shuffle.decrypt(batch, perPlane(key)),
+    ...withMappedKey(shuffle, perPlane),
     adapter: {
       normalizations: shuffle.adapter!.normalizations,
       adapt: (e, key, n) => shuffle.adapter!.adapt(e, perPlane(key), n),
