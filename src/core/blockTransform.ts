@@ -156,14 +156,8 @@ function checkKernel(kernel: Uint8Kernel, batch: Uint8Batch, key: BlockKey, opti
 }
 
 /** The block map of decryption: output value k is input value source[k] (the inverse of the key's permutation). */
-function inverseBlockMap(key: BlockKey): { source: Int32Array; flip: Uint8Array } {
-  const source = new Int32Array(key.permutation.length);
-  const flip = new Uint8Array(key.flip.length);
-  for (let k = 0; k < source.length; k++) {
-    source[key.permutation[k]] = k;
-    flip[key.permutation[k]] = key.flip[k];
-  }
-  return { source, flip };
+function inverseBlockMap(key: BlockKey): BlockIndexMap {
+  return inverseIndexMap({ imageLength: key.permutation.length, source: key.permutation, flip: key.flip });
 }
 
 /** Encrypts 8-bit images (Eqs. 4–5) with the named kernel. Returns a new batch in the same layout. */
