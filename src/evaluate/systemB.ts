@@ -179,14 +179,19 @@ function applyTable(t: BlockTable, data: Uint8Array, count: number, C: number, H
   return out;
 }
 
+/** The images validated and in NCHW order (the layout the variants and the block table work in). */
+function asNchw(images: Uint8Batch): Uint8Batch {
+  const b = imageBatch(images.data, images.shape, images.layout);
+  return b.layout === 'NCHW' ? b : toLayout(b, 'NCHW');
+}
+
 /**
  * The model input of 8-bit images under a key set (float32, NCHW, normalized);
  * `null` = plain images, (2x − 255)/255. Runs the variant through a lookup
  * table read off it (blockTable), else block by block through the variant.
  */
 export function systemBModelInput(images: Uint8Batch, key: SystemBKey | null): ImageBatch<Float32Array> {
-  const b = imageBatch(images.data, images.shape, images.layout);
-  const nchw = b.layout === 'NCHW' ? b : toLayout(b, 'NCHW');
+  const nchw = asNchw(images);
   const { count, channels, height, width } = nchw.shape;
   if (key === null) return { data: Float32Array.from(nchw.data, (x) => (2 * x - 255) / 255), shape: nchw.shape, layout: 'NCHW' };
   if (channels !== key.channels) fail('key.wrong-channels', `key set is for ${key.channels} channels, the images have ${channels}`);
@@ -198,8 +203,7 @@ export function systemBModelInput(images: Uint8Batch, key: SystemBKey | null): I
 
 /** The same through the variant block by block, without the table (for tests of the table). */
 export function systemBModelInputDirect(images: Uint8Batch, key: SystemBKey): ImageBatch<Float32Array> {
-  const b = imageBatch(images.data, images.shape, images.layout);
-  const nchw = b.layout === 'NCHW' ? b : toLayout(b, 'NCHW');
+  const nchw = asNchw(images);
   const { count, channels, height, width } = nchw.shape;
   return { data: encryptToModelInput(variantFor(key), key.key, nchw.data, { count, channels, height, width }, false).input, shape: nchw.shape, layout: 'NCHW' };
 }
