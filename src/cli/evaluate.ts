@@ -10,7 +10,7 @@ import { evaluate } from '../evaluate/evaluate.ts';
 import { writeEvaluateReport } from '../evaluate/report.ts';
 import { evaluateSystemB } from '../evaluate/systemB.ts';
 import { writeSystemBReport } from '../evaluate/systemBReport.ts';
-import { readSafetensorsFile } from '../io/safetensors.ts';
+import { type Safetensors, readSafetensorsFile } from '../io/safetensors.ts';
 import { looksLikeResNet, resnetWeightsFromTensors } from '../model/resnet.ts';
 import { CIFAR10_CLASSES, readCifarSplitAll, resolveCifarDir } from '../io/cifar10.ts';
 import { CIFAR10_SUMS } from '../io/cifarFetch.ts';
@@ -78,8 +78,9 @@ export function registerEvaluate(program: Command, io: Io): void {
         'wrong key sets come from the key set\'s variant, seeded by --wrong-key-seed, or from --wrong-keys-file (golden/system-b/wrong-keys-*.json).',
     )
     .action(async (o: EvaluateFlags) => {
-      if (looksLikeResNet(readSafetensorsFile(o.weights).tensors)) {
-        await evaluateSystemBCommand(o, io);
+      const { tensors } = readSafetensorsFile(o.weights);
+      if (looksLikeResNet(tensors)) {
+        await evaluateSystemBCommand(o, tensors, io);
         return;
       }
       const { weights } = readConvMixerFile(o.weights);
@@ -117,10 +118,10 @@ export function registerEvaluate(program: Command, io: Io): void {
 }
 
 /** The System B branch of `cipherpatch evaluate`: a ResNet trained on transformed images, its key set, wrong key sets. */
-async function evaluateSystemBCommand(o: EvaluateFlags, io: Io): Promise<void> {
+async function evaluateSystemBCommand(o: EvaluateFlags, tensors: Safetensors['tensors'], io: Io): Promise<void> {
   let weights;
   try {
-    weights = resnetWeightsFromTensors(readSafetensorsFile(o.weights).tensors);
+    weights = resnetWeightsFromTensors(tensors);
   } catch (e) {
     if (e instanceof CipherpatchError) throw new CipherpatchError(e.check, `${o.weights}: ${e.message}`);
     throw e;
