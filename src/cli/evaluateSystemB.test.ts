@@ -11,6 +11,7 @@ import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cipherpatch } from '../../properties/cliRunner.ts';
 import { parseSystemBKey } from '../evaluate/systemB.ts';
+import { readSystemBKeyListFile } from '../io/keyFile.ts';
 
 const GOLDEN = new URL('../../golden/', import.meta.url).pathname;
 const RUN = join(GOLDEN, 'runs/system-b-cpu');
@@ -91,5 +92,16 @@ describe('System B key sets', () => {
     expect(() => parseSystemBKey({ ...negpos, flip: negpos.flip.map((f: number) => f * 2) })).toThrow(expect.objectContaining({ check: 'key.flip-values' }));
     expect(() => parseSystemBKey(negpos, { channels: 1 })).toThrow(expect.objectContaining({ check: 'key.wrong-channels' }));
     expect(() => parseSystemBKey({ ...JSON.parse(readFileSync(join(GOLDEN, 'system-b/ffx.json'), 'utf8')), password: 7 })).toThrow(expect.objectContaining({ check: 'key.field' }));
+  });
+
+  it('lists: read with every key set validated; a list of another format, or a key set of another variant in it, is named', () => {
+    const list = JSON.parse(readFileSync(join(GOLDEN, 'system-b/wrong-keys-ffx.json'), 'utf8'));
+    expect(readSystemBKeyListFile(join(GOLDEN, 'system-b/wrong-keys-ffx.json')).map((k) => k.transform)).toEqual(list.keys.map(() => 'ffx'));
+    const notList = join(dir, 'not-a-list.json');
+    writeFileSync(notList, JSON.stringify({ ...list, format: 'cipherpatch-block-key-list' }));
+    expect(() => readSystemBKeyListFile(notList)).toThrow(expect.objectContaining({ check: 'key.format', message: expect.stringMatching(/not-a-list\.json is not a System B key set list/) }));
+    const mixed = join(dir, 'mixed-list.json');
+    writeFileSync(mixed, JSON.stringify({ ...list, keys: [list.keys[0], negpos] }));
+    expect(() => readSystemBKeyListFile(mixed)).toThrow(expect.objectContaining({ check: 'key.variant', message: expect.stringMatching(/mixed-list\.json, key set 1: is a negpos key set in a list of ffx key sets/) }));
   });
 });
