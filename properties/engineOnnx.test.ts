@@ -292,6 +292,11 @@ describe('onnx engine set-up and bad input', () => {
     await rejects(engine.logitsNormalized({ ...images, data: new Float32Array(5) }), 'image.length', /5 values/);
     engine.dispose();
     await rejects(engine.logits(images), 'engine.disposed', /disposed/);
+    // Disposed while a call waits for its session: no chunk runs on the session being released.
+    const inFlight = await createOnnxEngine(weights, { threads: 1, batchSize: 1 });
+    const pending = inFlight.logits(images);
+    inFlight.dispose();
+    await rejects(pending, 'engine.disposed', /disposed/);
     const broken = { ...weights, layers: [{ ...weights.layers[0], depthwiseWeight: new Float32Array(3) }] };
     await rejects(createOnnxEngine(broken), 'engine.onnx-graph', /layers\[0\]\.depthwiseWeight must be a Float32Array of 36 values, got 3 values/);
     expect(() => buildConvMixerOnnx(weights, { form: 'dense', height: 5, width: 4 })).toThrow(/image height as a positive multiple of the patch size 2, got 5/);
