@@ -19,6 +19,7 @@ import { fail } from '../core/errors.ts';
 import type { Uint8Batch } from '../core/images.ts';
 import type { BlockKey } from '../core/key.ts';
 import { writeFileAtomic } from '../io/atomicWrite.ts';
+import type { Engine } from '../engine/engine.ts';
 import type { ConvMixerWeights } from '../model/convmixer.ts';
 import { type Io, positiveInteger } from './io.ts';
 
@@ -46,6 +47,14 @@ function writeJson(io: Io, opts: Common, result: unknown): void {
   if (opts.json === undefined) return;
   writeFileAtomic(opts.json, toJson(result), { overwrite: opts.force });
   io.out(`wrote ${opts.json}`);
+}
+
+/** The engine every attack runs on: the fastest available backend, --threads passed through. */
+function autoEngine(threads: number | undefined): (weights: ConvMixerWeights) => Promise<Engine> {
+  return async (weights) => {
+    const { createEngine } = await import('../engine/engine.ts');
+    return createEngine(weights, undefined, { engine: 'auto', ...(threads !== undefined ? { threads } : {}) });
+  };
 }
 
 export function integerList(flag: string): (value: string) => number[] {
@@ -220,7 +229,7 @@ export function registerAttack(program: Command, io: Io): void {
       if (opts.key === undefined) fail('attack.options', 'ciphertext-only needs --key <file> (the System A key) or --variant <name>');
       const { uint8ImagesToBlocks } = await import('../attacks/common.ts');
       const { decryptUint8, encryptUint8 } = await import('../core/blockTransform.ts');
-      const { createEngine, sliceImages } = await import('../engine/engine.ts');
+      const { sliceImages } = await import('../engine/engine.ts');
       const { argmaxRows, score } = await import('../evaluate/evaluate.ts');
       const key = await loadKey(opts.key);
       const { images, labels, source } = await loadImages(opts.data, opts.images + opts.reference);
@@ -233,7 +242,7 @@ export function registerAttack(program: Command, io: Io): void {
       let accuracy: { plainImages: number; attackerDecrypted: number } | undefined;
       if (opts.weights !== undefined) {
         const weights = await loadModel(opts.weights);
-        const engine = await createEngine(weights, undefined, { engine: 'auto', ...(opts.threads !== undefined ? { threads: opts.threads } : {}) });
+        const engine = await autoEngine(opts.threads)(weights);
         try {
           const acc = async (x: Uint8Batch) => score(argmaxRows(await engine.logits(x), weights.config.classes), labels.subarray(0, opts.images)).accuracy;
           accuracy = { plainImages: await acc(seen), attackerDecrypted: await acc(decryptUint8(encrypted, r.key)) };
@@ -273,14 +282,13 @@ export function registerAttack(program: Command, io: Io): void {
   ).action(async (opts: Common & EngineCommon & { images: number; keys: number }) => {
     const keyPath = systemAKey(opts, 'random-key', 'for another variant, `cipherpatch fuzz <variant> --model W --wrong-keys N` measures random (wrong) keys');
     const { randomKeyAttack } = await import('../attacks/randomKey.ts');
-    const { createEngine } = await import('../engine/engine.ts');
     const { progressBars } = await import('../io/progress.ts');
     const weights = await loadModel(opts.weights);
     const key = await loadKey(keyPath);
     const { images, labels, source } = await loadImages(opts.data, opts.images);
     const r = await randomKeyAttack({
       weights, key, images, labels, keys: opts.keys, seed: opts.seed, progress: progressBars(),
-      createEngine: (w) => createEngine(w, undefined, { engine: 'auto', ...(opts.threads !== undefined ? { threads: opts.threads } : {}) }),
+      createEngine: autoEngine(opts.threads),
     });
     const s = r.summary;
     io.out(`random-key: ${r.images} images from ${source}, ${opts.keys} random keys (seed "${r.seed}"), ${r.effort.queries} queries, ${r.seconds.toFixed(1)} s, engine ${r.engine}`);
@@ -299,9 +307,8 @@ export function registerAttack(program: Command, io: Io): void {
       .option('--trials <N>', 'random guesses per setting (default 3)', positiveInteger('--trials'), 3),
   ).action(async (opts: Common & EngineCommon & { images: number; distances?: number[]; trials: number }) => {
     const { partialKeyAttack, variantPartialKeyAttack } = await import('../attacks/partialKey.ts');
-    const { createEngine } = await import('../engine/engine.ts');
     const weights = await loadModel(opts.weights);
-    const make = (w: ConvMixerWeights) => createEngine(w, undefined, { engine: 'auto', ...(opts.threads !== undefined ? { threads: opts.threads } : {}) });
+    const make = autoEngine(opts.threads);
     if (opts.variant !== undefined) {
       const { variant, key, keyText } = await loadVariantAndKey(opts.variant, opts.key, opts.keySeed);
       const { images, labels, source } = await loadImages(opts.data, opts.images);
@@ -317,8 +324,7 @@ export function registerAttack(program: Command, io: Io): void {
     const key = await loadKey(systemAKey(opts, 'partial-key'));
     const { images, labels, source } = await loadImages(opts.data, opts.images);
     const r = await partialKeyAttack({
-      weights, key, images, labels, distances: opts.distances ?? [1, 2, 4, 8, 16], trials: opts.trials, seed: opts.seed,
-      createEngine: (w) => createEngine(w, undefined, { engine: 'auto', ...(opts.threads !== undefined ? { threads: opts.threads } : {}) }),
+      weights, key, images, labels, distances: opts.distances ?? [1, 2, 4, 8, 16], trials: opts.trials, seed: opts.seed, createEngine: make,
     });
     io.out(`partial-key: ${r.images} images from ${source}, ${opts.trials} guess${opts.trials === 1 ? '' : 'es'} per setting, ${r.effort.queries} queries, ${r.seconds.toFixed(1)} s`);
     io.out(`  right key ${pct(r.rightKey)}; most frequent label ${pct(r.chance)}`);
@@ -340,10 +346,9 @@ export function registerAttack(program: Command, io: Io): void {
     if (opts.objective !== 'accuracy' && opts.objective !== 'log-likelihood') fail('attack.objective', `unknown --objective "${opts.objective}": use accuracy or log-likelihood`);
     const { keyScorer } = await import('../attacks/partialKey.ts');
     const { greedyKeySearch, variantGreedyKeySearch } = await import('../attacks/greedy.ts');
-    const { createEngine } = await import('../engine/engine.ts');
-    const weights = await loadModel(opts.weights);
     const { sliceImages } = await import('../engine/engine.ts');
-    const make = (w: ConvMixerWeights) => createEngine(w, undefined, { engine: 'auto', ...(opts.threads !== undefined ? { threads: opts.threads } : {}) });
+    const weights = await loadModel(opts.weights);
+    const make = autoEngine(opts.threads);
     if (opts.variant !== undefined) {
       const { variantKeyScorer, neighboursOf } = await import('../attacks/variants.ts');
       const { variant, key, keyText } = await loadVariantAndKey(opts.variant, opts.key, opts.keySeed);
@@ -394,7 +399,7 @@ async function variantCiphertextOnly(io: Io, opts: Common & { key?: string; vari
   const { variantCiphertextOnlyAttack } = await import('../attacks/ciphertextOnly.ts');
   const { signedPermutationOf, flipTarget } = await import('../attacks/variants.ts');
   const { toLayout } = await import('../core/images.ts');
-  const { createEngine, sliceImages } = await import('../engine/engine.ts');
+  const { sliceImages } = await import('../engine/engine.ts');
   const { argmaxRows, score } = await import('../evaluate/evaluate.ts');
   const { fromBlocks, toBlocks } = await import('../variants/blocks.ts');
   const { domainPair, fromByte } = await import('../variants/contract.ts');
@@ -417,7 +422,7 @@ async function variantCiphertextOnly(io: Io, opts: Common & { key?: string; vari
     const weights = await loadModel(opts.weights);
     const decrypted = fromBlocks(variant.decrypt(encrypted, r.key));
     const bytes = Uint8Array.from(decrypted.data, (v) => Math.min(255, Math.max(0, Math.round(top === 255 ? v : v * 255))));
-    const engine = await createEngine(weights, undefined, { engine: 'auto', ...(opts.threads !== undefined ? { threads: opts.threads } : {}) });
+    const engine = await autoEngine(opts.threads)(weights);
     try {
       const acc = async (x: Uint8Batch) => score(argmaxRows(await engine.logits(x), weights.config.classes), labels.subarray(0, opts.images)).accuracy;
       accuracy = { plainImages: await acc(seen), attackerDecrypted: await acc({ data: bytes, shape: { count: decrypted.count, channels: decrypted.channels, height: decrypted.height, width: decrypted.width }, layout: 'NCHW' }) };
