@@ -95,6 +95,22 @@ describe('accuracy with the right key and wrong keys (library)', () => {
     expect(engines).toBe(0);
   });
 
+  it('a least-squares adapter exact on the random fitting images but not on the evaluated ones: not applicable, no engine started', async () => {
+    // negpos, except that batches of more than 2 images (the evaluated ones, not the fitting ones) are squared: not affine there.
+    const negpos = (await loadBuiltin('negpos')) as Variant<unknown>;
+    const variant: Variant<unknown> = {
+      ...negpos,
+      encrypt: (batch, key) => {
+        const e = negpos.encrypt(batch, key);
+        return batch.images > 2 ? { ...e, data: e.data.map((x) => x * x) } : e;
+      },
+    };
+    let engines = 0;
+    const r = await measureAccuracy({ variant, weights, images, labels, createEngine: (w) => (engines++, engine(w)), wrongKeys: 2 });
+    expect(!r.applicable && r.reason).toMatch(/^no adapter \(the least-squares adapter fitted on random images is not exact on these images: residual /);
+    expect(engines).toBe(0);
+  });
+
   it('misfits are clear errors: block size ≠ patch size, channels, a grid that does not cover the images', async () => {
     const systemA = await loadBuiltin('system-a');
     const patch2 = randomConvMixerWeights({ ...CONFIG, patch: 2 }, 'p2');

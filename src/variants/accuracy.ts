@@ -30,7 +30,7 @@ import type { Engine } from '../engine/engine.ts';
 import { argmaxRows, score } from '../evaluate/evaluate.ts';
 import type { ConvMixerConfig, ConvMixerWeights } from '../model/convmixer.ts';
 import { type FiveNumberSummary, summarize } from '../report/statistics.ts';
-import { type AffineFit, fitAffine } from './affine.ts';
+import { type AffineFit, affineResidual, fitAffine } from './affine.ts';
 import { type Images, fromBlocks, toBlocks } from './blocks.ts';
 import {
   type BlockBatch,
@@ -228,22 +228,6 @@ export function adaptByFit(e: PatchEmbedding, fit: AffineFit): PatchEmbedding {
   return { ...e, weight, bias };
 }
 
-/** max |y·A + c − x| / max(1, max |x|) over every block. */
-function fitResidual(fit: AffineFit, y: Float64Array, x: Float64Array): number {
-  const p = fit.p;
-  const q = fit.q;
-  let worst = 0;
-  let scale = 1;
-  for (let s = 0; s < x.length / q; s++)
-    for (let j = 0; j < q; j++) {
-      let z = fit.c[j];
-      for (let i = 0; i < p; i++) z += y[s * p + i] * fit.a[i * q + j];
-      worst = Math.max(worst, Math.abs(z - x[s * q + j]));
-      scale = Math.max(scale, Math.abs(x[s * q + j]));
-    }
-  return worst / scale;
-}
-
 /** The least-squares adapter for a key, fitted on seeded random 8-bit images of the data's size; undefined + why when not exact. */
 export function leastSquaresFit(variant: Variant<unknown>, key: unknown, shape: { channels: number; height: number; width: number }, seed: string): { fit?: AffineFit; why: string } {
   const p = blockLength(variant.params);
@@ -359,7 +343,7 @@ export async function measureAccuracy(options: AccuracyOptions): Promise<Accurac
   let worst = 0;
   const fit = verify;
   const rightInput = encryptAll(variant, key, images, chunk, fit === undefined ? undefined : (x, y) => {
-    worst = Math.max(worst, fitResidual(fit, y, x));
+    worst = Math.max(worst, affineResidual(fit, y, x).residual);
   });
   if (verify !== undefined && worst > VARIANT_TOLERANCE.adapterResidual.atol) {
     return { applicable: false, variant: variant.name, images: n, reason: `no adapter (the least-squares adapter fitted on random images is not exact on these images: residual ${worst.toExponential(2)})` };

@@ -108,11 +108,21 @@ export function fitAffine(xEnc: Float64Array, xPlain: Float64Array, n: number, p
     }
   }
   // Residual, measured directly on the samples.
+  return { a, c, p, q, samples: n, rank, ...affineResidual({ a, c, p, q }, xEnc, xPlain) };
+}
+
+/** How far x′A + c is from x over every sample (x′ n × p, x n × q, row-major): the AffineFit residual fields. */
+export function affineResidual(
+  fit: Pick<AffineFit, 'a' | 'c' | 'p' | 'q'>,
+  xEnc: Float64Array,
+  xPlain: Float64Array,
+): Pick<AffineFit, 'residual' | 'worstSample' | 'worstError'> {
+  const { a, c, p, q } = fit;
   let scale = 1;
   for (let i = 0; i < xPlain.length; i++) scale = Math.max(scale, Math.abs(xPlain[i]));
   let worst = 0;
   let worstSample = 0;
-  for (let s = 0; s < n; s++)
+  for (let s = 0; s < xPlain.length / q; s++)
     for (let j = 0; j < q; j++) {
       let z = c[j];
       for (let i = 0; i < p; i++) z += xEnc[s * p + i] * a[i * q + j];
@@ -122,7 +132,7 @@ export function fitAffine(xEnc: Float64Array, xPlain: Float64Array, n: number, p
         worstSample = s;
       }
     }
-  return { a, c, p, q, samples: n, rank, residual: worst / scale, worstSample, worstError: worst };
+  return { residual: worst / scale, worstSample, worstError: worst };
 }
 
 export type AdapterForm = 'identity' | 'permutation' | 'signed permutation' | 'scaled permutation' | 'dense';
