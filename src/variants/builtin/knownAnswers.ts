@@ -19,8 +19,12 @@ import type { FfxKey } from './systemB.ts';
 
 const GOLDEN = new URL('../../../golden/vectors/', import.meta.url);
 
+const files = new Map<string, unknown>();
+
+/** A vector file, parsed once (callers only read it). */
 function readVectors<T>(name: string): T {
-  return JSON.parse(readFileSync(new URL(name, GOLDEN), 'utf8')) as T;
+  if (!files.has(name)) files.set(name, JSON.parse(readFileSync(new URL(name, GOLDEN), 'utf8')));
+  return files.get(name) as T;
 }
 
 // ------------------------------------------------------------------ ffx (pyffx)
