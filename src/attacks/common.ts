@@ -25,6 +25,11 @@ export function elapsed(started: number): number {
   return (performance.now() - started) / 1000;
 }
 
+/** An attack result as JSON text (report.json, `attack --json`): typed arrays become plain arrays. */
+export function attackJsonText(value: unknown): string {
+  return `${JSON.stringify(value, (_k, v: unknown) => (ArrayBuffer.isView(v) && !(v instanceof DataView) ? Array.from(v as unknown as ArrayLike<number>) : v), 2)}\n`;
+}
+
 /** Fraction of positions k where both permutation[k] and flip[k] agree. */
 export function keyFractionCorrect(guess: { permutation: ArrayLike<number>; flip: ArrayLike<number> }, truth: BlockKey): number {
   const pb = truth.permutation.length;

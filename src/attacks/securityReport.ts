@@ -29,7 +29,7 @@ import { systemA } from '../variants/builtin/systemA.ts';
 import { orthogonal } from '../variants/builtin/systemC.ts';
 import { fromByte } from '../variants/contract.ts';
 import { ciphertextOnlyAttack } from './ciphertextOnly.ts';
-import { uint8ImagesToBlocks } from './common.ts';
+import { attackJsonText, uint8ImagesToBlocks } from './common.ts';
 import { greedyKeySearch } from './greedy.ts';
 import { recoverLinearMap, recoverSignedPermutation } from './knownPlaintext.ts';
 import { type EmbeddingWeight, perturbedEmbedding, recoverKeyFromLeakedModel, recoverPermutationByGramMatching } from './leakedModel.ts';
@@ -517,14 +517,9 @@ Reference statistics from ${a.ciphertextOnly.reference} other plain test images;
   return sections.join('\n');
 }
 
-/** Typed arrays become plain arrays in JSON. */
-export function reportJsonText(value: unknown): string {
-  return `${JSON.stringify(value, (_k, v: unknown) => (ArrayBuffer.isView(v) && !(v instanceof DataView) ? Array.from(v as unknown as ArrayLike<number>) : v), 2)}\n`;
-}
-
 export function attackReportFiles(r: AttackReport, ctx: Parameters<typeof attackReportMarkdown>[1]): Map<string, string | Uint8Array> {
   const files = new Map<string, string | Uint8Array>();
-  files.set('report.json', reportJsonText({ ...r, command: ctx.command, weights: ctx.weightsPath, keyFile: ctx.keyPath, data: ctx.data, engine: ctx.engine, date: ctx.date, headlines: headlines(r) }));
+  files.set('report.json', attackJsonText({ ...r, command: ctx.command, weights: ctx.weightsPath, keyFile: ctx.keyPath, data: ctx.data, engine: ctx.engine, date: ctx.date, headlines: headlines(r) }));
   files.set('report.md', attackReportMarkdown(r, ctx));
   for (const [name, plot] of attackPlots(r)) {
     const svg = linePlotSvg(plot.series, plot.options);

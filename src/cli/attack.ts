@@ -15,6 +15,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
+import { attackJsonText } from '../attacks/common.ts';
 import { fail } from '../core/errors.ts';
 import type { Uint8Batch } from '../core/images.ts';
 import type { BlockKey } from '../core/key.ts';
@@ -38,14 +39,9 @@ interface EngineCommon {
   seed: string;
 }
 
-/** Typed arrays become plain arrays in the JSON output. */
-function toJson(value: unknown): string {
-  return `${JSON.stringify(value, (_k, v: unknown) => (ArrayBuffer.isView(v) && !(v instanceof DataView) ? Array.from(v as unknown as ArrayLike<number>) : v), 2)}\n`;
-}
-
 function writeJson(io: Io, opts: Common, result: unknown): void {
   if (opts.json === undefined) return;
-  writeFileAtomic(opts.json, toJson(result), { overwrite: opts.force });
+  writeFileAtomic(opts.json, attackJsonText(result), { overwrite: opts.force });
   io.out(`wrote ${opts.json}`);
 }
 
