@@ -78,21 +78,33 @@ export interface Provenance {
   readonly wrongKeys: { file: string; sha256: string; count: number };
 }
 
-export function validateProvenance(json: unknown): Provenance {
-  const o = json as Record<string, any>;
-  const at = (path: string, ok: boolean) => {
-    if (!ok) throw new Error(`golden provenance: ${path} is missing or malformed`);
+/** A check of one provenance field: throws `<what>: <path> is missing or malformed` when not ok. */
+export type ProvenanceCheck = (path: string, ok: boolean) => void;
+
+export function provenanceCheck(what: string): ProvenanceCheck {
+  return (path, ok) => {
+    if (!ok) throw new Error(`${what}: ${path} is missing or malformed`);
   };
+}
+
+/** The fields every golden run records, System A or B: device, torch, seed, times, date, CIFAR-10 md5s, the GPU of a cuda run. */
+export function checkCommonProvenance(o: Record<string, any>, at: ProvenanceCheck): void {
   at('device', typeof o?.device === 'string');
   at('torch', typeof o.torch === 'string');
-  at('recipe', typeof o.recipe === 'object' && o.recipe !== null);
   at('seed', Number.isInteger(o.seed));
   at('wallSeconds', typeof o.wallSeconds === 'number');
   at('date', typeof o.date === 'string' && !Number.isNaN(Date.parse(o.date)));
-  at('cifar10Md5', typeof o.cifar10Md5 === 'object' && Object.keys(o.cifar10Md5).length === 6);
+  at('cifar10Md5', typeof o.cifar10Md5 === 'object' && o.cifar10Md5 !== null && Object.keys(o.cifar10Md5).length === 6);
+  if (o.device === 'cuda') at('gpu', typeof o.gpu === 'string');
+}
+
+export function validateProvenance(json: unknown): Provenance {
+  const o = json as Record<string, any>;
+  const at = provenanceCheck('golden provenance');
+  checkCommonProvenance(o, at);
+  at('recipe', typeof o.recipe === 'object' && o.recipe !== null);
   at('key', typeof o.key?.file === 'string' && /^[0-9a-f]{64}$/.test(o.key?.sha256));
   at('wrongKeys', typeof o.wrongKeys?.file === 'string' && Number.isInteger(o.wrongKeys?.count));
-  if (o.device === 'cuda') at('gpu', typeof o.gpu === 'string');
   return o as Provenance;
 }
 

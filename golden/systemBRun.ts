@@ -11,7 +11,7 @@ import { type SystemBKey, type SystemBTransform, SYSTEM_B_TRANSFORMS } from '../
 import { readSystemBKeyFile, readSystemBKeyListFile } from '../src/io/keyFile.ts';
 import { type Tensor, readSafetensorsFile } from '../src/io/safetensors.ts';
 import { type ResNetWeights, resnetWeightsFromTensors } from '../src/model/resnet.ts';
-import { type Accuracies, REPO_DIR, RUNS_DIR, isAccuracy } from './goldenRun.ts';
+import { type Accuracies, REPO_DIR, RUNS_DIR, checkCommonProvenance, isAccuracy, provenanceCheck } from './goldenRun.ts';
 
 export const SYSTEM_B_MODELS = ['plain', ...SYSTEM_B_TRANSFORMS] as const;
 export type SystemBModel = (typeof SYSTEM_B_MODELS)[number];
@@ -81,18 +81,11 @@ export interface SystemBProvenance {
 
 export function validateSystemBProvenance(json: unknown, transform: SystemBModel): SystemBProvenance {
   const o = json as Record<string, any>;
-  const at = (path: string, ok: boolean) => {
-    if (!ok) throw new Error(`System B golden provenance: ${path} is missing or malformed`);
-  };
-  at('device', typeof o?.device === 'string');
-  at('torch', typeof o.torch === 'string');
+  const at = provenanceCheck('System B golden provenance');
+  checkCommonProvenance(o, at);
   at('command', typeof o.command === 'string' && o.command.includes('system_b.py'));
   at('recipe', typeof o.recipe === 'object' && o.recipe !== null && Number.isInteger(o.recipe.epochs));
-  at('seed', Number.isInteger(o.seed));
   at('trainSeconds', typeof o.trainSeconds === 'number');
-  at('wallSeconds', typeof o.wallSeconds === 'number');
-  at('date', typeof o.date === 'string' && !Number.isNaN(Date.parse(o.date)));
-  at('cifar10Md5', typeof o.cifar10Md5 === 'object' && o.cifar10Md5 !== null && Object.keys(o.cifar10Md5).length === 6);
   if (transform === 'plain') {
     at('key', o.key === null);
     at('wrongKeys', o.wrongKeys === null);
@@ -100,7 +93,6 @@ export function validateSystemBProvenance(json: unknown, transform: SystemBModel
     at('key', typeof o.key?.file === 'string' && /^[0-9a-f]{64}$/.test(o.key?.sha256));
     at('wrongKeys', typeof o.wrongKeys?.file === 'string' && /^[0-9a-f]{64}$/.test(o.wrongKeys?.sha256) && Number.isInteger(o.wrongKeys?.count) && o.wrongKeys.count > 0);
   }
-  if (o.device === 'cuda') at('gpu', typeof o.gpu === 'string');
   return o as SystemBProvenance;
 }
 
