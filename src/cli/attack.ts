@@ -15,7 +15,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
-import { attackJsonText } from '../attacks/common.ts';
+import { attackJsonText, uint8ImagesToBlocks } from '../attacks/common.ts';
 import { fail } from '../core/errors.ts';
 import type { Uint8Batch } from '../core/images.ts';
 import type { BlockKey } from '../core/key.ts';
@@ -99,17 +99,19 @@ async function loadVariantAndKey(name: string, keyPath: string | undefined, keyS
   const report = validateVariant(loaded.candidate);
   if (!report.ok) fail('attack.variant', `${name} breaks the plug-in contract: ${report.problems.map((p) => `[${p.check}] ${p.message}`).join('; ')}`);
   const variant = loaded.candidate as import('../variants/contract.ts').Variant<unknown>;
-  let key: unknown;
-  if (keyPath !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(keyPath, 'utf8');
-    } catch (e) {
-      fail('key.unreadable', `cannot read key file ${keyPath}: ${(e as Error).message}`);
-    }
-    key = variant.parseKey(text);
-  } else key = variant.generateKey(variant.params, keySeed);
-  return { variant, key, keyText: keyPath ?? `generateKey(seed "${keySeed}")` };
+  return { variant, key: variantKey(variant, keyPath, keySeed), keyText: keyPath ?? `generateKey(seed "${keySeed}")` };
+}
+
+/** The variant's key: parsed from --key (its own key file) or generated from --key-seed. */
+function variantKey(variant: import('../variants/contract.ts').Variant<unknown>, keyPath: string | undefined, keySeed: string): unknown {
+  if (keyPath === undefined) return variant.generateKey(variant.params, keySeed);
+  let text: string;
+  try {
+    text = readFileSync(keyPath, 'utf8');
+  } catch (e) {
+    fail('key.unreadable', `cannot read key file ${keyPath}: ${(e as Error).message}`);
+  }
+  return variant.parseKey(text);
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
@@ -135,7 +137,6 @@ export function registerAttack(program: Command, io: Io): void {
     .action(async (opts: Common & { variant: string; key?: string; keySeed: string; data?: string; pairs: number; method?: string; blocks?: number }) => {
       const { loadBuiltin } = await import('../variants/registry.ts');
       const { domainPair, fromByte } = await import('../variants/contract.ts');
-      const { uint8ImagesToBlocks } = await import('../attacks/common.ts');
       const { recoverLinearMap, recoverSignedPermutation } = await import('../attacks/knownPlaintext.ts');
       const variant = await loadBuiltin(opts.variant);
       const domain = domainPair(variant.domain).input;
@@ -143,16 +144,7 @@ export function registerAttack(program: Command, io: Io): void {
       if (method !== 'signed-permutation' && method !== 'linear') fail('attack.method', `unknown method "${method}": use signed-permutation or linear`);
       if (method === 'signed-permutation' && domain !== 'uint8') fail('attack.method', `signed-permutation needs a uint8 variant; ${variant.name} works on "${domain}" values (use --method linear)`);
       const params = variant.params;
-      let key: unknown;
-      if (opts.key !== undefined) {
-        let text: string;
-        try {
-          text = readFileSync(opts.key, 'utf8');
-        } catch (e) {
-          fail('key.unreadable', `cannot read key file ${opts.key}: ${(e as Error).message}`);
-        }
-        key = variant.parseKey(text);
-      } else key = variant.generateKey(params, opts.keySeed);
+      const key = variantKey(variant, opts.key, opts.keySeed);
       const { images, source } = await loadImages(opts.data, opts.pairs);
       const bytes = uint8ImagesToBlocks(images, params.blockSize);
       const plain = { ...bytes, data: bytes.data.map((v) => fromByte(v, domain)) };
@@ -223,7 +215,6 @@ export function registerAttack(program: Command, io: Io): void {
         return;
       }
       if (opts.key === undefined) fail('attack.options', 'ciphertext-only needs --key <file> (the System A key) or --variant <name>');
-      const { uint8ImagesToBlocks } = await import('../attacks/common.ts');
       const { decryptUint8, encryptUint8 } = await import('../core/blockTransform.ts');
       const { sliceImages } = await import('../engine/engine.ts');
       const { argmaxRows, score } = await import('../evaluate/evaluate.ts');
@@ -394,10 +385,9 @@ export function registerAttack(program: Command, io: Io): void {
 async function variantCiphertextOnly(io: Io, opts: Common & { key?: string; variant: string; keySeed: string; data?: string; images: number; reference: number; restarts: number; weights?: string; threads?: number; seed: string }): Promise<void> {
   const { variantCiphertextOnlyAttack } = await import('../attacks/ciphertextOnly.ts');
   const { signedPermutationOf, flipTarget } = await import('../attacks/variants.ts');
-  const { toLayout } = await import('../core/images.ts');
   const { sliceImages } = await import('../engine/engine.ts');
   const { argmaxRows, score } = await import('../evaluate/evaluate.ts');
-  const { fromBlocks, toBlocks } = await import('../variants/blocks.ts');
+  const { fromBlocks } = await import('../variants/blocks.ts');
   const { domainPair, fromByte } = await import('../variants/contract.ts');
   const { variant, key, keyText } = await loadVariantAndKey(opts.variant, opts.key, opts.keySeed);
   signedPermutationOf(variant, 'ciphertext-only');
@@ -405,8 +395,8 @@ async function variantCiphertextOnly(io: Io, opts: Common & { key?: string; vari
   const domain = domainPair(variant.domain).input;
   const { images, labels, source } = await loadImages(opts.data, opts.images + opts.reference);
   const blocksOf = (x: Uint8Batch) => {
-    const n = toLayout(x, 'NCHW');
-    return toBlocks({ data: Float64Array.from(n.data, (v) => fromByte(v, domain)), count: n.shape.count, channels: n.shape.channels, height: n.shape.height, width: n.shape.width }, variant.params.blockSize);
+    const bytes = uint8ImagesToBlocks(x, variant.params.blockSize);
+    return { ...bytes, data: bytes.data.map((v) => fromByte(v, domain)) };
   };
   const seen = sliceImages(images, 0, opts.images);
   const encrypted = variant.encrypt(blocksOf(seen), key);
