@@ -13,8 +13,7 @@ import type { Uint8Batch } from '../core/images.ts';
 import { type BlockKey, expectKeyFor, keysEqual } from '../core/key.ts';
 import { generateKey } from '../core/keygen.ts';
 import { transformPatchEmbedding } from '../core/modelTransform.ts';
-import { type Engine } from '../engine/engine.ts';
-import { sliceImages } from '../engine/engine.ts';
+import { type Engine, sliceImages } from '../engine/engine.ts';
 import type { ConvMixerWeights } from '../model/convmixer.ts';
 import { type Progress, silentProgress } from '../io/progress.ts';
 import { type FiveNumberSummary, summarize } from '../report/statistics.ts';
@@ -168,20 +167,21 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
   const classes = weights.config.classes;
   const started = performance.now();
   let passes = 0;
+  /** One pass of `engine` over `batch`, chunk by chunk, shown as `phase`. */
+  const pass = (engine: Engine, batch: Uint8Batch, phase: string) => logitsInChunks(n, classes, chunk, progress, phase, (start, count) => engine.logits(sliceImages(batch, start, count)));
 
   const plainEngine = await options.createEngine(weights);
   let plainLogits: Float32Array;
   try {
-    plainLogits = await logitsInChunks(n, classes, chunk, progress, 'plain model, plain images', (start, count) => plainEngine.logits(sliceImages(images, start, count)));
+    plainLogits = await pass(plainEngine, images, 'plain model, plain images');
     passes++;
   } finally {
     plainEngine.dispose();
   }
   const encrypted = await options.createEngine(encryptModel(weights, key));
   try {
-    const encPlainLogits = await logitsInChunks(n, classes, chunk, progress, 'encrypted model, plain images', (start, count) => encrypted.logits(sliceImages(images, start, count)));
-    const rightImages = encryptUint8(images, key);
-    const encEncLogits = await logitsInChunks(n, classes, chunk, progress, 'encrypted model, right key', (start, count) => encrypted.logits(sliceImages(rightImages, start, count)));
+    const encPlainLogits = await pass(encrypted, images, 'encrypted model, plain images');
+    const encEncLogits = await pass(encrypted, encryptUint8(images, key), 'encrypted model, right key');
     passes += 2;
     const plain = score(argmaxRows(plainLogits, classes), labels);
     const right = score(argmaxRows(encEncLogits, classes), labels);
@@ -192,9 +192,8 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
 
     const keys = options.wrongKeyList === undefined ? wrongKeysFor(key, wrongKeys, options.wrongKeySeed) : explicitWrongKeys(key, options.wrongKeyList, wrongKeys);
     const wrong: WrongKeyResult[] = await scoreWrongKeys(keys, labels, classes, (wrongKey, index) => {
-      const wrongImages = encryptUint8(images, wrongKey);
       passes++;
-      return logitsInChunks(n, classes, chunk, progress, `wrong key ${index + 1}/${keys.length}`, (start, count) => encrypted.logits(sliceImages(wrongImages, start, count)));
+      return pass(encrypted, encryptUint8(images, wrongKey), `wrong key ${index + 1}/${keys.length}`);
     });
     return {
       images: n,
