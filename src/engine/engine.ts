@@ -185,14 +185,9 @@ export async function createEngine(
   } else {
     model = convMixerWeightsFromTensors(weights, config);
   }
-  const requested = options.engine;
-  if (!ENGINE_REQUESTS.includes(requested)) fail('engine.unknown', `unknown engine "${String(requested)}": use one of ${ENGINE_REQUESTS.join(', ')}`);
-  if (requested === 'onnx' || requested === 'auto') {
+  if (await runsOnOnnx(options)) {
     const { createOnnxEngine } = await import('./onnx.ts');
-    const onnxOptions = { batchSize: options.batchSize, threads: options.threads, executionProvider: options.executionProvider, graph: options.onnxGraph, module: options.onnxModule };
-    if (requested === 'onnx') return createOnnxEngine(model, onnxOptions);
-    const loads = await onnxRuntimeLoads(options.onnxModule);
-    if (loads) return createOnnxEngine(model, onnxOptions);
+    return createOnnxEngine(model, { batchSize: options.batchSize, threads: options.threads, executionProvider: options.executionProvider, graph: options.onnxGraph, module: options.onnxModule });
   }
   const workers = options.workers ?? 1;
   if (!Number.isSafeInteger(workers) || workers < 1) fail('engine.workers', `workers must be a positive integer, got ${String(options.workers)}`);
@@ -204,10 +199,17 @@ export async function createEngine(
   return createTfjsEngine(model, { backend: options.backend, batchSize: options.batchSize });
 }
 
-/** For 'auto': whether onnxruntime loads (false when it is unavailable; any other error is thrown). */
-async function onnxRuntimeLoads(module: string | undefined): Promise<boolean> {
+/**
+ * Whether the requested engine is onnx: 'onnx' always, 'auto' when
+ * onnxruntime loads (false when it is unavailable; any other error is
+ * thrown), 'tfjs' never. Checks `engine.unknown`.
+ */
+async function runsOnOnnx(options: EngineOptions): Promise<boolean> {
+  const requested = options.engine;
+  if (!ENGINE_REQUESTS.includes(requested)) fail('engine.unknown', `unknown engine "${String(requested)}": use one of ${ENGINE_REQUESTS.join(', ')}`);
+  if (requested !== 'auto') return requested === 'onnx';
   const { loadOnnxRuntime } = await import('./onnx.ts');
-  return loadOnnxRuntime(module).then(
+  return loadOnnxRuntime(options.onnxModule).then(
     () => true,
     (error: unknown) => {
       if (error instanceof CipherpatchError && error.check === 'engine.onnx-unavailable') return false;
@@ -224,14 +226,9 @@ async function onnxRuntimeLoads(module: string | undefined): Promise<boolean> {
  * when onnxruntime loads, else tfjs (engine.name says which ran).
  */
 export async function createResNetEngine(weights: ResNetWeights, options: EngineOptions = { engine: 'auto' }): Promise<Engine<ResNetConfig>> {
-  const requested = options.engine;
-  if (!ENGINE_REQUESTS.includes(requested)) fail('engine.unknown', `unknown engine "${String(requested)}": use one of ${ENGINE_REQUESTS.join(', ')}`);
-  if (requested === 'onnx' || requested === 'auto') {
+  if (await runsOnOnnx(options)) {
     const { createOnnxResNetEngine } = await import('./resnetOnnx.ts');
-    const onnxOptions = { batchSize: options.batchSize, threads: options.threads, executionProvider: options.executionProvider, module: options.onnxModule };
-    if (requested === 'onnx') return createOnnxResNetEngine(weights, onnxOptions);
-    const loads = await onnxRuntimeLoads(options.onnxModule);
-    if (loads) return createOnnxResNetEngine(weights, onnxOptions);
+    return createOnnxResNetEngine(weights, { batchSize: options.batchSize, threads: options.threads, executionProvider: options.executionProvider, module: options.onnxModule });
   }
   if (options.workers !== undefined && options.workers !== 1) fail('engine.workers', `a ResNet runs in one tfjs engine; workers must be 1, got ${String(options.workers)}`);
   const { createTfjsResNetEngine } = await import('./resnetTfjs.ts');
