@@ -21,6 +21,11 @@ export interface AttackResult {
   readonly seconds: number;
 }
 
+/** The engine an attack ran on, in one line: "name (backend, N threads, version)". */
+export function engineLabel(e: { readonly name: string; readonly backend: string; readonly threads: number; readonly version: string }): string {
+  return `${e.name} (${e.backend}, ${e.threads} thread${e.threads === 1 ? '' : 's'}, ${e.version})`;
+}
+
 export function elapsed(started: number): number {
   return (performance.now() - started) / 1000;
 }

@@ -15,7 +15,7 @@ import { evaluate } from '../evaluate/evaluate.ts';
 import type { Progress } from '../io/progress.ts';
 import type { ConvMixerWeights } from '../model/convmixer.ts';
 import type { FiveNumberSummary } from '../report/statistics.ts';
-import { type AttackResult, elapsed, keyFractionCorrect } from './common.ts';
+import { type AttackResult, elapsed, engineLabel, keyFractionCorrect } from './common.ts';
 import { chanceLevel } from './partialKey.ts';
 
 export interface RandomKeyOptions {
@@ -89,6 +89,6 @@ export async function randomKeyAttack(options: RandomKeyOptions): Promise<Random
     tries,
     summary: r.wrongKeySummary as FiveNumberSummary,
     bestSoFar,
-    engine: `${r.engine.name} (${r.engine.backend}, ${r.engine.threads} thread${r.engine.threads === 1 ? '' : 's'}, ${r.engine.version})`,
+    engine: engineLabel(r.engine),
   };
 }

@@ -116,6 +116,7 @@ describe('cipherpatch attack-report and attack random-key', () => {
     expect(r.stdout).toMatch(/randomKey: 2 random keys/);
     expect(readdirSync(out).sort()).toEqual(['ciphertext-only.png', 'ciphertext-only.svg', 'greedy.png', 'greedy.svg', 'known-plaintext.png', 'known-plaintext.svg', 'leaked-model.png', 'leaked-model.svg', 'partial-key.png', 'partial-key.svg', 'random-key.png', 'random-key.svg', 'report.json', 'report.md']);
     expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).effort.images).toBe(40);
+    expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).engine).toMatch(/^\S.* \(.+, \d+ threads?, .+\)$/);
     // An existing output is not replaced without --force.
     const again = await run('attack-report', '--weights', weights, '--key', keyFile, '--data', dataFile, '--out', out, ...small);
     expect(again.code).toBe(1);
@@ -153,6 +154,7 @@ describe('cipherpatch attack-report and attack random-key', () => {
     expect(j.tries).toHaveLength(3);
     expect(j.effort.queries).toBe(90);
     expect(j.tries[0].seed).toBe('cli:0');
+    expect(j.engine).toMatch(/^\S.* \(.+, \d+ threads?, .+\)$/);
     const bad = await run('attack', 'random-key', '--weights', weights, '--key', keyFile, '--data', dataFile, '--keys', '0');
     expect(bad.code).toBe(2);
   }, 60_000);

@@ -46,7 +46,7 @@ function writeJson(io: Io, opts: Common, result: unknown): void {
 }
 
 /** The engine every attack runs on: the fastest available backend, --threads passed through. */
-function autoEngine(threads: number | undefined): (weights: ConvMixerWeights) => Promise<Engine> {
+export function autoEngine(threads: number | undefined): (weights: ConvMixerWeights) => Promise<Engine> {
   return async (weights) => {
     const { createEngine } = await import('../engine/engine.ts');
     return createEngine(weights, undefined, { engine: 'auto', ...(threads !== undefined ? { threads } : {}) });

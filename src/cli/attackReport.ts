@@ -6,7 +6,7 @@
  */
 import { type Command, InvalidArgumentError } from 'commander';
 import { fail } from '../core/errors.ts';
-import { integerList, loadImages, loadKey, loadModel } from './attack.ts';
+import { autoEngine, integerList, loadImages, loadKey, loadModel } from './attack.ts';
 import { type Io, positiveInteger } from './io.ts';
 
 function numberList(flag: string): (value: string) => number[] {
@@ -80,7 +80,7 @@ The defaults finish in a few minutes on 2 cores; raise the effort with the optio
     .action(async (opts: Options) => {
       if (opts.objective !== 'accuracy' && opts.objective !== 'log-likelihood') fail('attack.objective', `unknown --objective "${opts.objective}": use accuracy or log-likelihood`);
       const { imagesNeeded, runAttackReport, writeAttackReport, headlines } = await import('../attacks/securityReport.ts');
-      const { createEngine } = await import('../engine/engine.ts');
+      const { engineLabel } = await import('../attacks/common.ts');
       const { progressBars, silentProgress } = await import('../io/progress.ts');
       const { existsSync } = await import('node:fs');
       if (existsSync(opts.out) && !opts.force) fail('output.exists', `${opts.out} already exists (use --force to replace it)`);
@@ -113,8 +113,8 @@ The defaults finish in a few minutes on 2 cores; raise the effort with the optio
         ...(second ? { secondModel: second } : {}),
         progress: opts.progress ? progressBars() : silentProgress,
         createEngine: async (w) => {
-          const e = await createEngine(w, undefined, { engine: 'auto', ...(opts.threads !== undefined ? { threads: opts.threads } : {}) });
-          engineName = `${e.name} (${e.backend}, ${e.threads} thread${e.threads === 1 ? '' : 's'}, ${e.version})`;
+          const e = await autoEngine(opts.threads)(w);
+          engineName = engineLabel(e);
           return e;
         },
       });
