@@ -5,8 +5,8 @@ import { generateKey, seededRandom } from '../core/keygen.ts';
 import { createEngine, sliceImages } from '../engine/engine.ts';
 import { parseCifarRecords } from '../io/cifar10.ts';
 import { loadGoldenRun } from '../../golden/goldenRun.ts';
-import { keyFractionCorrect } from './common.ts';
-import { keyAtFlipDistance, keyAtSwapDistance, meanLogLikelihood, partialKeyAttack } from './partialKey.ts';
+import { keyFractionCorrect, meanLogLikelihood } from './common.ts';
+import { keyAtFlipDistance, keyAtSwapDistance, partialKeyAttack } from './partialKey.ts';
 
 describe('keys at a distance', () => {
   const key = generateKey({ blockSize: 4, channels: 3, seed: 'd' });

@@ -22,12 +22,9 @@ import type { Engine } from '../engine/engine.ts';
 import { argmaxRows, encryptModel, score } from '../evaluate/evaluate.ts';
 import type { ConvMixerWeights } from '../model/convmixer.ts';
 import { type AttackResult, elapsed, keyFractionCorrect, meanLogLikelihood } from './common.ts';
-
 import { type Progress, silentProgress } from '../io/progress.ts';
 import type { Variant } from '../variants/contract.ts';
 import { neighboursOf, variantKeyFraction, variantKeyScorer } from './variants.ts';
-
-export { meanLogLikelihood };
 
 /** The true key with s disjoint transpositions of the permutation. */
 export function keyAtSwapDistance(key: BlockKey, s: number, random: RandomSource): BlockKey {
