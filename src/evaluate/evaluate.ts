@@ -164,6 +164,8 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
   const n = images.shape.count;
   checkExperimentInputs(n, labels, wrongKeys, 'wrong keys');
   expectKeyFor(key, weights.config.patch, weights.config.channels, `the model (patch size ${weights.config.patch}, ${weights.config.channels} channels)`);
+  // The wrong keys are checked before any pass: a bad list must not fail after minutes of inference.
+  const keys = options.wrongKeyList === undefined ? wrongKeysFor(key, wrongKeys, options.wrongKeySeed) : explicitWrongKeys(key, options.wrongKeyList, wrongKeys);
   const classes = weights.config.classes;
   const started = performance.now();
   let passes = 0;
@@ -190,7 +192,6 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     let maxDiff = 0;
     for (let i = 0; i < plainLogits.length; i++) maxDiff = Math.max(maxDiff, Math.abs(plainLogits[i] - encEncLogits[i]));
 
-    const keys = options.wrongKeyList === undefined ? wrongKeysFor(key, wrongKeys, options.wrongKeySeed) : explicitWrongKeys(key, options.wrongKeyList, wrongKeys);
     const wrong: WrongKeyResult[] = await scoreWrongKeys(keys, labels, classes, (wrongKey, index) => {
       passes++;
       return pass(encrypted, encryptUint8(images, wrongKey), `wrong key ${index + 1}/${keys.length}`);
