@@ -217,7 +217,6 @@ export function registerAttack(program: Command, io: Io): void {
       if (opts.key === undefined) fail('attack.options', 'ciphertext-only needs --key <file> (the System A key) or --variant <name>');
       const { decryptUint8, encryptUint8 } = await import('../core/blockTransform.ts');
       const { sliceImages } = await import('../engine/engine.ts');
-      const { argmaxRows, score } = await import('../evaluate/evaluate.ts');
       const key = await loadKey(opts.key);
       const { images, labels, source } = await loadImages(opts.data, opts.images + opts.reference);
       const seen = sliceImages(images, 0, opts.images);
@@ -226,18 +225,7 @@ export function registerAttack(program: Command, io: Io): void {
       const r = ciphertextOnlyAttack(uint8ImagesToBlocks(encrypted, key.blockSize), reference, { truth: key, restarts: opts.restarts, seed: opts.seed });
       io.out(`ciphertext-only: ${opts.images} encrypted + ${opts.reference} plain reference images from ${source}, ${r.seconds.toFixed(2)} s`);
       io.out(`  key recovered: ${r.keyRecovered ? 'yes' : 'no'}; flip bits right ${r.flipFraction?.toFixed(3)}, permutation entries right ${r.permutationFraction?.toFixed(3)}, key fraction ${r.fractionCorrect?.toFixed(3)}`);
-      let accuracy: { plainImages: number; attackerDecrypted: number } | undefined;
-      if (opts.weights !== undefined) {
-        const weights = await loadModel(opts.weights);
-        const engine = await autoEngine(opts.threads)(weights);
-        try {
-          const acc = async (x: Uint8Batch) => score(argmaxRows(await engine.logits(x), weights.config.classes), labels.subarray(0, opts.images)).accuracy;
-          accuracy = { plainImages: await acc(seen), attackerDecrypted: await acc(decryptUint8(encrypted, r.key)) };
-        } finally {
-          engine.dispose();
-        }
-        io.out(`  plain model: ${pct(accuracy.attackerDecrypted)} on the attacker's decrypted images (${pct(accuracy.plainImages)} on the plain images)`);
-      }
+      const accuracy = opts.weights !== undefined ? await attackerDecryptedAccuracy(io, opts.weights, opts.threads, labels.subarray(0, opts.images), seen, decryptUint8(encrypted, r.key)) : undefined;
       writeJson(io, opts, { keyFile: opts.key, data: source, ...r, accuracy: accuracy ?? null });
     });
 
@@ -381,12 +369,27 @@ export function registerAttack(program: Command, io: Io): void {
   });
 }
 
+/** ciphertext-only --weights: the plain model's accuracy on the plain images and on the attacker's decryption of them, printed. */
+async function attackerDecryptedAccuracy(io: Io, weightsPath: string, threads: number | undefined, labels: Uint8Array, plain: Uint8Batch, decrypted: Uint8Batch): Promise<{ plainImages: number; attackerDecrypted: number }> {
+  const { argmaxRows, score } = await import('../evaluate/evaluate.ts');
+  const weights = await loadModel(weightsPath);
+  const engine = await autoEngine(threads)(weights);
+  let accuracy: { plainImages: number; attackerDecrypted: number };
+  try {
+    const acc = async (x: Uint8Batch) => score(argmaxRows(await engine.logits(x), weights.config.classes), labels).accuracy;
+    accuracy = { plainImages: await acc(plain), attackerDecrypted: await acc(decrypted) };
+  } finally {
+    engine.dispose();
+  }
+  io.out(`  plain model: ${pct(accuracy.attackerDecrypted)} on the attacker's decrypted images (${pct(accuracy.plainImages)} on the plain images)`);
+  return accuracy;
+}
+
 /** ciphertext-only --variant: the estimate in the variant's signed-permutation view; the plain model scores the attacker's decryption. */
 async function variantCiphertextOnly(io: Io, opts: Common & { key?: string; variant: string; keySeed: string; data?: string; images: number; reference: number; restarts: number; weights?: string; threads?: number; seed: string }): Promise<void> {
   const { variantCiphertextOnlyAttack } = await import('../attacks/ciphertextOnly.ts');
   const { signedPermutationOf, flipTarget } = await import('../attacks/variants.ts');
   const { sliceImages } = await import('../engine/engine.ts');
-  const { argmaxRows, score } = await import('../evaluate/evaluate.ts');
   const { fromBlocks } = await import('../variants/blocks.ts');
   const { domainPair, fromByte } = await import('../variants/contract.ts');
   const { variant, key, keyText } = await loadVariantAndKey(opts.variant, opts.key, opts.keySeed);
@@ -405,17 +408,10 @@ async function variantCiphertextOnly(io: Io, opts: Common & { key?: string; vari
   io.out(`  key recovered: ${r.keyRecovered ? 'yes' : 'no'}; flip bits right ${r.flipFraction?.toFixed(3)}, permutation entries right ${r.permutationFraction?.toFixed(3)}, key fraction ${r.fractionCorrect?.toFixed(3)}`);
   let accuracy: { plainImages: number; attackerDecrypted: number } | undefined;
   if (opts.weights !== undefined) {
-    const weights = await loadModel(opts.weights);
     const decrypted = fromBlocks(variant.decrypt(encrypted, r.key));
     const bytes = Uint8Array.from(decrypted.data, (v) => Math.min(255, Math.max(0, Math.round(top === 255 ? v : v * 255))));
-    const engine = await autoEngine(opts.threads)(weights);
-    try {
-      const acc = async (x: Uint8Batch) => score(argmaxRows(await engine.logits(x), weights.config.classes), labels.subarray(0, opts.images)).accuracy;
-      accuracy = { plainImages: await acc(seen), attackerDecrypted: await acc({ data: bytes, shape: { count: decrypted.count, channels: decrypted.channels, height: decrypted.height, width: decrypted.width }, layout: 'NCHW' }) };
-    } finally {
-      engine.dispose();
-    }
-    io.out(`  plain model: ${pct(accuracy.attackerDecrypted)} on the attacker's decrypted images (${pct(accuracy.plainImages)} on the plain images)`);
+    const shape = { count: decrypted.count, channels: decrypted.channels, height: decrypted.height, width: decrypted.width };
+    accuracy = await attackerDecryptedAccuracy(io, opts.weights, opts.threads, labels.subarray(0, opts.images), seen, { data: bytes, shape, layout: 'NCHW' });
   }
   writeJson(io, opts, { variantKey: keyText, data: source, ...r, key: variant.serializeKey(r.key), accuracy: accuracy ?? null });
 }
