@@ -9,12 +9,14 @@ import { createEngine, createResNetEngine, type EngineRequest, type TfjsBackendR
 import { evaluate } from '../evaluate/evaluate.ts';
 import { writeEvaluateReport } from '../evaluate/report.ts';
 import { evaluateSystemB } from '../evaluate/systemB.ts';
+import { SYSTEM_C_REPORT, evaluateOrthogonal } from '../evaluate/systemC.ts';
+import type { ConvMixerWeights } from '../model/convmixer.ts';
 import { writeSystemBReport } from '../evaluate/systemBReport.ts';
 import { type Safetensors, readSafetensorsFile } from '../io/safetensors.ts';
 import { looksLikeResNet, resnetWeightsFromTensors } from '../model/resnet.ts';
 import { CIFAR10_CLASSES, readCifarSplitAll, resolveCifarDir } from '../io/cifar10.ts';
 import { CIFAR10_SUMS } from '../io/cifarFetch.ts';
-import { readKeyFile, readKeyListFile, readSystemBKeyFile, readSystemBKeyListFile } from '../io/keyFile.ts';
+import { isOrthogonalKeyFile, readKeyFile, readKeyListFile, readOrthogonalKeyFile, readOrthogonalKeyListFile, readSystemBKeyFile, readSystemBKeyListFile } from '../io/keyFile.ts';
 import { readConvMixerFile } from '../io/modelFile.ts';
 import { type Progress, progressBars, silentProgress } from '../io/progress.ts';
 import { availableParallelism } from 'node:os';
@@ -52,12 +54,12 @@ function describeData(dir: string): string {
 export function registerEvaluate(program: Command, io: Io): void {
   program
     .command('evaluate')
-    .description('run System A\'s experiment on the CIFAR-10 test set: plain model, encrypted model, right and wrong keys (Table 1, Figs. 4–5); for a System B ResNet: right key set, plain images, wrong key sets')
+    .description('run System A\'s experiment on the CIFAR-10 test set: plain model, encrypted model, right and wrong keys (Table 1, Figs. 4–5); the same for System C with a random orthogonal matrix for a key; for a System B ResNet: right key set, plain images, wrong key sets')
     .requiredOption('--weights <file>', 'plain-trained ConvMixer (System A), or a ResNet trained on transformed images (System B); safetensors, PyTorch state-dict names')
-    .requiredOption('--key <file>', 'the secret key JSON (cipherpatch keygen), or for a System B model its key set (a shuffle, negpos or ffx variant key, e.g. golden/system-b/ffx.json), which selects the transform')
+    .requiredOption('--key <file>', 'the secret key JSON (cipherpatch keygen); for System C a random orthogonal matrix (an orthogonal variant key, or a .safetensors holding it as the F64 tensor "right", e.g. golden/runs/cpu-20ep/system-c-matrices.safetensors); for a System B model its key set (a shuffle, negpos or ffx variant key, e.g. golden/system-b/ffx.json), which selects the transform')
     .option('--wrong-keys <n>', 'number of random wrong keys', nonNegativeInteger('--wrong-keys'), 100)
     .option('--wrong-key-seed <s>', 'wrong key i is derived from "<s>:<i>"', 'wrong-key')
-    .option('--wrong-keys-file <file>', 'use these explicit wrong keys (a key list JSON, e.g. golden/system-a/wrong-keys.json) instead of seeded ones')
+    .option('--wrong-keys-file <file>', 'use these explicit wrong keys (a key list JSON, e.g. golden/system-a/wrong-keys.json; System C: a .safetensors with the F64 tensor "wrong", n × p_b × p_b) instead of seeded ones')
     .option('--limit <n>', 'use only the first n test images (quick runs)', positiveInteger('--limit'))
     .option('--data <dir>', 'CIFAR-10 binary directory (default: $CIFAR10_DIR, else ~/.cache/cipherpatch/cifar-10-batches-bin)')
     .option('--report <dir>', 'directory to write the report into (created; must not exist unless --force)', 'cipherpatch-report')
@@ -73,6 +75,8 @@ export function registerEvaluate(program: Command, io: Io): void {
     .addHelpText(
       'after',
       '\nExamples:\n  cipherpatch evaluate --weights convmixer.safetensors --key key.json --wrong-keys 100 --report report/\n' +
+        '  cipherpatch evaluate --weights golden/runs/cpu-20ep/model.safetensors --key golden/runs/cpu-20ep/system-c-matrices.safetensors \\\n' +
+        '      --wrong-keys-file golden/runs/cpu-20ep/system-c-matrices.safetensors --report report-c/    # System C\n' +
         '  cipherpatch evaluate --weights golden/runs/system-b-cpu/ffx/model.safetensors --key golden/system-b/ffx.json --wrong-keys 10 --report report-b/\n\n' +
         'System B models (a ResNet, recognised by its tensor names) run on onnx or tfjs like ConvMixers (tfjs: one worker, --workers is ignored);\n' +
         'wrong key sets come from the key set\'s variant, seeded by --wrong-key-seed, or from --wrong-keys-file (golden/system-b/wrong-keys-*.json).',
@@ -84,6 +88,10 @@ export function registerEvaluate(program: Command, io: Io): void {
         return;
       }
       const { weights } = readConvMixerFile(o.weights);
+      if (isOrthogonalKeyFile(o.key)) {
+        await evaluateSystemCCommand(o, weights, io);
+        return;
+      }
       const key = readKeyFile(o.key, { blockSize: weights.config.patch, channels: weights.config.channels });
       const wrongKeyList = o.wrongKeysFile === undefined ? undefined : readKeyListFile(o.wrongKeysFile, { blockSize: key.blockSize, channels: key.channels });
       const { location, test, images } = await readTestImages(o);
@@ -115,6 +123,32 @@ export function registerEvaluate(program: Command, io: Io): void {
       }
       io.out(`report: ${o.report}/ (${files.join(', ')})`);
     });
+}
+
+/** The System C branch of `cipherpatch evaluate`: a plain ConvMixer and a random orthogonal matrix (a .safetensors with `right`, or an orthogonal variant key). */
+async function evaluateSystemCCommand(o: EvaluateFlags, weights: ConvMixerWeights, io: Io): Promise<void> {
+  const params = { blockSize: weights.config.patch, channels: weights.config.channels };
+  const key = readOrthogonalKeyFile(o.key, params);
+  const wrongKeyList = o.wrongKeysFile === undefined ? undefined : readOrthogonalKeyListFile(o.wrongKeysFile, params);
+  const { location, test, images } = await readTestImages(o);
+  io.err(`evaluate (System C): ${images.shape.count} test images, ${o.wrongKeys} wrong matrices, engine ${o.engine} (onnx: ${o.executionProvider}, ${o.threads ?? 'all'} thread(s); tfjs: backend ${o.backend}, ${o.workers} worker(s))`);
+  const engineOptions = { engine: o.engine, backend: o.backend, workers: o.workers, threads: o.threads, executionProvider: o.executionProvider, batchSize: o.batchSize } as const;
+  const result = await evaluateOrthogonal({ ...experimentInputs(o, images, test.labels), weights, key, wrongKeyList, createEngine: (w) => createEngine(w, undefined, engineOptions) });
+  const files = writeEvaluateReport(
+    o.report,
+    result,
+    { weightsPath: o.weights, keyPath: o.key, key, system: SYSTEM_C_REPORT, data: describeData(location.dir), command: ['cipherpatch', ...process.argv.slice(2)].join(' '), sampleImages: images, sampleLabels: test.labels, classNames: CIFAR10_CLASSES },
+    { overwrite: o.force },
+  );
+  io.out(engineLine(result));
+  io.out(`System C, plain model, plain images:     ${percent(result.plainModelPlainImages.accuracy)}`);
+  io.out(`System C, encrypted model, plain images: ${percent(result.encryptedModelPlainImages.accuracy)}`);
+  io.out(`System C, right matrix:                  ${percent(result.encryptedModelEncryptedImages.accuracy)} (${result.predictionMismatches} predictions differ from plain)`);
+  if (result.wrongKeySummary) {
+    const s = result.wrongKeySummary;
+    io.out(`System C, ${s.count} wrong matrices:           median ${percent(s.median)} [min ${percent(s.min)}, max ${percent(s.max)}]`);
+  }
+  io.out(`report: ${o.report}/ (${files.join(', ')})`);
 }
 
 /** The System B branch of `cipherpatch evaluate`: a ResNet trained on transformed images, its key set, wrong key sets. */

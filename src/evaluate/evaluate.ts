@@ -5,6 +5,8 @@
  *   3. encrypted model on images encrypted with the right key (Eqs. 4–5) —
  *      must give the same predictions as 1;
  *   4. encrypted model on images encrypted with N random wrong keys.
+ * System C (src/evaluate/systemC.ts) runs the same experiment with its own
+ * KeyedSystem: a matrix for a key, E′ = QᵀE for Eqs. 8–9.
  * The engine is created through a factory so any backend can run it.
  */
 import { encryptUint8 } from '../core/blockTransform.ts';
@@ -18,9 +20,9 @@ import type { ConvMixerWeights } from '../model/convmixer.ts';
 import { type Progress, silentProgress } from '../io/progress.ts';
 import { type FiveNumberSummary, summarize } from '../report/statistics.ts';
 
-export interface EvaluateOptions {
+export interface EvaluateOptions<K = BlockKey> {
   readonly weights: ConvMixerWeights;
-  readonly key: BlockKey;
+  readonly key: K;
   readonly images: Uint8Batch;
   readonly labels: Uint8Array;
   /** Makes an engine for a model; called twice (plain and encrypted model). */
@@ -29,7 +31,7 @@ export interface EvaluateOptions {
   /** Wrong key i is generateKey({ seed: `${wrongKeySeed}:${i}` }) (skipping any equal to the right key). */
   readonly wrongKeySeed: string;
   /** Explicit wrong keys (e.g. a golden run's); used instead of seeded ones, the first `wrongKeys` of them. */
-  readonly wrongKeyList?: readonly BlockKey[];
+  readonly wrongKeyList?: readonly K[];
   /** Images per engine call (progress granularity). */
   readonly chunk?: number;
   readonly progress?: Progress;
@@ -56,7 +58,7 @@ export interface ExperimentSummary {
   readonly seconds: { readonly total: number; readonly perPass: number; readonly imagesPerSecond: number };
 }
 
-export interface EvaluateResult extends ExperimentSummary {
+export interface EvaluateResult<K = BlockKey> extends ExperimentSummary {
   readonly images: number;
   readonly plainModelPlainImages: Scored;
   readonly encryptedModelPlainImages: Scored;
@@ -65,7 +67,7 @@ export interface EvaluateResult extends ExperimentSummary {
   readonly predictionMismatches: number;
   /** Largest |logit difference| between the plain pipeline and the right-key encrypted one. */
   readonly maxLogitDifference: number;
-  readonly wrongKeys: readonly WrongKeyResult[];
+  readonly wrongKeys: readonly WrongKeyResult<K>[];
 }
 
 export function argmaxRows(logits: Float32Array, classes: number): Uint8Array {
@@ -92,22 +94,56 @@ export function encryptModel(weights: ConvMixerWeights, key: BlockKey): ConvMixe
   return { ...weights, embedWeight };
 }
 
-/** Wrong keys for the experiment: deterministic from a seed, never equal to the right key. */
-export function wrongKeysFor(key: BlockKey, count: number, seed: string): { seed: string; key: BlockKey }[] {
-  const out: { seed: string; key: BlockKey }[] = [];
+/**
+ * What a keyed system brings to the experiment: how its key transforms the
+ * model and the images, how wrong keys are drawn, compared and checked.
+ */
+export interface KeyedSystem<K> {
+  /** "key" (System A) or "matrix" (System C), in messages. */
+  readonly keyNoun: string;
+  /** The encrypted model (Eqs. 8–9 for System A). */
+  transformModel(weights: ConvMixerWeights, key: K): ConvMixerWeights;
+  /** The logits of images start … start + count − 1 encrypted with `key`. */
+  encryptedLogits(engine: Engine, images: Uint8Batch, key: K, start: number, count: number): Promise<Float32Array>;
+  /** Throws unless `key` fits the model; `what` names the key in the message. */
+  checkKey(key: K, weights: ConvMixerWeights, what: string): void;
+  /** The key derived from `seed`, the same configuration as `like`. */
+  seededKey(like: K, seed: string): K;
+  equal(a: K, b: K): boolean;
+}
+
+/** System A: a block key; Eqs. 4–5 on 8-bit images, Eqs. 8–9 on the model. */
+export const SYSTEM_A: KeyedSystem<BlockKey> = {
+  keyNoun: 'key',
+  transformModel: (weights, key) => encryptModel(weights, key),
+  encryptedLogits: (engine, images, key, start, count) => engine.logits(encryptUint8(sliceImages(images, start, count), key)),
+  checkKey: (key, weights, what) => expectKeyFor(key, weights.config.patch, weights.config.channels, what),
+  seededKey: (like, seed) => generateKey({ blockSize: like.blockSize, channels: like.channels, seed }),
+  equal: keysEqual,
+};
+
+/** Wrong keys of `system` for the experiment: `${seed}:${i}`, deterministic, never equal to the right key. */
+export function seededWrongKeys<K>(system: KeyedSystem<K>, key: K, count: number, seed: string): { seed: string; key: K }[] {
+  const out: { seed: string; key: K }[] = [];
   for (let i = 0; out.length < count; i++) {
     const s = `${seed}:${i}`;
-    const k = generateKey({ blockSize: key.blockSize, channels: key.channels, seed: s });
-    if (!keysEqual(k, key)) out.push({ seed: s, key: k });
+    const k = system.seededKey(key, s);
+    if (!system.equal(k, key)) out.push({ seed: s, key: k });
   }
   return out;
 }
 
-function explicitWrongKeys(key: BlockKey, list: readonly BlockKey[], count: number): { seed: string; key: BlockKey }[] {
-  if (list.length < count) fail('evaluate.wrong-keys', `${count} wrong keys asked for, but the list holds ${list.length}`);
+/** Wrong keys for the experiment: deterministic from a seed, never equal to the right key. */
+export function wrongKeysFor(key: BlockKey, count: number, seed: string): { seed: string; key: BlockKey }[] {
+  return seededWrongKeys(SYSTEM_A, key, count, seed);
+}
+
+function explicitWrongKeys<K>(system: KeyedSystem<K>, weights: ConvMixerWeights, key: K, list: readonly K[], count: number): { seed: string; key: K }[] {
+  const noun = system.keyNoun === 'key' ? 'keys' : 'matrices';
+  if (list.length < count) fail('evaluate.wrong-keys', `${count} wrong ${noun} asked for, but the list holds ${list.length}`);
   return list.slice(0, count).map((k, i) => {
-    expectKeyFor(k, key.blockSize, key.channels, `wrong key ${i} of the list`);
-    if (keysEqual(k, key)) fail('evaluate.wrong-keys', `wrong key ${i} of the list is the right key`);
+    system.checkKey(k, weights, `wrong ${system.keyNoun} ${i} of the list`);
+    if (system.equal(k, key)) fail('evaluate.wrong-keys', `wrong ${system.keyNoun} ${i} of the list is the right ${system.keyNoun}`);
     return { seed: `list:${i}`, key: k };
   });
 }
@@ -158,32 +194,39 @@ export function experimentSummary(wrong: readonly { accuracy: number }[], engine
 }
 
 export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult> {
+  return runKeyedExperiment(SYSTEM_A, options);
+}
+
+/** The experiment (steps 1–4 above) for any keyed system of the ConvMixer: System A's `evaluate`, System C's `evaluateOrthogonal`. */
+export async function runKeyedExperiment<K>(system: KeyedSystem<K>, options: EvaluateOptions<K>): Promise<EvaluateResult<K>> {
   const { weights, key, images, labels, wrongKeys } = options;
   const progress = options.progress ?? silentProgress;
   const chunk = options.chunk ?? 500;
   const n = images.shape.count;
-  checkExperimentInputs(n, labels, wrongKeys, 'wrong keys');
-  expectKeyFor(key, weights.config.patch, weights.config.channels, `the model (patch size ${weights.config.patch}, ${weights.config.channels} channels)`);
+  const noun = system.keyNoun === 'key' ? 'keys' : 'matrices';
+  checkExperimentInputs(n, labels, wrongKeys, `wrong ${noun}`);
+  system.checkKey(key, weights, `the model (patch size ${weights.config.patch}, ${weights.config.channels} channels)`);
   // The wrong keys are checked before any pass: a bad list must not fail after minutes of inference.
-  const keys = options.wrongKeyList === undefined ? wrongKeysFor(key, wrongKeys, options.wrongKeySeed) : explicitWrongKeys(key, options.wrongKeyList, wrongKeys);
+  const keys = options.wrongKeyList === undefined ? seededWrongKeys(system, key, wrongKeys, options.wrongKeySeed) : explicitWrongKeys(system, weights, key, options.wrongKeyList, wrongKeys);
   const classes = weights.config.classes;
   const started = performance.now();
   let passes = 0;
-  /** One pass of `engine` over `batch`, chunk by chunk, shown as `phase`. */
-  const pass = (engine: Engine, batch: Uint8Batch, phase: string) => logitsInChunks(n, classes, chunk, progress, phase, (start, count) => engine.logits(sliceImages(batch, start, count)));
+  /** One pass of `engine` over the images, chunk by chunk, shown as `phase`; encrypted with `k` unless it is undefined. */
+  const pass = (engine: Engine, k: K | undefined, phase: string) =>
+    logitsInChunks(n, classes, chunk, progress, phase, (start, count) => (k === undefined ? engine.logits(sliceImages(images, start, count)) : system.encryptedLogits(engine, images, k, start, count)));
 
   const plainEngine = await options.createEngine(weights);
   let plainLogits: Float32Array;
   try {
-    plainLogits = await pass(plainEngine, images, 'plain model, plain images');
+    plainLogits = await pass(plainEngine, undefined, 'plain model, plain images');
     passes++;
   } finally {
     plainEngine.dispose();
   }
-  const encrypted = await options.createEngine(encryptModel(weights, key));
+  const encrypted = await options.createEngine(system.transformModel(weights, key));
   try {
-    const encPlainLogits = await pass(encrypted, images, 'encrypted model, plain images');
-    const encEncLogits = await pass(encrypted, encryptUint8(images, key), 'encrypted model, right key');
+    const encPlainLogits = await pass(encrypted, undefined, 'encrypted model, plain images');
+    const encEncLogits = await pass(encrypted, key, `encrypted model, right ${system.keyNoun}`);
     passes += 2;
     const plain = score(argmaxRows(plainLogits, classes), labels);
     const right = score(argmaxRows(encEncLogits, classes), labels);
@@ -192,9 +235,9 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
     let maxDiff = 0;
     for (let i = 0; i < plainLogits.length; i++) maxDiff = Math.max(maxDiff, Math.abs(plainLogits[i] - encEncLogits[i]));
 
-    const wrong: WrongKeyResult[] = await scoreWrongKeys(keys, labels, classes, (wrongKey, index) => {
+    const wrong = await scoreWrongKeys(keys, labels, classes, (wrongKey, index) => {
       passes++;
-      return pass(encrypted, encryptUint8(images, wrongKey), `wrong key ${index + 1}/${keys.length}`);
+      return pass(encrypted, wrongKey, `wrong ${system.keyNoun} ${index + 1}/${keys.length}`);
     });
     return {
       images: n,

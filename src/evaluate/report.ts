@@ -23,10 +23,40 @@ export const PAPER = {
   wrongKeysRange: [0.12, 0.2] as const,
 } as const;
 
-export interface ReportContext {
+/** What the report says differently for each keyed system (System A's is SYSTEM_A_REPORT, System C's in systemC.ts). */
+export interface ReportSystem<K> {
+  /** The first paragraph of report.md. */
+  readonly intro: string;
+  /** "key" or "matrix". */
+  readonly keyNoun: string;
+  /** The name of the model transformation in Table 1 ("Eqs. 8–9"). */
+  readonly modelTransform: string;
+  /** The key as report.json records it. */
+  keyJson(key: K): unknown;
+  /** A wrong key's fields in report.json (besides index, seed and accuracy). */
+  wrongKeyJson(key: K): Record<string, unknown>;
+  /** The images as Fig. 4's picture shows them encrypted with `key` (8-bit; for display only where the system's values are real). */
+  shown(images: Uint8Batch, key: K): Uint8Batch;
+  /** The paper's figures for this system, or null where it reports none. */
+  readonly paper: typeof PAPER | null;
+}
+
+export const SYSTEM_A_REPORT: ReportSystem<BlockKey> = {
+  intro: 'System A (Iijima & Kiya 2022): block-wise encryption of test images and the\nmatching transformation of a plain-trained ConvMixer.',
+  keyNoun: 'key',
+  modelTransform: 'Eqs. 8–9',
+  keyJson: (key) => keyToJson(key),
+  wrongKeyJson: (key) => ({ permutation: Array.from(key.permutation), flip: Array.from(key.flip) }),
+  shown: (images, key) => encryptUint8(images, key),
+  paper: PAPER,
+};
+
+export interface ReportContext<K = BlockKey> {
   readonly weightsPath: string;
   readonly keyPath: string;
-  readonly key: BlockKey;
+  readonly key: K & { readonly blockSize: number; readonly channels: number };
+  /** Which system the report is of (default: System A). */
+  readonly system?: ReportSystem<K>;
   readonly data: string;
   readonly command: string;
   /** Images (NCHW or NHWC) to show in the Fig. 4 picture. */
@@ -37,7 +67,10 @@ export interface ReportContext {
 
 const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
 
-export function reportJson(result: EvaluateResult, ctx: ReportContext): object {
+const systemOf = <K>(ctx: ReportContext<K>): ReportSystem<K> => ctx.system ?? (SYSTEM_A_REPORT as unknown as ReportSystem<K>);
+
+export function reportJson<K>(result: EvaluateResult<K>, ctx: ReportContext<K>): object {
+  const system = systemOf(ctx);
   const scored = (s: EvaluateResult['plainModelPlainImages']) => ({ accuracy: s.accuracy, correct: s.correct });
   return {
     format: 'cipherpatch-evaluate-report',
@@ -46,7 +79,7 @@ export function reportJson(result: EvaluateResult, ctx: ReportContext): object {
     command: ctx.command,
     weights: ctx.weightsPath,
     keyFile: ctx.keyPath,
-    key: keyToJson(ctx.key),
+    key: system.keyJson(ctx.key),
     data: ctx.data,
     images: result.images,
     engine: result.engine,
@@ -58,22 +91,27 @@ export function reportJson(result: EvaluateResult, ctx: ReportContext): object {
       rightKeyPredictionMismatches: result.predictionMismatches,
       rightKeyMaxLogitDifference: result.maxLogitDifference,
       wrongKeySummary: result.wrongKeySummary,
-      wrongKeys: result.wrongKeys.map((w) => ({ index: w.index, seed: w.seed, accuracy: w.accuracy, permutation: Array.from(w.key.permutation), flip: Array.from(w.key.flip) })),
+      wrongKeys: result.wrongKeys.map((w) => ({ index: w.index, seed: w.seed, accuracy: w.accuracy, ...system.wrongKeyJson(w.key) })),
     },
-    paper: PAPER,
+    paper: system.paper,
   };
 }
 
-export function reportMarkdown(result: EvaluateResult, ctx: ReportContext): string {
+export function reportMarkdown<K>(result: EvaluateResult<K>, ctx: ReportContext<K>): string {
+  const system = systemOf(ctx);
+  const noun = system.keyNoun;
+  const nouns = noun === 'key' ? 'keys' : 'matrices';
   const s = result.wrongKeySummary;
-  const wrong = s === null ? 'not run' : `median ${pct(s.median)} (min ${pct(s.min)}, Q1 ${pct(s.q1)}, Q3 ${pct(s.q3)}, max ${pct(s.max)}; ${s.count} keys)`;
+  const wrong = s === null ? 'not run' : `median ${pct(s.median)} (min ${pct(s.min)}, Q1 ${pct(s.q1)}, Q3 ${pct(s.q3)}, max ${pct(s.max)}; ${s.count} ${nouns})`;
+  const paper = system.paper;
+  const paperCell = (x: number | undefined, none: string) => (paper === null || x === undefined ? none : pct(x));
+  const t = system.modelTransform;
   return `# cipherpatch evaluate
 
-System A (Iijima & Kiya 2022): block-wise encryption of test images and the
-matching transformation of a plain-trained ConvMixer.
+${system.intro}
 
 - Data: ${ctx.data}, ${result.images} test images
-- Weights: \`${ctx.weightsPath}\`; key: \`${ctx.keyPath}\` (block ${ctx.key.blockSize}, ${ctx.key.channels} channels)
+- Weights: \`${ctx.weightsPath}\`; ${noun}: \`${ctx.keyPath}\` (block ${ctx.key.blockSize}, ${ctx.key.channels} channels)
 - Engine: ${result.engine.name}, backend ${result.engine.backend}, ${result.engine.threads} thread(s), ${result.engine.version}
 - Time: ${result.seconds.total.toFixed(1)} s in all, ${result.seconds.imagesPerSecond.toFixed(1)} images/s
 
@@ -81,36 +119,38 @@ matching transformation of a plain-trained ConvMixer.
 
 | Model | Test images | Accuracy (this run) | Accuracy (paper) |
 |---|---|---|---|
-| Baseline (plain) | plain | ${pct(result.plainModelPlainImages.accuracy)} | ${pct(PAPER.plainModelPlainImages)} |
-| Encrypted (Eqs. 8–9) | plain | ${pct(result.encryptedModelPlainImages.accuracy)} | ${pct(PAPER.encryptedModelPlainImages)} |
-| Encrypted (Eqs. 8–9) | encrypted, right key | ${pct(result.encryptedModelEncryptedImages.accuracy)} | ${pct(PAPER.encryptedModelEncryptedImages)} |
-| Encrypted (Eqs. 8–9) | encrypted, wrong keys | ${wrong} | about ${pct(PAPER.wrongKeysRange[0])} to ${pct(PAPER.wrongKeysRange[1])} (Fig. 5) |
+| Baseline (plain) | plain | ${pct(result.plainModelPlainImages.accuracy)} | ${paperCell(paper?.plainModelPlainImages, 'not reported')} |
+| Encrypted (${t}) | plain | ${pct(result.encryptedModelPlainImages.accuracy)} | ${paperCell(paper?.encryptedModelPlainImages, 'not reported')} |
+| Encrypted (${t}) | encrypted, right ${noun} | ${pct(result.encryptedModelEncryptedImages.accuracy)} | ${paperCell(paper?.encryptedModelEncryptedImages, 'the plain accuracy')} |
+| Encrypted (${t}) | encrypted, wrong ${nouns} | ${wrong} | ${paper === null ? 'not reported' : `about ${pct(paper.wrongKeysRange[0])} to ${pct(paper.wrongKeysRange[1])} (Fig. 5)`} |
 
-Right key versus plain: ${result.predictionMismatches} of ${result.images} predictions differ
-(must be 0); largest logit difference ${result.maxLogitDifference.toExponential(2)}.
+Right ${noun} versus plain: ${result.predictionMismatches} of ${result.images} predictions differ
+(${noun === 'key' ? 'must be 0' : 'exact up to float rounding: only near-ties may differ'}); largest logit difference ${result.maxLogitDifference.toExponential(2)}.
 
 The paper's numbers are for its trained ConvMixer-256/8; they match ours only
 when these weights are such a model.
 
 ## Pictures
 
-- \`wrong-keys.svg\` / \`wrong-keys.png\`: accuracy under ${result.wrongKeys.length} random wrong keys (Fig. 5).
+- \`wrong-keys.svg\` / \`wrong-keys.png\`: accuracy under ${result.wrongKeys.length} random wrong ${nouns} (Fig. 5).
 - \`examples.png\`: test images before and after encryption (Fig. 4).
 `;
 }
 
-export function writeEvaluateReport(dir: string, result: EvaluateResult, ctx: ReportContext, options: { overwrite?: boolean } = {}): string[] {
+export function writeEvaluateReport<K>(dir: string, result: EvaluateResult<K>, ctx: ReportContext<K>, options: { overwrite?: boolean } = {}): string[] {
+  const system = systemOf(ctx);
+  const nouns = system.keyNoun === 'key' ? 'keys' : 'matrices';
   const files = new Map<string, string | Uint8Array>();
   files.set('report.json', `${JSON.stringify(reportJson(result, ctx), null, 2)}\n`);
   files.set('report.md', reportMarkdown(result, ctx));
   if (result.wrongKeys.length > 0) {
-    const svg = boxPlotSvg([{ label: `${result.wrongKeys.length} wrong keys`, values: result.wrongKeys.map((w) => w.accuracy) }], {
-      title: 'Encrypted model, images encrypted with wrong keys',
+    const svg = boxPlotSvg([{ label: `${result.wrongKeys.length} wrong ${nouns}`, values: result.wrongKeys.map((w) => w.accuracy) }], {
+      title: `Encrypted model, images encrypted with wrong ${nouns}`,
       yLabel: 'accuracy',
       yMin: 0,
       yMax: 1,
       references: [
-        { label: `right key ${pct(result.encryptedModelEncryptedImages.accuracy)}`, value: result.encryptedModelEncryptedImages.accuracy },
+        { label: `right ${system.keyNoun} ${pct(result.encryptedModelEncryptedImages.accuracy)}`, value: result.encryptedModelEncryptedImages.accuracy },
         { label: 'chance 10 %', value: 0.1 },
       ],
     });
@@ -123,8 +163,8 @@ export function writeEvaluateReport(dir: string, result: EvaluateResult, ctx: Re
   const grid = imageGridSvg(
     [
       { label: 'plain', images: shown },
-      { label: 'encrypted (right key)', images: encryptUint8(shown, ctx.key) },
-      ...(result.wrongKeys.length > 0 ? [{ label: 'encrypted (wrong key 1)', images: encryptUint8(shown, result.wrongKeys[0].key) }] : []),
+      { label: `encrypted (right ${system.keyNoun})`, images: system.shown(shown, ctx.key) },
+      ...(result.wrongKeys.length > 0 ? [{ label: `encrypted (wrong ${system.keyNoun} 1)`, images: system.shown(shown, result.wrongKeys[0].key) }] : []),
     ],
     { title: `Test images, block size ${ctx.key.blockSize}`, scale: 4, columnLabels },
   );
