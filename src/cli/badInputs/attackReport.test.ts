@@ -62,10 +62,18 @@ const rows: Row<TinyFixtures>[] = [
     timeoutMs: 240_000,
   },
   {
-    id: '21.9 attack-report --out missing/sub is refused before the attacks run',
-    argv: (s, fx) => attackReport(fx, join(s, 'missing', 'sub')),
+    id: '21.9 attack-report --out missing/sub is refused before the inputs are read',
+    argv: (s, fx) => attackReport({ ...fx, model: join(s, 'no-such.safetensors') }, join(s, 'missing', 'sub')),
     code: 1,
     stderr: /\[output\.unwritable\].*cannot write .*missing\/sub.*does not exist/,
+    stdout: '',
+  },
+  {
+    id: '21.9 attack-report --out EXISTING is refused before the inputs are read',
+    setup: (s) => writeTree(s, previousReport('p')),
+    argv: (s, fx) => attackReport({ ...fx, model: join(s, 'no-such.safetensors') }, join(s, 'p')),
+    code: 1,
+    stderr: /\[output\.exists\].*\/p already exists.*--force/,
     stdout: '',
   },
 ];
