@@ -114,7 +114,7 @@ describe('cipherpatch attack-report and attack random-key', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/randomKey: 2 random keys/);
-    expect(readdirSync(out).sort()).toEqual(['ciphertext-only.png', 'ciphertext-only.svg', 'greedy.png', 'greedy.svg', 'known-plaintext.png', 'known-plaintext.svg', 'leaked-model.png', 'leaked-model.svg', 'partial-key.png', 'partial-key.svg', 'random-key.png', 'random-key.svg', 'report.json', 'report.md']);
+    expect(readdirSync(out).sort()).toEqual(['.cipherpatch-report', 'ciphertext-only.png', 'ciphertext-only.svg', 'greedy.png', 'greedy.svg', 'known-plaintext.png', 'known-plaintext.svg', 'leaked-model.png', 'leaked-model.svg', 'partial-key.png', 'partial-key.svg', 'random-key.png', 'random-key.svg', 'report.json', 'report.md']);
     expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).effort.images).toBe(40);
     expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).engine).toMatch(/^\S.* \(.+, \d+ threads?, .+\)$/);
     // An existing output is not replaced without --force.

@@ -22,7 +22,7 @@ import type { BlockKey } from '../core/key.ts';
 import { writeFileAtomic } from '../io/atomicWrite.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { ConvMixerWeights } from '../model/convmixer.ts';
-import { type Io, positiveInteger } from './io.ts';
+import { type Io, positiveInteger, withOutputs } from './io.ts';
 
 interface Common {
   json?: string;
@@ -117,10 +117,12 @@ function variantKey(variant: import('../variants/contract.ts').Variant<unknown>,
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 
 export function registerAttack(program: Command, io: Io): void {
-  const attack = program
+  const attack = withOutputs(program
     .command('attack')
     .description('attacks on the encryption: random-key, known-plaintext, leaked-model, partial-key, greedy and ciphertext-only key recovery (issue 13); `cipherpatch attack-report` runs them all')
-    .addHelpText('after', '\nRun `cipherpatch attack <name> --help` for each attack\'s options.');
+    .addHelpText('after', '\nRun `cipherpatch attack <name> --help` for each attack\'s options.'),
+  // every attack's --json, checked before the attack runs
+  (o: Common) => [o.json === undefined ? undefined : { path: o.json, kind: 'file', force: o.force }]);
 
   attack
     .command('known-plaintext')
@@ -257,12 +259,12 @@ export function registerAttack(program: Command, io: Io): void {
   ).action(async (opts: Common & EngineCommon & { images: number; keys: number }) => {
     const keyPath = systemAKey(opts, 'random-key', 'for another variant, `cipherpatch fuzz <variant> --model W --wrong-keys N` measures random (wrong) keys');
     const { randomKeyAttack } = await import('../attacks/randomKey.ts');
-    const { progressBars } = await import('../io/progress.ts');
+    const { progressFor } = await import('../io/progress.ts');
     const weights = await loadModel(opts.weights);
     const key = await loadKey(keyPath);
     const { images, labels, source } = await loadImages(opts.data, opts.images);
     const r = await randomKeyAttack({
-      weights, key, images, labels, keys: opts.keys, seed: opts.seed, progress: progressBars(),
+      weights, key, images, labels, keys: opts.keys, seed: opts.seed, progress: progressFor(),
       createEngine: autoEngine(opts.threads),
     });
     const s = r.summary;

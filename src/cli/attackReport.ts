@@ -7,7 +7,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { fail } from '../core/errors.ts';
 import { autoEngine, integerList, loadImages, loadKey, loadModel } from './attack.ts';
-import { type Io, positiveInteger } from './io.ts';
+import { type Io, positiveInteger, withOutputs } from './io.ts';
 
 function numberList(flag: string): (value: string) => number[] {
   return (value) => {
@@ -48,14 +48,14 @@ interface Options {
 }
 
 export function registerAttackReport(program: Command, io: Io): void {
-  program
+  const command = program
     .command('attack-report')
     .description('run every attack (random keys, partial keys, greedy search, known plaintext, leaked model, ciphertext only) on a System A model and write a security report: report.md, report.json and one plot per attack (SVG + PNG), next to the paper\'s claims')
     .requiredOption('--weights <file>', 'the plain ConvMixer (safetensors); the attacks target its encrypted version')
     .requiredOption('--key <file>', 'the secret key (System A key file)')
     .option('--data <dir|file>', 'CIFAR-10 binary directory (test split) or one CIFAR-10 .bin file (default: $CIFAR10_DIR, else ~/.cache/cipherpatch/cifar-10-batches-bin)')
     .option('--out <dir>', 'output directory (written atomically)', 'attack-report')
-    .option('--force', 'replace --out if it exists', false)
+    .option('--force', 'replace --out if it holds a previous report (see README: what --force may replace)', false)
     .option('--images <N>', 'evaluation images scored by the model-based attacks (default 500)', positiveInteger('--images'), 500)
     .option('--random-keys <N>', 'random keys (default 20)', positiveInteger('--random-keys'), 20)
     .option('--distances <list>', 'partial keys: swap/flip distances (default 1,2,4,8,16,24)', integerList('--distances'), [1, 2, 4, 8, 16, 24])
@@ -72,18 +72,16 @@ export function registerAttackReport(program: Command, io: Io): void {
     .option('--second-model-label <text>', 'how the report names --second-model (default: its path)')
     .option('--threads <N>', 'onnx intra-op threads (default: all cores)', positiveInteger('--threads'))
     .option('--seed <S>', 'seed of every random choice of the attacks', 'attack-report')
-    .option('--no-progress', 'no progress bars on stderr')
+    .option('--no-progress', 'no progress on stderr (default: bars on a terminal, a line every few seconds otherwise)')
     .addHelpText('after', `
 Test images used, in order: the evaluation set (max of --images, --ciphertext-images and
 --known-plaintext-images), then --reference plain images, then --greedy-images labelled ones.
-The defaults finish in a few minutes on 2 cores; raise the effort with the options above.`)
-    .action(async (opts: Options) => {
+The defaults finish in a few minutes on 2 cores; raise the effort with the options above.`);
+  withOutputs(command, (o: Options) => [{ path: o.out, kind: 'directory', force: o.force }]).action(async (opts: Options) => {
       if (opts.objective !== 'accuracy' && opts.objective !== 'log-likelihood') fail('attack.objective', `unknown --objective "${opts.objective}": use accuracy or log-likelihood`);
       const { imagesNeeded, runAttackReport, writeAttackReport, headlines } = await import('../attacks/securityReport.ts');
       const { engineLabel } = await import('../attacks/common.ts');
-      const { progressBars, silentProgress } = await import('../io/progress.ts');
-      const { existsSync } = await import('node:fs');
-      if (existsSync(opts.out) && !opts.force) fail('output.exists', `${opts.out} already exists (use --force to replace it)`);
+      const { progressFor, silentProgress } = await import('../io/progress.ts');
       const effort = {
         images: opts.images,
         randomKeys: opts.randomKeys,
@@ -111,7 +109,7 @@ The defaults finish in a few minutes on 2 cores; raise the effort with the optio
         effort,
         seed: opts.seed,
         ...(second ? { secondModel: second } : {}),
-        progress: opts.progress ? progressBars() : silentProgress,
+        progress: opts.progress ? progressFor() : silentProgress,
         createEngine: async (w) => {
           const e = await autoEngine(opts.threads)(w);
           engineName = engineLabel(e);

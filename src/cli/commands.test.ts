@@ -111,7 +111,7 @@ describe('evaluate', () => {
     const r = await cipherpatch('evaluate', '--weights', model, '--key', key, '--data', cifar, '--limit', '120', '--wrong-keys', '3', '--engine', 'tfjs', '--workers', '1', '--backend', 'cpu', '--report', report);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/engine: tfjs \(cpu/);
-    expect(readdirSync(report).sort()).toEqual(['examples.png', 'report.json', 'report.md', 'wrong-keys.png', 'wrong-keys.svg']);
+    expect(readdirSync(report).sort()).toEqual(['.cipherpatch-report', 'examples.png', 'report.json', 'report.md', 'wrong-keys.png', 'wrong-keys.svg']);
     const json = JSON.parse(readFileSync(join(report, 'report.json'), 'utf8'));
     expect(json.images).toBe(120);
     expect(json.results.rightKeyPredictionMismatches).toBe(0);

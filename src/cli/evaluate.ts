@@ -6,7 +6,7 @@ import { type Command, Option } from 'commander';
 import { type Uint8Batch, imageBatch } from '../core/images.ts';
 import { CipherpatchError } from '../core/errors.ts';
 import { createEngine, createResNetEngine, type EngineRequest, type TfjsBackendRequest } from '../engine/engine.ts';
-import { evaluate } from '../evaluate/evaluate.ts';
+import { DEFAULT_WRONG_KEYS, evaluate, wrongKeyCount } from '../evaluate/evaluate.ts';
 import { writeEvaluateReport } from '../evaluate/report.ts';
 import { evaluateSystemB } from '../evaluate/systemB.ts';
 import { SYSTEM_C_REPORT, evaluateOrthogonal } from '../evaluate/systemC.ts';
@@ -18,14 +18,14 @@ import { CIFAR10_CLASSES, readCifarSplitAll, resolveCifarDir } from '../io/cifar
 import { CIFAR10_SUMS } from '../io/cifarFetch.ts';
 import { isOrthogonalKeyFile, readKeyFile, readKeyListFile, readOrthogonalKeyFile, readOrthogonalKeyListFile, readSystemBKeyFile, readSystemBKeyListFile } from '../io/keyFile.ts';
 import { readConvMixerFile } from '../io/modelFile.ts';
-import { type Progress, progressBars, silentProgress } from '../io/progress.ts';
+import { type Progress, progressFor, silentProgress } from '../io/progress.ts';
 import { availableParallelism } from 'node:os';
-import { type Io, nonNegativeInteger, positiveInteger } from './io.ts';
+import { type Io, nonNegativeInteger, positiveInteger, withOutputs } from './io.ts';
 
 interface EvaluateFlags {
   weights: string;
   key: string;
-  wrongKeys: number;
+  wrongKeys?: number;
   wrongKeySeed: string;
   wrongKeysFile?: string;
   limit?: number;
@@ -52,26 +52,26 @@ function describeData(dir: string): string {
 }
 
 export function registerEvaluate(program: Command, io: Io): void {
-  program
+  const command = program
     .command('evaluate')
     .description('run System A\'s experiment on the CIFAR-10 test set: plain model, encrypted model, right and wrong keys (Table 1, Figs. 4–5); the same for System C with a random orthogonal matrix for a key; for a System B ResNet: right key set, plain images, wrong key sets')
     .requiredOption('--weights <file>', 'plain-trained ConvMixer (System A), or a ResNet trained on transformed images (System B); safetensors, PyTorch state-dict names')
     .requiredOption('--key <file>', 'the secret key JSON (cipherpatch keygen); for System C a random orthogonal matrix (an orthogonal variant key, or a .safetensors holding it as the F64 tensor "right", e.g. golden/runs/cpu-20ep/system-c-matrices.safetensors); for a System B model its key set (a shuffle, negpos or ffx variant key, e.g. golden/system-b/ffx.json), which selects the transform')
-    .option('--wrong-keys <n>', 'number of random wrong keys', nonNegativeInteger('--wrong-keys'), 100)
+    .option('--wrong-keys <n>', `number of random wrong keys (default: ${DEFAULT_WRONG_KEYS}, or every key of --wrong-keys-file)`, nonNegativeInteger('--wrong-keys'))
     .option('--wrong-key-seed <s>', 'wrong key i is derived from "<s>:<i>"', 'wrong-key')
     .option('--wrong-keys-file <file>', 'use these explicit wrong keys (a key list JSON, e.g. golden/system-a/wrong-keys.json; System C: a .safetensors with the F64 tensor "wrong", n × p_b × p_b) instead of seeded ones')
     .option('--limit <n>', 'use only the first n test images (quick runs)', positiveInteger('--limit'))
     .option('--data <dir>', 'CIFAR-10 binary directory (default: $CIFAR10_DIR, else ~/.cache/cipherpatch/cifar-10-batches-bin)')
     .option('--report <dir>', 'directory to write the report into (created; must not exist unless --force)', 'cipherpatch-report')
-    .option('--force', 'replace an existing report directory', false)
+    .option('--force', 'replace a previous report in --report (see README: what --force may replace)', false)
     .addOption(new Option('--engine <name>', 'inference engine: auto = onnx if onnxruntime-node loads, else tfjs').choices(['auto', 'onnx', 'tfjs']).default('auto'))
     .option('--threads <n>', 'onnx: intra-op threads (default: every core)', positiveInteger('--threads'))
     .addOption(new Option('--execution-provider <name>', 'onnx: onnxruntime execution provider').choices(['cpu', 'cuda']).default('cpu'))
     .addOption(new Option('--backend <name>', 'tfjs backend: auto = tfjs-node-gpu/tfjs-node if installed, else wasm, else cpu').choices(['auto', 'wasm', 'cpu', 'tensorflow']).default('auto'))
     .option('--workers <n>', 'tfjs: worker threads (each runs its own engine)', positiveInteger('--workers'), Math.max(1, availableParallelism()))
     .option('--batch-size <n>', 'images per forward pass', positiveInteger('--batch-size'), 64)
-    .option('--progress', 'show progress bars (default: when stderr is a terminal)')
-    .option('--no-progress', 'never show progress bars')
+    .option('--progress', 'show progress on stderr (the default: bars on a terminal, a line every few seconds otherwise)')
+    .option('--no-progress', 'never show progress')
     .addHelpText(
       'after',
       '\nExamples:\n  cipherpatch evaluate --weights convmixer.safetensors --key key.json --wrong-keys 100 --report report/\n' +
@@ -80,8 +80,8 @@ export function registerEvaluate(program: Command, io: Io): void {
         '  cipherpatch evaluate --weights golden/runs/system-b-cpu/ffx/model.safetensors --key golden/system-b/ffx.json --wrong-keys 10 --report report-b/\n\n' +
         'System B models (a ResNet, recognised by its tensor names) run on onnx or tfjs like ConvMixers (tfjs: one worker, --workers is ignored);\n' +
         'wrong key sets come from the key set\'s variant, seeded by --wrong-key-seed, or from --wrong-keys-file (golden/system-b/wrong-keys-*.json).',
-    )
-    .action(async (o: EvaluateFlags) => {
+    );
+  withOutputs(command, (o: EvaluateFlags) => [{ path: o.report, kind: 'directory', force: o.force }]).action(async (o: EvaluateFlags) => {
       const { tensors } = readSafetensorsFile(o.weights);
       if (looksLikeResNet(tensors)) {
         await evaluateSystemBCommand(o, tensors, io);
@@ -96,7 +96,7 @@ export function registerEvaluate(program: Command, io: Io): void {
       const wrongKeyList = o.wrongKeysFile === undefined ? undefined : readKeyListFile(o.wrongKeysFile, { blockSize: key.blockSize, channels: key.channels });
       const { location, test, images } = await readTestImages(o);
       const engineOptions = { engine: o.engine, backend: o.backend, workers: o.workers, threads: o.threads, executionProvider: o.executionProvider, batchSize: o.batchSize } as const;
-      io.err(`evaluate: ${images.shape.count} test images, ${o.wrongKeys} wrong keys, engine ${o.engine} (onnx: ${o.executionProvider}, ${o.threads ?? 'all'} thread(s); tfjs: backend ${o.backend}, ${o.workers} worker(s))`);
+      io.err(`evaluate: ${images.shape.count} test images, ${wrongKeyCount(o.wrongKeys, wrongKeyList)} wrong keys, engine ${o.engine} (onnx: ${o.executionProvider}, ${o.threads ?? 'all'} thread(s); tfjs: backend ${o.backend}, ${o.workers} worker(s))`);
       const result = await evaluate({ ...experimentInputs(o, images, test.labels), weights, key, wrongKeyList, createEngine: (w) => createEngine(w, undefined, engineOptions) });
       const files = writeEvaluateReport(
         o.report,
@@ -131,7 +131,7 @@ async function evaluateSystemCCommand(o: EvaluateFlags, weights: ConvMixerWeight
   const key = readOrthogonalKeyFile(o.key, params);
   const wrongKeyList = o.wrongKeysFile === undefined ? undefined : readOrthogonalKeyListFile(o.wrongKeysFile, params);
   const { location, test, images } = await readTestImages(o);
-  io.err(`evaluate (System C): ${images.shape.count} test images, ${o.wrongKeys} wrong matrices, engine ${o.engine} (onnx: ${o.executionProvider}, ${o.threads ?? 'all'} thread(s); tfjs: backend ${o.backend}, ${o.workers} worker(s))`);
+  io.err(`evaluate (System C): ${images.shape.count} test images, ${wrongKeyCount(o.wrongKeys, wrongKeyList)} wrong matrices, engine ${o.engine} (onnx: ${o.executionProvider}, ${o.threads ?? 'all'} thread(s); tfjs: backend ${o.backend}, ${o.workers} worker(s))`);
   const engineOptions = { engine: o.engine, backend: o.backend, workers: o.workers, threads: o.threads, executionProvider: o.executionProvider, batchSize: o.batchSize } as const;
   const result = await evaluateOrthogonal({ ...experimentInputs(o, images, test.labels), weights, key, wrongKeyList, createEngine: (w) => createEngine(w, undefined, engineOptions) });
   const files = writeEvaluateReport(
@@ -165,7 +165,7 @@ async function evaluateSystemBCommand(o: EvaluateFlags, tensors: Safetensors['te
   const wrongKeyList = o.wrongKeysFile === undefined ? undefined : readSystemBKeyListFile(o.wrongKeysFile, { blockSize: key.blockSize, channels });
   const { location, test, images } = await readTestImages(o);
   const model = `ResNet (CIFAR variant) width ${width}, blocks ${blocks.join('/')}${blocks.join() === '2,2,2,2' ? ' (ResNet-18)' : ''}`;
-  io.err(`evaluate (System B, ${key.transform}): ${images.shape.count} test images, ${o.wrongKeys} wrong key sets, ${model}, engine ${o.engine} (onnx: ${o.executionProvider}, ${o.threads ?? 'all'} thread(s); tfjs: backend ${o.backend}, 1 worker)`);
+  io.err(`evaluate (System B, ${key.transform}): ${images.shape.count} test images, ${wrongKeyCount(o.wrongKeys, wrongKeyList)} wrong key sets, ${model}, engine ${o.engine} (onnx: ${o.executionProvider}, ${o.threads ?? 'all'} thread(s); tfjs: backend ${o.backend}, 1 worker)`);
   const result = await evaluateSystemB({
     ...experimentInputs(o, images, test.labels),
     weights,
@@ -196,9 +196,9 @@ async function readTestImages(o: EvaluateFlags) {
   return { location, test, images: imageBatch(test.images.data, test.images.shape, test.images.layout) };
 }
 
-/** The options both experiments take from the flags: the test images and labels, the wrong keys' count and seed, progress bars (--progress; by default when stderr is a terminal). */
+/** The options both experiments take from the flags: the test images and labels, the wrong keys' count and seed, progress (unless --no-progress). */
 function experimentInputs(o: EvaluateFlags, images: Uint8Batch, labels: Uint8Array) {
-  const progress: Progress = (o.progress ?? process.stderr.isTTY === true) ? progressBars() : silentProgress;
+  const progress: Progress = o.progress === false ? silentProgress : progressFor();
   return { images, labels, wrongKeys: o.wrongKeys, wrongKeySeed: o.wrongKeySeed, progress };
 }
 

@@ -30,7 +30,7 @@ describe('evaluate, System B', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/engine: onnx \(cpu/);
     expect(r.stdout).toMatch(/System B \(ffx\), right key set: +\d+\.\d\d %/);
-    expect(readdirSync(report).sort()).toEqual(['examples.png', 'report.json', 'report.md', 'wrong-keys.png', 'wrong-keys.svg']);
+    expect(readdirSync(report).sort()).toEqual(['.cipherpatch-report', 'examples.png', 'report.json', 'report.md', 'wrong-keys.png', 'wrong-keys.svg']);
     expect(PNG.sync.read(readFileSync(join(report, 'examples.png'))).width).toBeGreaterThan(300);
     const json = JSON.parse(readFileSync(join(report, 'report.json'), 'utf8'));
     const metrics = JSON.parse(readFileSync(join(RUN, 'ffx/metrics.json'), 'utf8'));

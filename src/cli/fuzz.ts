@@ -12,7 +12,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { fail } from '../core/errors.ts';
 import { writeFileAtomic } from '../io/atomicWrite.ts';
 import type { Variant } from '../variants/contract.ts';
-import { type Io, nonNegativeInteger, positiveInteger } from './io.ts';
+import { type Io, nonNegativeInteger, positiveInteger, withOutputs } from './io.ts';
 
 interface FuzzOpts {
   runs: number;
@@ -52,7 +52,7 @@ function integer(flag: string): (value: string) => number {
 }
 
 export function registerFuzz(program: Command, io: Io): void {
-  program
+  const command = program
     .command('fuzz')
     .description('fuzz a keyed block transform: shape, domain, 8-bit storability, invertibility, keys, key space, and whether a plain-trained model can be adapted exactly (verdict table with counterexamples)')
     .argument('<variant>', 'a built-in variant (shuffle, flip, system-a, negpos, ffx, ff1, orthogonal, channel-shuffle, block-rotation, block-scramble, per-block-keys) or a module path exporting one (e.g. ./examples/my-variant.ts)')
@@ -71,7 +71,8 @@ export function registerFuzz(program: Command, io: Io): void {
     .addHelpText(
       'after',
       '\nExamples:\n  cipherpatch fuzz system-a\n  cipherpatch fuzz system-a --model golden/runs/cpu/model.safetensors --data <cifar-dir> --images 200 --wrong-keys 5\n  cipherpatch fuzz ffx --runs 500 --json ffx.json\n  cipherpatch fuzz ./examples/my-variant.ts\n  cipherpatch fuzz ffx --only adaptable --seed 20220723 --path "0:0:0"\n\nThe plug-in contract: src/variants/contract.ts (README, "Fuzzing transform variants").',
-    )
+    );
+  withOutputs(command, (o: FuzzOpts) => [o.json === undefined ? undefined : { path: o.json, kind: 'file', force: o.force }])
     .action(async (spec: string, opts: FuzzOpts) => {
       if (opts.path !== undefined && (opts.only === undefined || opts.only.length !== 1)) fail('fuzz.replay', '--path replays one counterexample: name its check with --only (as the replay line does)');
       const { loadVariant } = await import('../variants/registry.ts');

@@ -3,19 +3,19 @@ import type { Command } from 'commander';
 import { decryptUint8, encryptUint8 } from '../core/blockTransform.ts';
 import { readKeyFile } from '../io/keyFile.ts';
 import { readPng, writePng } from '../io/png.ts';
-import type { Io } from './io.ts';
+import { type Io, withOutputs } from './io.ts';
 
 export function registerImage(program: Command, io: Io): void {
   for (const [name, transform, verb] of [
     ['encrypt', encryptUint8, 'encrypted'],
     ['decrypt', decryptUint8, 'decrypted'],
   ] as const) {
-    program
+    const command = program
       .command(`${name} <in> <out>`)
       .description(`${name} an RGB PNG block-wise with a key (Eqs. 4–5); width and height must be multiples of the block size`)
       .requiredOption('--key <file>', 'key JSON (cipherpatch keygen) for 3 channels')
-      .option('--force', 'overwrite <out> if it exists', false)
-      .action((input: string, output: string, o: { key: string; force: boolean }) => {
+      .option('--force', 'overwrite <out> if it exists', false);
+    withOutputs(command, (o: { force: boolean }, [, output]: string[]) => [{ path: output, kind: 'file', force: o.force }]).action((input: string, output: string, o: { key: string; force: boolean }) => {
         const key = readKeyFile(o.key, { channels: 3 });
         const image = readPng(input);
         writePng(output, transform(image, key), { overwrite: o.force });

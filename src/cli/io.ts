@@ -1,5 +1,6 @@
-/** What every command shares: where text goes, and option parsers with clear errors. */
-import { InvalidArgumentError } from 'commander';
+/** What every command shares: where text goes, option parsers with clear errors, the output pre-flight check. */
+import { type Command, InvalidArgumentError } from 'commander';
+import { type OutputPath, checkOutputs } from '../io/outputPaths.ts';
 
 export interface Io {
   out(line: string): void;
@@ -23,4 +24,16 @@ export function nonNegativeInteger(flag: string): (value: string) => number {
     if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${flag} must be a non-negative integer, got "${value}"`);
     return Number(value);
   };
+}
+
+/**
+ * Declares a command's output paths: they are checked (src/io/outputPaths.ts)
+ * before its action runs, so a bad --out fails at once, not after the work.
+ */
+// (commander hands the options and arguments over untyped)
+export function withOutputs<C extends Command>(command: C, outputs: (opts: any, args: any[]) => (OutputPath | undefined)[]): C {
+  command.hook('preAction', (_self, action) => {
+    checkOutputs(outputs(action.opts(), action.processedArgs).filter((o): o is OutputPath => o !== undefined));
+  });
+  return command;
 }

@@ -27,10 +27,11 @@ export interface EvaluateOptions<K = BlockKey> {
   readonly labels: Uint8Array;
   /** Makes an engine for a model; called twice (plain and encrypted model). */
   readonly createEngine: (weights: ConvMixerWeights) => Promise<Engine>;
-  readonly wrongKeys: number;
+  /** How many wrong keys (default: every key of `wrongKeyList`, else DEFAULT_WRONG_KEYS). */
+  readonly wrongKeys?: number;
   /** Wrong key i is generateKey({ seed: `${wrongKeySeed}:${i}` }) (skipping any equal to the right key). */
   readonly wrongKeySeed: string;
-  /** Explicit wrong keys (e.g. a golden run's); used instead of seeded ones, the first `wrongKeys` of them. */
+  /** Explicit wrong keys (e.g. a golden run's); used instead of seeded ones, the first `wrongKeys` of them (all by default). */
   readonly wrongKeyList?: readonly K[];
   /** Images per engine call (progress granularity). */
   readonly chunk?: number;
@@ -164,6 +165,14 @@ export async function logitsInChunks(count: number, classes: number, chunk: numb
   return out;
 }
 
+/** The paper's count of wrong keys (Fig. 5), when neither a count nor a list is given. */
+export const DEFAULT_WRONG_KEYS = 100;
+
+/** How many wrong keys an experiment runs: the count asked for, else the whole explicit list, else DEFAULT_WRONG_KEYS. */
+export function wrongKeyCount(requested: number | undefined, list?: readonly unknown[]): number {
+  return requested ?? list?.length ?? DEFAULT_WRONG_KEYS;
+}
+
 /** Checks an experiment's labels and wrong-key count (`evaluate.labels`, `evaluate.wrong-keys`); `wrongKeysName` names them ("wrong keys"). */
 export function checkExperimentInputs(count: number, labels: Uint8Array, wrongKeys: number, wrongKeysName: string): void {
   if (labels.length !== count) fail('evaluate.labels', `${labels.length} labels for ${count} images`);
@@ -199,7 +208,8 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
 
 /** The experiment (steps 1–4 above) for any keyed system of the ConvMixer: System A's `evaluate`, System C's `evaluateOrthogonal`. */
 export async function runKeyedExperiment<K>(system: KeyedSystem<K>, options: EvaluateOptions<K>): Promise<EvaluateResult<K>> {
-  const { weights, key, images, labels, wrongKeys } = options;
+  const { weights, key, images, labels } = options;
+  const wrongKeys = wrongKeyCount(options.wrongKeys, options.wrongKeyList);
   const progress = options.progress ?? silentProgress;
   const chunk = options.chunk ?? 500;
   const n = images.shape.count;

@@ -132,8 +132,7 @@ when these weights are such a model.
 
 ## Pictures
 
-- \`wrong-keys.svg\` / \`wrong-keys.png\`: accuracy under ${result.wrongKeys.length} random wrong ${nouns} (Fig. 5).
-- \`examples.png\`: test images before and after encryption (Fig. 4).
+${result.wrongKeys.length > 0 ? `- \`wrong-keys.svg\` / \`wrong-keys.png\`: accuracy under ${result.wrongKeys.length} random wrong ${nouns} (Fig. 5).\n` : ''}- \`examples.png\`: test images before and after encryption (Fig. 4).
 `;
 }
 

@@ -30,7 +30,7 @@ import { shuffle } from '../variants/builtin/systemA.ts';
 import { ffx, negpos } from '../variants/builtin/systemB.ts';
 import { VARIANT_KEY_FORMAT } from '../variants/builtin/common.ts';
 import type { Variant } from '../variants/contract.ts';
-import { type ExperimentSummary, type Scored, type WrongKeyResult, argmaxRows, checkExperimentInputs, experimentSummary, logitsInChunks, score, scoreWrongKeys } from './evaluate.ts';
+import { type ExperimentSummary, type Scored, type WrongKeyResult, argmaxRows, checkExperimentInputs, experimentSummary, logitsInChunks, score, scoreWrongKeys, wrongKeyCount } from './evaluate.ts';
 
 export const SYSTEM_B_TRANSFORMS = ['shuffle', 'negpos', 'ffx'] as const;
 export type SystemBTransform = (typeof SYSTEM_B_TRANSFORMS)[number];
@@ -214,10 +214,11 @@ export interface SystemBEvaluateOptions {
   readonly images: Uint8Batch;
   readonly labels: Uint8Array;
   readonly createEngine: (weights: ResNetWeights) => Promise<Engine<ResNetConfig>>;
-  readonly wrongKeys: number;
+  /** How many wrong key sets (default: every one of `wrongKeyList`, else DEFAULT_WRONG_KEYS). */
+  readonly wrongKeys?: number;
   /** Wrong key set i is the variant's generateKey with seed `${wrongKeySeed}:${i}`. */
   readonly wrongKeySeed: string;
-  /** Explicit wrong key sets (e.g. a golden run's), the first `wrongKeys` of them. */
+  /** Explicit wrong key sets (e.g. a golden run's), the first `wrongKeys` of them (all by default). */
   readonly wrongKeyList?: readonly SystemBKey[];
   /** Images per engine call. */
   readonly chunk?: number;
@@ -250,7 +251,8 @@ function explicitWrongKeys(right: SystemBKey, list: readonly SystemBKey[], count
 
 /** System B's experiment on one model (see the header). */
 export async function evaluateSystemB(options: SystemBEvaluateOptions): Promise<SystemBResult> {
-  const { weights, key, images, labels, wrongKeys } = options;
+  const { weights, key, images, labels } = options;
+  const wrongKeys = wrongKeyCount(options.wrongKeys, options.wrongKeyList);
   const progress = options.progress ?? silentProgress;
   const chunk = options.chunk ?? 250;
   const n = images.shape.count;

@@ -1,31 +1,48 @@
 /**
  * Writing a directory of outputs as one step: every file goes into a
  * temporary sibling directory, which then takes the target's name. On any
- * error the temporary directory is removed, so a reader never sees half a
- * report. An existing target is an error unless `overwrite`.
+ * error (or SIGINT/SIGTERM) the temporary directory is removed, so a reader
+ * never sees half a report. The directory also gets a `.cipherpatch-report`
+ * marker listing the files written. An existing target is an error unless
+ * `overwrite`, and even then it is replaced only when `whyNotReplaceable`
+ * (src/io/outputPaths.ts) allows: a previous report, never anything else.
  */
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fail } from '../core/errors.ts';
+import { removeOnSignal } from './cleanup.ts';
+import { REPORT_MARKER, checkOutputDirectory, reportMarkerText } from './outputPaths.ts';
+
+function exists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export function writeDirectoryAtomic(target: string, files: ReadonlyMap<string, string | Uint8Array>, options: { overwrite?: boolean } = {}): void {
   const abs = resolve(target);
   const parent = dirname(abs);
-  if (!existsSync(parent)) fail('output.unwritable', `cannot write ${target}: ${parent} does not exist`);
-  if (existsSync(abs) && !options.overwrite) fail('output.exists', `${target} already exists (use --force to replace it)`);
+  checkOutputDirectory(target, options.overwrite === true);
+  for (const name of files.keys()) {
+    if (name.includes('..') || name.startsWith('/') || name === REPORT_MARKER) throw new Error(`bad output file name ${name}`);
+  }
   let tmp: string;
   try {
     tmp = mkdtempSync(join(parent, `.${basename(abs)}.tmp-`));
   } catch (e) {
     fail('output.unwritable', `cannot write ${target}: ${(e as Error).message}`);
   }
+  const release = removeOnSignal(tmp);
   try {
     for (const [name, contents] of files) {
-      if (name.includes('..') || name.startsWith('/')) throw new Error(`bad output file name ${name}`);
       mkdirSync(dirname(join(tmp, name)), { recursive: true });
       writeFileSync(join(tmp, name), contents);
     }
-    if (existsSync(abs)) {
+    writeFileSync(join(tmp, REPORT_MARKER), reportMarkerText(files.keys()));
+    if (exists(abs)) {
       const old = `${tmp}-old`;
       renameSync(abs, old);
       renameSync(tmp, abs);
@@ -36,5 +53,7 @@ export function writeDirectoryAtomic(target: string, files: ReadonlyMap<string, 
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw e;
+  } finally {
+    release();
   }
 }

