@@ -241,7 +241,7 @@ describe('blockTransform.ts (through encryptUint8 / encryptFloat / decryptFloat)
   it('an image whose width (not height) is not a multiple of the block size is rejected', () => {
     const e = rejection(() => encryptUint8(imageBatch(new Uint8Array(4 * 3), shape(4, 3), 'NCHW'), key));
     expect(e.check).toBe('image.not-divisible');
-    expect(e.message).toMatch(/^image size 4×3 \(.*\) is not divisible by block size 2$/);
+    expect(e.message).toMatch(/^image size 3×4 \(width×height; .*\) is not divisible by block size 2$/);
   });
 
   // Kills blockTransform.ts:43 StringLiteral 'the images' and :68 the 8-bit dtype message.
