@@ -20,6 +20,7 @@ import { fail } from '../core/errors.ts';
 import type { Uint8Batch } from '../core/images.ts';
 import type { BlockKey } from '../core/key.ts';
 import { writeFileAtomic } from '../io/atomicWrite.ts';
+import { plural } from '../core/words.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { ConvMixerWeights } from '../model/convmixer.ts';
 import { type Io, positiveInteger } from './io.ts';
@@ -263,7 +264,7 @@ export function registerAttack(program: Command, io: Io): void {
       createEngine: autoEngine(opts.threads),
     });
     const s = r.summary;
-    io.out(`random-key: ${r.images} images from ${source}, ${opts.keys} random keys (seed "${r.seed}"), ${r.effort.queries} queries, ${r.seconds.toFixed(1)} s, engine ${r.engine}`);
+    io.out(`random-key: ${r.images} images from ${source}, ${plural(opts.keys, 'random key')} (seed "${r.seed}"), ${r.effort.queries} queries, ${r.seconds.toFixed(1)} s, engine ${r.engine}`);
     io.out(`  plain model ${pct(r.plainAccuracy)}; encrypted model: right key ${pct(r.rightKey)}, plain images ${pct(r.encryptedModelPlainImages)}; most frequent label ${pct(r.chance)}`);
     io.out(`  random keys: min ${pct(s.min)}, q1 ${pct(s.q1)}, median ${pct(s.median)}, q3 ${pct(s.q3)}, max ${pct(s.max)} (mean ${pct(s.mean)})`);
     io.out(`  best random key: ${pct(r.bestSoFar.at(-1) as number)}; most key positions right in any random key: ${r.fractionCorrect?.toFixed(3)}; key recovered: ${r.keyRecovered ? 'yes' : 'no'}`);

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { serializeKey } from '../core/keyJson.ts';
 import { generateKey } from '../core/keygen.ts';
 import { writeFileAtomic } from '../io/atomicWrite.ts';
+import { plural } from '../core/words.ts';
 import { type Io, nonEmpty, positiveInteger } from './io.ts';
 
 export function registerKeygen(program: Command, io: Io): void {
@@ -19,6 +20,6 @@ export function registerKeygen(program: Command, io: Io): void {
       const key = generateKey({ blockSize: opts.block, channels: opts.channels, seed: opts.seed });
       const source = opts.seed === undefined ? ({ kind: 'secure' } as const) : ({ kind: 'seed', seed: opts.seed } as const);
       writeFileAtomic(opts.out, serializeKey(key, source), { overwrite: opts.force });
-      io.out(`wrote ${opts.out}: block ${key.blockSize}, ${key.channels} channels, p_b = ${key.permutation.length}, ${opts.seed === undefined ? 'secure random (node:crypto)' : `seed "${opts.seed}"`}`);
+      io.out(`wrote ${opts.out}: block ${key.blockSize}, ${plural(key.channels, 'channel')}, p_b = ${key.permutation.length}, ${opts.seed === undefined ? 'secure random (node:crypto)' : `seed "${opts.seed}"`}`);
     });
 }

@@ -7,6 +7,7 @@
  * k = (c·M + i)·M + j, the order of a PyTorch conv weight (d, C, P, P).
  */
 import { fail } from './errors.ts';
+import { plural } from './words.ts';
 
 export interface BlockKey {
   readonly blockSize: number; // M
@@ -108,5 +109,5 @@ export function keysEqual(a: BlockKey, b: BlockKey): boolean {
 /** Rejects a key whose block size or channel count differs from what the data needs. */
 export function expectKeyFor(key: BlockKey, blockSize: number, channels: number, what: string): void {
   if (key.blockSize !== blockSize) fail('key.wrong-block-size', `the key is for block size ${key.blockSize}, but ${what} needs block size ${blockSize}`);
-  if (key.channels !== channels) fail('key.wrong-channels', `the key is for ${key.channels} channels, but ${what} has ${channels}`);
+  if (key.channels !== channels) fail('key.wrong-channels', `the key is for ${plural(key.channels, 'channel')}, but ${what} has ${channels}`);
 }

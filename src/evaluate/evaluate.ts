@@ -17,6 +17,7 @@ import { type Engine, sliceImages } from '../engine/engine.ts';
 import type { ConvMixerWeights } from '../model/convmixer.ts';
 import { type Progress, silentProgress } from '../io/progress.ts';
 import { type FiveNumberSummary, summarize } from '../report/statistics.ts';
+import { plural } from '../core/words.ts';
 
 export interface EvaluateOptions {
   readonly weights: ConvMixerWeights;
@@ -163,7 +164,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
   const chunk = options.chunk ?? 500;
   const n = images.shape.count;
   checkExperimentInputs(n, labels, wrongKeys, 'wrong keys');
-  expectKeyFor(key, weights.config.patch, weights.config.channels, `the model (patch size ${weights.config.patch}, ${weights.config.channels} channels)`);
+  expectKeyFor(key, weights.config.patch, weights.config.channels, `the model (patch size ${weights.config.patch}, ${plural(weights.config.channels, 'channel')})`);
   // The wrong keys are checked before any pass: a bad list must not fail after minutes of inference.
   const keys = options.wrongKeyList === undefined ? wrongKeysFor(key, wrongKeys, options.wrongKeySeed) : explicitWrongKeys(key, options.wrongKeyList, wrongKeys);
   const classes = weights.config.classes;
