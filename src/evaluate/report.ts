@@ -10,6 +10,7 @@ import type { BlockKey } from '../core/key.ts';
 import { keyToJson } from '../core/keyJson.ts';
 import { writeDirectoryAtomic } from '../io/atomicDir.ts';
 import { boxPlotSvg } from '../report/boxPlot.ts';
+import { plural } from '../core/words.ts';
 import { imageGridSvg } from '../report/imageGrid.ts';
 import { svgToPng } from '../report/render.ts';
 import type { EvaluateResult } from './evaluate.ts';
@@ -66,14 +67,14 @@ export function reportJson(result: EvaluateResult, ctx: ReportContext): object {
 
 export function reportMarkdown(result: EvaluateResult, ctx: ReportContext): string {
   const s = result.wrongKeySummary;
-  const wrong = s === null ? 'not run' : `median ${pct(s.median)} (min ${pct(s.min)}, Q1 ${pct(s.q1)}, Q3 ${pct(s.q3)}, max ${pct(s.max)}; ${s.count} keys)`;
+  const wrong = s === null ? 'not run' : `median ${pct(s.median)} (min ${pct(s.min)}, Q1 ${pct(s.q1)}, Q3 ${pct(s.q3)}, max ${pct(s.max)}; ${plural(s.count, 'key')})`;
   return `# cipherpatch evaluate
 
 System A (Iijima & Kiya 2022): block-wise encryption of test images and the
 matching transformation of a plain-trained ConvMixer.
 
 - Data: ${ctx.data}, ${result.images} test images
-- Weights: \`${ctx.weightsPath}\`; key: \`${ctx.keyPath}\` (block ${ctx.key.blockSize}, ${ctx.key.channels} channels)
+- Weights: \`${ctx.weightsPath}\`; key: \`${ctx.keyPath}\` (block ${ctx.key.blockSize}, ${plural(ctx.key.channels, 'channel')})
 - Engine: ${result.engine.name}, backend ${result.engine.backend}, ${result.engine.threads} thread(s), ${result.engine.version}
 - Time: ${result.seconds.total.toFixed(1)} s in all, ${result.seconds.imagesPerSecond.toFixed(1)} images/s
 
@@ -104,9 +105,10 @@ export function writeEvaluateReport(dir: string, result: EvaluateResult, ctx: Re
   files.set('report.json', `${JSON.stringify(reportJson(result, ctx), null, 2)}\n`);
   files.set('report.md', reportMarkdown(result, ctx));
   if (result.wrongKeys.length > 0) {
-    const svg = boxPlotSvg([{ label: `${result.wrongKeys.length} wrong keys`, values: result.wrongKeys.map((w) => w.accuracy) }], {
+    const svg = boxPlotSvg([{ label: plural(result.wrongKeys.length, 'wrong key'), values: result.wrongKeys.map((w) => w.accuracy) }], {
       title: 'Encrypted model, images encrypted with wrong keys',
       yLabel: 'accuracy',
+      yPercent: true,
       yMin: 0,
       yMax: 1,
       references: [
