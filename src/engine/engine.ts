@@ -89,7 +89,7 @@ function checkShapeForModel<A extends Uint8Array | Float32Array>(images: ImageBa
   const { channels, height, width } = batch.shape;
   if (channels !== config.channels) fail('engine.channels', `images have ${plural(channels, 'channel')}, the model expects ${config.channels}`);
   if (height % config.patch !== 0 || width % config.patch !== 0) {
-    fail('engine.image-size', `image size ${width}×${height} (width×height) is not a multiple of the patch size ${config.patch}`);
+    fail('engine.image-size', `image size ${width}×${height} is not a multiple of the patch size ${config.patch}`);
   }
   return batch;
 }

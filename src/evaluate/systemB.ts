@@ -196,7 +196,7 @@ export function systemBModelInput(images: Uint8Batch, key: SystemBKey | null): I
   const { count, channels, height, width } = nchw.shape;
   if (key === null) return { data: Float32Array.from(nchw.data, (x) => (2 * x - 255) / 255), shape: nchw.shape, layout: 'NCHW' };
   if (channels !== key.channels) fail('key.wrong-channels', `key set is for ${plural(key.channels, 'channel')}, the images have ${channels}`);
-  if (height % key.blockSize !== 0 || width % key.blockSize !== 0) fail('image.not-divisible', `image size ${width}×${height} (width×height) is not divisible by the key set's block size ${key.blockSize}`);
+  if (height % key.blockSize !== 0 || width % key.blockSize !== 0) fail('image.not-divisible', `image size ${width}×${height} is not divisible by the key set's block size ${key.blockSize}`);
   const table = blockTable(key);
   const input = table !== null ? applyTable(table, nchw.data, count, channels, height, width, key.blockSize) : encryptToModelInput(variantFor(key), key.key, nchw.data, { count, channels, height, width }, false).input;
   return { data: input, shape: nchw.shape, layout: 'NCHW' };
@@ -258,7 +258,7 @@ export async function evaluateSystemB(options: SystemBEvaluateOptions): Promise<
   checkExperimentInputs(n, labels, wrongKeys, 'wrong key sets');
   if (key.channels !== weights.config.channels) fail('key.wrong-channels', `key set is for ${plural(key.channels, 'channel')}, the model takes ${weights.config.channels}`);
   const { height, width } = images.shape;
-  if (height % key.blockSize !== 0 || width % key.blockSize !== 0) fail('image.not-divisible', `image size ${width}×${height} (width×height) is not divisible by the key set's block size ${key.blockSize}`);
+  if (height % key.blockSize !== 0 || width % key.blockSize !== 0) fail('image.not-divisible', `image size ${width}×${height} is not divisible by the key set's block size ${key.blockSize}`);
   const keys = options.wrongKeyList === undefined ? wrongSystemBKeys(key, wrongKeys, options.wrongKeySeed) : explicitWrongKeys(key, options.wrongKeyList, wrongKeys);
   const classes = weights.config.classes;
   const started = performance.now();

@@ -303,7 +303,7 @@ export function randomConvMixerWeights(config: ConvMixerConfig, seed: string | n
 export function flopsPerImage(config: ConvMixerConfig, height: number, width: number): number {
   const { dim: d, depth, kernel: k, patch: P, channels: C, classes } = validateConvMixerConfig(config);
   if (!Number.isInteger(height / P) || !Number.isInteger(width / P) || height < P || width < P) {
-    fail('model.image-size', `image ${width}×${height} (width×height) is not a positive multiple of the patch size ${P}`);
+    fail('model.image-size', `image ${width}×${height} is not a positive multiple of the patch size ${P}`);
   }
   const positions = (height / P) * (width / P);
   const stem = positions * d * C * P * P;

@@ -158,7 +158,7 @@ export function checkVariantFitsModel(variant: Variant<unknown>, config: ConvMix
   if (reason !== undefined) fail('fuzz.model-mismatch', `${what} does not support its own params: ${reason}`);
   if (image === undefined) return;
   if (image.channels !== config.channels) fail('fuzz.model-mismatch', `the images have ${plural(image.channels, 'channel')}, the model takes ${config.channels}`);
-  if (image.height % p.blockSize !== 0 || image.width % p.blockSize !== 0) fail('fuzz.model-mismatch', `image size ${image.width}×${image.height} (width×height) is not a multiple of the block size ${p.blockSize}`);
+  if (image.height % p.blockSize !== 0 || image.width % p.blockSize !== 0) fail('fuzz.model-mismatch', `image size ${image.width}×${image.height} is not a multiple of the block size ${p.blockSize}`);
   if (variant.gridBound === true && (p.rows !== image.height / p.blockSize || p.cols !== image.width / p.blockSize)) {
     fail('fuzz.model-mismatch', `${what} is grid-bound to ${p.rows}×${p.cols} blocks, the ${image.height}×${image.width} images have ${image.height / p.blockSize}×${image.width / p.blockSize}`);
   }

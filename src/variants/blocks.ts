@@ -20,7 +20,7 @@ export interface Images {
 export function toBlocks(img: Images, blockSize: number): BlockBatch {
   const { count: N, channels: C, height: H, width: W } = img;
   const M = blockSize;
-  if (H % M !== 0 || W % M !== 0) fail('image.not-divisible', `image size ${W}×${H} (width×height) is not divisible by ${M}`);
+  if (H % M !== 0 || W % M !== 0) fail('image.not-divisible', `image size ${W}×${H} is not divisible by ${M}`);
   const rows = H / M;
   const cols = W / M;
   const pb = M * M * C;
