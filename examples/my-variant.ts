@@ -16,10 +16,12 @@
  *
  * (with 0.5/0.5 the correction is 0: that is why System A's adapter keeps
  * the bias). Everything here is plain TypeScript over Float64Arrays; the
- * only import is the contract's types and one helper.
+ * only import from cipherpatch is the contract's types (`import type`, erased
+ * when the module loads), so a copy of this file works anywhere, also outside
+ * this checkout.
  */
 import { createHash, randomInt } from 'node:crypto';
-import { type BlockBatch, type Variant, type VariantParams, defineVariant } from '../src/variants/contract.ts';
+import type { BlockBatch, Variant, VariantParams } from '../src/variants/contract.ts';
 
 interface MyKey {
   readonly blockSize: number;
@@ -75,7 +77,7 @@ function transform(batch: BlockBatch, key: MyKey, decrypt: boolean): BlockBatch 
   return { ...batch, data: out };
 }
 
-export default defineVariant<MyKey>({
+const variant: Variant<MyKey> = {
   name: 'my-variant',
   title: 'example plug-in: channel-preserving block shuffle + negative/positive, with a bias-correcting adapter',
   params: { blockSize: 4, channels: 3 },
@@ -125,4 +127,6 @@ export default defineVariant<MyKey>({
         for (let bits = 0; bits < 2 ** pb; bits++) yield { blockSize: params.blockSize, channels: params.channels, positions, flip: Array.from({ length: pb }, (_, k) => (bits >> k) & 1) };
     },
   },
-}) satisfies Variant<MyKey>;
+};
+
+export default variant;

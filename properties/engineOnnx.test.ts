@@ -286,7 +286,7 @@ describe('onnx engine set-up and bad input', () => {
 
   it.skipIf(!ONNX_LOADS)('rejects images and weights it cannot take, naming the problem', async () => {
     const engine = await createOnnxEngine(weights, { threads: 1 });
-    await rejects(engine.logits({ ...images, data: new Uint8Array(16), shape: { count: 1, height: 4, width: 4, channels: 1 } }), 'engine.channels', /1 channels, the model expects 3/);
+    await rejects(engine.logits({ ...images, data: new Uint8Array(16), shape: { count: 1, height: 4, width: 4, channels: 1 } }), 'engine.channels', /1 channel, the model expects 3/);
     await rejects(engine.logits({ ...images, data: new Uint8Array(27), shape: { count: 1, height: 3, width: 3, channels: 3 } }), 'engine.image-size', /3×3 is not a multiple of the patch size 2/);
     await rejects(engine.logitsNormalized({ ...images, data: new Uint8Array(96) as unknown as Float32Array }), 'engine.images', /normalized float32 images \(Float32Array\), got Uint8Array/);
     await rejects(engine.logitsNormalized({ ...images, data: new Float32Array(5) }), 'image.length', /5 values/);

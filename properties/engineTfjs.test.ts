@@ -132,7 +132,7 @@ describe('engine input and set-up', () => {
       expect((error as CipherpatchError).check).toBe(check);
       expect((error as CipherpatchError).message).toMatch(text);
     };
-    await reject({ data: new Uint8Array(16), shape: { count: 1, height: 4, width: 4, channels: 1 }, layout: 'NHWC' }, 'engine.channels', /1 channels, the model expects 3/);
+    await reject({ data: new Uint8Array(16), shape: { count: 1, height: 4, width: 4, channels: 1 }, layout: 'NHWC' }, 'engine.channels', /1 channel, the model expects 3/);
     await reject({ data: new Uint8Array(27), shape: { count: 1, height: 3, width: 3, channels: 3 }, layout: 'NHWC' }, 'engine.image-size', /3×3 is not a multiple of the patch size 2/);
     await reject({ data: new Uint8Array(5), shape: { count: 1, height: 2, width: 2, channels: 3 }, layout: 'NHWC' }, 'image.length', /5 values/);
     await reject({ data: new Float32Array(12) as unknown as Uint8Array, shape: { count: 1, height: 2, width: 2, channels: 3 }, layout: 'NHWC' }, 'engine.images', /Float32Array/);

@@ -227,7 +227,7 @@ describe('modelTransform.ts', () => {
     expect(rejection(() => transformPatchEmbedding({ data: new Float64Array(7), shape: [3, 2, 2, 2] }, key)).message).toBe('patch-embedding weight has 7 values, shape (3, 2, 2, 2) needs 24');
     const wrong = rejection(() => transformPatchEmbedding({ data: new Float64Array(18), shape: [2, 1, 3, 3] }, key));
     expect(wrong.check).toBe('key.wrong-block-size');
-    expect(wrong.message).toBe('the key is for block size 2, but a patch embedding with patch size 3 and 1 channels needs block size 3');
+    expect(wrong.message).toBe('the key is for block size 2, but a patch embedding with patch size 3 and 1 channel needs block size 3');
   });
 });
 
@@ -241,13 +241,13 @@ describe('blockTransform.ts (through encryptUint8 / encryptFloat / decryptFloat)
   it('an image whose width (not height) is not a multiple of the block size is rejected', () => {
     const e = rejection(() => encryptUint8(imageBatch(new Uint8Array(4 * 3), shape(4, 3), 'NCHW'), key));
     expect(e.check).toBe('image.not-divisible');
-    expect(e.message).toMatch(/^image size 4×3 \(.*\) is not divisible by block size 2$/);
+    expect(e.message).toMatch(/^image size 3×4 \(width×height; .*\) is not divisible by block size 2$/);
   });
 
   // Kills blockTransform.ts:43 StringLiteral 'the images' and :68 the 8-bit dtype message.
   it('the wrong-key and wrong-dtype messages say what was given', () => {
     const wide = rejection(() => encryptUint8(imageBatch(new Uint8Array(4 * 2), shape(2, 2, 2), 'NCHW'), key));
-    expect(wide.message).toBe('the key is for 1 channels, but the images has 2');
+    expect(wide.message).toBe('the key is for 1 channel, but the images has 2');
     expect(rejection(() => encryptUint8(imageBatch(new Float64Array(4) as unknown as Uint8Array, shape(2, 2), 'NCHW'), key)).message).toBe('8-bit encryption needs a Uint8Array');
   });
 

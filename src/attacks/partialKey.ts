@@ -25,6 +25,7 @@ import { type AttackResult, elapsed, keyFractionCorrect, meanLogLikelihood } fro
 import { type Progress, silentProgress } from '../io/progress.ts';
 import type { Variant } from '../variants/contract.ts';
 import { neighboursOf, variantKeyFraction, variantKeyScorer } from './variants.ts';
+import { plural } from '../core/words.ts';
 
 /** The true key with s disjoint transpositions of the permutation. */
 export function keyAtSwapDistance(key: BlockKey, s: number, random: RandomSource): BlockKey {
@@ -91,7 +92,7 @@ export async function keyScorer(
   const objective = options.objective ?? 'accuracy';
   if (objective !== 'accuracy' && objective !== 'log-likelihood') fail('attack.objective', `unknown objective "${String(objective)}": use accuracy or log-likelihood`);
   if (labels.length !== images.shape.count) fail('attack.labels', `${labels.length} labels for ${images.shape.count} images`);
-  expectKeyFor(key, weights.config.patch, weights.config.channels, `the model (patch size ${weights.config.patch}, ${weights.config.channels} channels)`);
+  expectKeyFor(key, weights.config.patch, weights.config.channels, `the model (patch size ${weights.config.patch}, ${plural(weights.config.channels, 'channel')})`);
   const engine = await options.createEngine(encryptModel(weights, key));
   return {
     score: async (guess) => {

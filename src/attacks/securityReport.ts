@@ -35,6 +35,7 @@ import { recoverLinearMap, recoverSignedPermutation } from './knownPlaintext.ts'
 import { type EmbeddingWeight, perturbedEmbedding, recoverKeyFromLeakedModel, recoverPermutationByGramMatching } from './leakedModel.ts';
 import { keyScorer, partialKeyAttack } from './partialKey.ts';
 import { randomKeyAttack } from './randomKey.ts';
+import { plural } from '../core/words.ts';
 
 /** Attacker effort; every default is small enough for a few minutes on 2 cores. */
 export interface AttackEffort {
@@ -149,7 +150,7 @@ export async function runAttackReport(options: AttackReportOptions) {
   const effort: AttackEffort = { ...DEFAULT_EFFORT, ...options.effort };
   checkEffort(effort);
   const { weights, key, labels } = options;
-  expectKeyFor(key, weights.config.patch, weights.config.channels, `the model (patch size ${weights.config.patch}, ${weights.config.channels} channels)`);
+  expectKeyFor(key, weights.config.patch, weights.config.channels, `the model (patch size ${weights.config.patch}, ${plural(weights.config.channels, 'channel')})`);
   const total = options.images.shape.count;
   if (labels.length !== total) fail('attack-report.labels', `${labels.length} labels for ${total} images`);
   const need = imagesNeeded(effort);

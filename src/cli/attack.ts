@@ -20,6 +20,7 @@ import { fail } from '../core/errors.ts';
 import type { Uint8Batch } from '../core/images.ts';
 import type { BlockKey } from '../core/key.ts';
 import { writeFileAtomic } from '../io/atomicWrite.ts';
+import { plural } from '../core/words.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { ConvMixerWeights } from '../model/convmixer.ts';
 import { type Io, positiveInteger, withOutputs } from './io.ts';
@@ -67,6 +68,7 @@ export async function loadImages(data: string | undefined, count: number, first 
   const { sliceImages } = await import('../engine/engine.ts');
   let all: { images: Uint8Batch; labels: Uint8Array };
   let source: string;
+  if (data !== undefined && !existsSync(data) && /\.bin$/i.test(data)) fail('cifar.missing-file', `--data ${data}: no such file (give one CIFAR-10 .bin file, or a CIFAR-10 binary directory)`);
   if (data !== undefined && existsSync(data) && statSync(data).isFile()) {
     all = parseCifarRecords(readFileSync(data), data);
     source = data;
@@ -99,19 +101,14 @@ async function loadVariantAndKey(name: string, keyPath: string | undefined, keyS
   const report = validateVariant(loaded.candidate);
   if (!report.ok) fail('attack.variant', `${name} breaks the plug-in contract: ${report.problems.map((p) => `[${p.check}] ${p.message}`).join('; ')}`);
   const variant = loaded.candidate as import('../variants/contract.ts').Variant<unknown>;
-  return { variant, key: variantKey(variant, keyPath, keySeed), keyText: keyPath ?? `generateKey(seed "${keySeed}")` };
+  return { variant, key: await variantKey(variant, keyPath, keySeed), keyText: keyPath ?? `generateKey(seed "${keySeed}")` };
 }
 
 /** The variant's key: parsed from --key (its own key file) or generated from --key-seed. */
-function variantKey(variant: import('../variants/contract.ts').Variant<unknown>, keyPath: string | undefined, keySeed: string): unknown {
+async function variantKey(variant: import('../variants/contract.ts').Variant<unknown>, keyPath: string | undefined, keySeed: string): Promise<unknown> {
   if (keyPath === undefined) return variant.generateKey(variant.params, keySeed);
-  let text: string;
-  try {
-    text = readFileSync(keyPath, 'utf8');
-  } catch (e) {
-    fail('key.unreadable', `cannot read key file ${keyPath}: ${(e as Error).message}`);
-  }
-  return variant.parseKey(text);
+  const { readVariantKeyFile } = await import('../io/keyFile.ts');
+  return readVariantKeyFile(keyPath, (text) => variant.parseKey(text));
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
@@ -146,7 +143,7 @@ export function registerAttack(program: Command, io: Io): void {
       if (method !== 'signed-permutation' && method !== 'linear') fail('attack.method', `unknown method "${method}": use signed-permutation or linear`);
       if (method === 'signed-permutation' && domain !== 'uint8') fail('attack.method', `signed-permutation needs a uint8 variant; ${variant.name} works on "${domain}" values (use --method linear)`);
       const params = variant.params;
-      const key = variantKey(variant, opts.key, opts.keySeed);
+      const key = await variantKey(variant, opts.key, opts.keySeed);
       const { images, source } = await loadImages(opts.data, opts.pairs);
       const bytes = uint8ImagesToBlocks(images, params.blockSize);
       const plain = { ...bytes, data: bytes.data.map((v) => fromByte(v, domain)) };
@@ -189,7 +186,8 @@ export function registerAttack(program: Command, io: Io): void {
       const pb = channels * patch * patch;
       const r = recoverKeyFromLeakedModel({ data: plain.embedWeight, dim, blockLength: pb }, { data: encrypted.embedWeight, dim: encrypted.config.dim, blockLength: encrypted.config.channels * encrypted.config.patch ** 2 }, { truth: key });
       io.out(`leaked-model: plain ${opts.plain}, encrypted ${opts.encrypted ?? `${opts.from} under ${opts.key}`}`);
-      io.out(`  key recovered: ${r.keyRecovered ? 'yes' : 'no'}${r.fractionCorrect !== null ? `, fraction correct ${r.fractionCorrect.toFixed(3)}` : ''}; smallest matched |cosine| ${r.minScore.toFixed(4)}; ${r.seconds.toFixed(3)} s`);
+      const verdict = key !== undefined ? `key recovered: ${r.keyRecovered ? 'yes' : 'no'}, fraction correct ${r.fractionCorrect?.toFixed(3)}` : `key recovered: not checked (no --key to compare with); ${r.keyRecovered ? 'every encrypted column matched a plain one exactly' : 'some encrypted columns have no exact match'}`;
+      io.out(`  ${verdict}; smallest matched |cosine| ${r.minScore.toFixed(4)}; ${r.seconds.toFixed(3)} s`);
       const { serializeKey } = await import('../core/keyJson.ts');
       const recovered = r.permutation.every((v) => v >= 0) && new Set(r.permutation).size === pb && r.flip.reduce((a, b) => a + b, 0) === pb / 2;
       writeJson(io, opts, { ...r, recoveredKeyFile: recovered ? JSON.parse(serializeKey({ blockSize: patch, channels, permutation: r.permutation, flip: r.flip })) : null });
@@ -268,7 +266,7 @@ export function registerAttack(program: Command, io: Io): void {
       createEngine: autoEngine(opts.threads),
     });
     const s = r.summary;
-    io.out(`random-key: ${r.images} images from ${source}, ${opts.keys} random keys (seed "${r.seed}"), ${r.effort.queries} queries, ${r.seconds.toFixed(1)} s, engine ${r.engine}`);
+    io.out(`random-key: ${r.images} images from ${source}, ${plural(opts.keys, 'random key')} (seed "${r.seed}"), ${r.effort.queries} queries, ${r.seconds.toFixed(1)} s, engine ${r.engine}`);
     io.out(`  plain model ${pct(r.plainAccuracy)}; encrypted model: right key ${pct(r.rightKey)}, plain images ${pct(r.encryptedModelPlainImages)}; most frequent label ${pct(r.chance)}`);
     io.out(`  random keys: min ${pct(s.min)}, q1 ${pct(s.q1)}, median ${pct(s.median)}, q3 ${pct(s.q3)}, max ${pct(s.max)} (mean ${pct(s.mean)})`);
     io.out(`  best random key: ${pct(r.bestSoFar.at(-1) as number)}; most key positions right in any random key: ${r.fractionCorrect?.toFixed(3)}; key recovered: ${r.keyRecovered ? 'yes' : 'no'}`);

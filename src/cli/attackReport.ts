@@ -8,6 +8,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { fail } from '../core/errors.ts';
 import { autoEngine, integerList, loadImages, loadKey, loadModel } from './attack.ts';
 import { type Io, positiveInteger, withOutputs } from './io.ts';
+import { folderName } from '../core/words.ts';
 
 function numberList(flag: string): (value: string) => number[] {
   return (value) => {
@@ -124,7 +125,7 @@ The defaults finish in a few minutes on 2 cores; raise the effort with the optio
         engine: engineName,
         date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
       }, { overwrite: opts.force });
-      io.out(`attack-report: ${report.seconds.toFixed(0)} s, wrote ${opts.out}/ (${files.join(', ')})`);
+      io.out(`attack-report: ${report.seconds.toFixed(0)} s, wrote ${folderName(opts.out)} (${files.join(', ')})`);
       for (const [name, line] of Object.entries(headlines(report))) io.out(`  ${name}: ${line}`);
     });
 }

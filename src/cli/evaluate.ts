@@ -21,6 +21,7 @@ import { readConvMixerFile } from '../io/modelFile.ts';
 import { type Progress, progressFor, silentProgress } from '../io/progress.ts';
 import { availableParallelism } from 'node:os';
 import { type Io, nonNegativeInteger, positiveInteger, withOutputs } from './io.ts';
+import { folderName, plural } from '../core/words.ts';
 
 interface EvaluateFlags {
   weights: string;
@@ -119,9 +120,9 @@ export function registerEvaluate(program: Command, io: Io): void {
       io.out(`encrypted model, right key:        ${percent(result.encryptedModelEncryptedImages.accuracy)} (${result.predictionMismatches} predictions differ from plain)`);
       if (result.wrongKeySummary) {
         const s = result.wrongKeySummary;
-        io.out(`encrypted model, ${s.count} wrong keys:   median ${percent(s.median)} [min ${percent(s.min)}, max ${percent(s.max)}]`);
+        io.out(`encrypted model, ${plural(s.count, 'wrong key')}:   median ${percent(s.median)} [min ${percent(s.min)}, max ${percent(s.max)}]`);
       }
-      io.out(`report: ${o.report}/ (${files.join(', ')})`);
+      io.out(`report: ${folderName(o.report)} (${files.join(', ')})`);
     });
 }
 
@@ -184,9 +185,9 @@ async function evaluateSystemBCommand(o: EvaluateFlags, tensors: Safetensors['te
   io.out(`System B (${key.transform}), plain images:    ${percent(result.plainImages.accuracy)}`);
   if (result.wrongKeySummary) {
     const s = result.wrongKeySummary;
-    io.out(`System B (${key.transform}), ${s.count} wrong key sets: median ${percent(s.median)} [min ${percent(s.min)}, max ${percent(s.max)}]`);
+    io.out(`System B (${key.transform}), ${plural(s.count, 'wrong key set')}: median ${percent(s.median)} [min ${percent(s.min)}, max ${percent(s.max)}]`);
   }
-  io.out(`report: ${o.report}/ (${files.join(', ')})`);
+  io.out(`report: ${folderName(o.report)} (${files.join(', ')})`);
 }
 
 /** The CIFAR-10 test split that both branches evaluate on (--data, --limit). */

@@ -11,6 +11,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { fail } from '../core/errors.ts';
 import { writeFileAtomic } from '../io/atomicWrite.ts';
+import { plural } from '../core/words.ts';
 import type { Variant } from '../variants/contract.ts';
 import { type Io, nonNegativeInteger, positiveInteger, withOutputs } from './io.ts';
 
@@ -106,7 +107,7 @@ export function registerFuzz(program: Command, io: Io): void {
         const { measureAccuracy, formatAccuracy } = await import('../variants/accuracy.ts');
         const { createEngine } = await import('../engine/engine.ts');
         const { variant, model, weights, test, dir } = withModel;
-        io.err(`fuzz: accuracy of ${variant.name} on ${model}: ${test.labels.length} test images from ${dir}, ${opts.wrongKeys ?? 10} wrong keys`);
+        io.err(`fuzz: accuracy of ${variant.name} on ${model}: ${test.labels.length} test images from ${dir}, ${plural(opts.wrongKeys ?? 10, 'wrong key')}`);
         const r = await measureAccuracy({
           variant,
           weights,

@@ -15,6 +15,7 @@ export const processIo: Io = {
 export function positiveInteger(flag: string): (value: string) => number {
   return (value) => {
     if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError(`${flag} must be a positive integer, got "${value}"`);
+    if (!Number.isSafeInteger(Number(value))) throw new InvalidArgumentError(`${flag} is too large: ${value} (at most ${Number.MAX_SAFE_INTEGER})`);
     return Number(value);
   };
 }
@@ -22,6 +23,7 @@ export function positiveInteger(flag: string): (value: string) => number {
 export function nonNegativeInteger(flag: string): (value: string) => number {
   return (value) => {
     if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${flag} must be a non-negative integer, got "${value}"`);
+    if (!Number.isSafeInteger(Number(value))) throw new InvalidArgumentError(`${flag} is too large: ${value} (at most ${Number.MAX_SAFE_INTEGER})`);
     return Number(value);
   };
 }
@@ -36,4 +38,12 @@ export function withOutputs<C extends Command>(command: C, outputs: (opts: any, 
     checkOutputs(outputs(action.opts(), action.processedArgs).filter((o): o is OutputPath => o !== undefined));
   });
   return command;
+}
+
+/** A string option that must not be empty; `why` says what an empty one would do. */
+export function nonEmpty(flag: string, why: string): (value: string) => string {
+  return (value) => {
+    if (value === '') throw new InvalidArgumentError(`${flag} must not be empty: ${why}`);
+    return value;
+  };
 }

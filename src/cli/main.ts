@@ -3,7 +3,8 @@
  * the library. Errors from the library (CipherpatchError) become one line on
  * stderr and exit code 1; usage errors exit with 2.
  */
-import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Help, type Option } from 'commander';
 import { CipherpatchError } from '../core/errors.ts';
 import { registerAttack } from './attack.ts';
 import { registerAttackReport } from './attackReport.ts';
@@ -16,9 +17,26 @@ import { registerKeygen } from './keygen.ts';
 import { registerKeyspace } from './keyspace.ts';
 import { registerModel } from './model.ts';
 
+/** package.json's version, for --version. */
+export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/**
+ * Option help as commander writes it, except: required options say so, and
+ * commander's "(default: …)" is left out where the description already names
+ * the default in its own words.
+ */
+function optionDescription(this: Help, option: Option): string {
+  const ownDefault = /\(default[ :]/.test(option.description ?? '');
+  const shown = ownDefault ? Object.assign(Object.create(Object.getPrototypeOf(option) as object) as Option, option, { defaultValue: undefined }) : option;
+  const text = Help.prototype.optionDescription.call(this, shown);
+  return option.mandatory ? `${text} (required)` : text;
+}
+
 export function buildProgram(io: Io = processIo): Command {
   const program = new Command('cipherpatch')
     .description('Key-based block-wise encryption of images and image-classification models (ConvMixer, Iijima & Kiya 2022), with its executable specification.')
+    .version(VERSION, '-V, --version', 'print the version (package.json) and exit')
+    .configureHelp({ optionDescription })
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .showHelpAfterError('(run with --help for usage)');

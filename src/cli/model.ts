@@ -4,6 +4,7 @@ import { readKeyFile } from '../io/keyFile.ts';
 import { readConvMixerFile, writeConvMixerFile } from '../io/modelFile.ts';
 import { encryptModel } from '../evaluate/evaluate.ts';
 import { randomConvMixerWeights } from '../model/convmixer.ts';
+import { plural } from '../core/words.ts';
 import { type Io, nonNegativeInteger, positiveInteger, withOutputs } from './io.ts';
 
 const outFile = (o: { out: string; force: boolean }) => [{ path: o.out, kind: 'file' as const, force: o.force }];
@@ -25,7 +26,7 @@ export function registerModel(program: Command, io: Io): void {
       const config = { dim: o.dim, depth: o.depth, kernel: o.kernel, patch: o.patch, channels: o.channels, classes: o.classes };
       const weights = randomConvMixerWeights(config, o.seed);
       writeConvMixerFile(o.out, weights, { 'cipherpatch.model': 'ConvMixer', 'cipherpatch.init': `random, seed ${o.seed}` }, { overwrite: o.force });
-      io.out(`wrote ${o.out}: ConvMixer-${o.dim}/${o.depth}, kernel ${o.kernel}, patch ${o.patch}, ${o.channels} channels, ${o.classes} classes (random, seed "${o.seed}")`);
+      io.out(`wrote ${o.out}: ConvMixer-${o.dim}/${o.depth}, kernel ${o.kernel}, patch ${o.patch}, ${plural(o.channels, 'channel')}, ${plural(o.classes, 'class', 'classes')} (random, seed "${o.seed}")`);
     });
 
   const transform = program
@@ -39,6 +40,6 @@ export function registerModel(program: Command, io: Io): void {
       const { weights, metadata } = readConvMixerFile(o.weights);
       const key = readKeyFile(o.key, { blockSize: weights.config.patch, channels: weights.config.channels });
       writeConvMixerFile(o.out, encryptModel(weights, key), { ...metadata, 'cipherpatch.transform': 'System A Eqs. 8-9 (patch embedding permuted and sign-flipped)' }, { overwrite: o.force });
-      io.out(`wrote ${o.out}: patch embedding 0.weight transformed with ${o.key} (block ${key.blockSize}, ${key.channels} channels); all other tensors unchanged`);
+      io.out(`wrote ${o.out}: patch embedding 0.weight transformed with ${o.key} (block ${key.blockSize}, ${plural(key.channels, 'channel')}); all other tensors unchanged`);
     });
 }

@@ -41,7 +41,7 @@ export function checkDivisible(shape: BatchShape, blockSize: number, layout: Lay
   if (shape.height % blockSize !== 0 || shape.width % blockSize !== 0) {
     fail(
       'image.not-divisible',
-      `image size ${shape.height}×${shape.width} (${describeShape(shape, layout)}) is not divisible by block size ${blockSize}`,
+      `image size ${shape.width}×${shape.height} (width×height; ${describeShape(shape, layout)}) is not divisible by block size ${blockSize}`,
     );
   }
 }

@@ -7,6 +7,7 @@
  * k = (c·M + i)·M + j, the order of a PyTorch conv weight (d, C, P, P).
  */
 import { fail } from './errors.ts';
+import { plural } from './words.ts';
 
 export interface BlockKey {
   readonly blockSize: number; // M
@@ -22,9 +23,30 @@ export function blockLength(blockSize: number, channels: number): number {
   return blockSize * blockSize * channels;
 }
 
+/**
+ * The largest p_b of a key held in memory or in a key file (M = 512 with
+ * C = 4, or M = 590 with C = 3): its permutation is a million entries, its
+ * key file about 11 MB. The key space itself is counted far beyond
+ * (keySpace.ts).
+ */
+export const MAX_KEY_BLOCK_LENGTH = 2 ** 20;
+
+/** checkBlockParameters, and p_b at most MAX_KEY_BLOCK_LENGTH. */
+export function checkKeyParameters(blockSize: unknown, channels: unknown): void {
+  if (Number.isInteger(blockSize) && Number.isInteger(channels) && (blockSize as number) >= 1 && (channels as number) >= 1 && blockLength(blockSize as number, channels as number) > MAX_KEY_BLOCK_LENGTH) {
+    fail('key.too-large', `p_b = M²C = ${String(blockSize)}²·${String(channels)} = ${blockLength(blockSize as number, channels as number)} is larger than ${MAX_KEY_BLOCK_LENGTH.toLocaleString('en-US')}, the largest key block this tool stores (a permutation of p_b entries)`);
+  }
+  checkBlockParameters(blockSize, channels);
+}
+
+/** A value from a key file as the message shows it: strings in quotes ("38", not 38), everything else as JSON. */
+function shown(value: unknown): string {
+  return typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
+}
+
 export function checkBlockParameters(blockSize: unknown, channels: unknown): void {
-  if (!Number.isInteger(blockSize) || (blockSize as number) < 1) fail('key.block-size', `block size must be a positive integer, got ${String(blockSize)}`);
-  if (!Number.isInteger(channels) || (channels as number) < 1) fail('key.channels', `channels must be a positive integer, got ${String(channels)}`);
+  if (!Number.isInteger(blockSize) || (blockSize as number) < 1) fail('key.block-size', `block size must be a positive integer, got ${shown(blockSize)}`);
+  if (!Number.isInteger(channels) || (channels as number) < 1) fail('key.channels', `channels must be a positive integer, got ${shown(channels)}`);
   const pb = blockLength(blockSize as number, channels as number);
   if (pb % 2 !== 0) {
     fail(
@@ -46,7 +68,7 @@ export function validateKey(key: {
   permutation: ArrayLike<unknown>;
   flip: ArrayLike<unknown>;
 }): BlockKey {
-  checkBlockParameters(key.blockSize, key.channels);
+  checkKeyParameters(key.blockSize, key.channels);
   const blockSize = key.blockSize as number;
   const channels = key.channels as number;
   const pb = blockLength(blockSize, channels);
@@ -55,7 +77,7 @@ export function validateKey(key: {
   const seen = new Uint8Array(pb);
   for (let k = 0; k < pb; k++) {
     const vk = permutation[k];
-    if (!Number.isInteger(vk) || (vk as number) < 0 || (vk as number) >= pb) fail('key.not-permutation', `permutation[${k}] = ${String(vk)} is not an integer in 0..${pb - 1}`);
+    if (!Number.isInteger(vk) || (vk as number) < 0 || (vk as number) >= pb) fail('key.not-permutation', `permutation[${k}] = ${shown(vk)} is not an integer in 0..${pb - 1}`);
     if (seen[vk as number]) fail('key.not-permutation', `permutation repeats ${String(vk)} (at index ${k}): not a permutation of 0..${pb - 1}`);
     seen[vk as number] = 1;
   }
@@ -63,7 +85,7 @@ export function validateKey(key: {
   let ones = 0;
   for (let k = 0; k < pb; k++) {
     const rk = flip[k];
-    if (rk !== 0 && rk !== 1) fail('key.flip-values', `flip[${k}] = ${String(rk)}: flip entries must be 0 or 1`);
+    if (rk !== 0 && rk !== 1) fail('key.flip-values', `flip[${k}] = ${shown(rk)}: flip entries must be 0 or 1`);
     ones += rk;
   }
   if (ones !== pb / 2) fail('key.flip-count', `flip vector has ${ones} ones, Eq. 5 needs exactly p_b/2 = ${pb / 2}`);
@@ -87,5 +109,5 @@ export function keysEqual(a: BlockKey, b: BlockKey): boolean {
 /** Rejects a key whose block size or channel count differs from what the data needs. */
 export function expectKeyFor(key: BlockKey, blockSize: number, channels: number, what: string): void {
   if (key.blockSize !== blockSize) fail('key.wrong-block-size', `the key is for block size ${key.blockSize}, but ${what} needs block size ${blockSize}`);
-  if (key.channels !== channels) fail('key.wrong-channels', `the key is for ${key.channels} channels, but ${what} has ${channels}`);
+  if (key.channels !== channels) fail('key.wrong-channels', `the key is for ${plural(key.channels, 'channel')}, but ${what} has ${channels}`);
 }

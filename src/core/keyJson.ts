@@ -12,6 +12,9 @@
  *
  * Meaning: encrypted block value k = plain block value permutation[k]
  * (Eq. 4), then flipped where flip[k] = 1 (Eq. 5/6).
+ *
+ * A field not listed above is refused (key.unknown-field): a misspelt
+ * optional field, "blockorder" say, would otherwise be ignored without a word.
  */
 import { fail } from './errors.ts';
 import { type BlockKey, expectKeyFor, validateKey } from './key.ts';
@@ -33,6 +36,9 @@ export interface KeyJson {
   flip: number[];
   source?: KeySource;
 }
+
+/** Every field a key file may hold; any other is refused. */
+export const KEY_FIELDS: readonly string[] = ['format', 'version', 'blockSize', 'channels', 'blockOrder', 'convention', 'permutation', 'flip', 'source'];
 
 const CONVENTION = "x'[k] = x[permutation[k]]; x''[k] = flip[k] ? 255 - x'[k] : x'[k] (8-bit), 1 - x'[k] ([0,1])";
 
@@ -81,6 +87,8 @@ export function keyFromJson(json: unknown, options: ParseKeyOptions = {}): Block
   const o = json as Record<string, unknown>;
   if (o.format !== KEY_FORMAT) fail('key.format', `not a cipherpatch key: "format" is ${JSON.stringify(o.format)}, expected "${KEY_FORMAT}"`);
   if (o.version !== KEY_VERSION) fail('key.version', `unsupported key version ${JSON.stringify(o.version)} (this cipherpatch reads version ${KEY_VERSION})`);
+  const unknown = Object.keys(o).filter((f) => !KEY_FIELDS.includes(f));
+  if (unknown.length > 0) fail('key.unknown-field', `unknown field${unknown.length === 1 ? '' : 's'} ${unknown.map((f) => JSON.stringify(f)).join(', ')}: a key file holds only ${KEY_FIELDS.join(', ')}`);
   if (o.blockOrder !== undefined && o.blockOrder !== BLOCK_ORDER) fail('key.block-order', `unsupported block order ${JSON.stringify(o.blockOrder)}, expected "${BLOCK_ORDER}"`);
   if (!Array.isArray(o.permutation)) fail('key.permutation-length', '"permutation" must be an array of integers');
   if (!Array.isArray(o.flip)) fail('key.flip-length', '"flip" must be an array of 0/1 integers');

@@ -8,7 +8,7 @@
  */
 import { randomInt } from 'node:crypto';
 import seedrandom from 'seedrandom';
-import { type BlockKey, blockLength, checkBlockParameters } from './key.ts';
+import { type BlockKey, blockLength, checkKeyParameters } from './key.ts';
 
 export interface RandomSource {
   /** A uniform integer in 0..bound−1. */
@@ -43,7 +43,7 @@ export interface KeygenOptions {
 
 export function generateKey(options: KeygenOptions): BlockKey {
   const { blockSize, channels, seed } = options;
-  checkBlockParameters(blockSize, channels);
+  checkKeyParameters(blockSize, channels);
   const random = seed === undefined ? secureRandom : seededRandom(seed);
   const pb = blockLength(blockSize, channels);
   const permutation = randomPermutation(pb, random);

@@ -10,6 +10,7 @@
 import { fail } from './errors.ts';
 import type { FloatArray } from './images.ts';
 import { type BlockKey, expectKeyFor } from './key.ts';
+import { plural } from './words.ts';
 
 export interface PatchEmbeddingWeight<A extends FloatArray = FloatArray> {
   readonly data: A;
@@ -21,7 +22,7 @@ function checkWeight(weight: PatchEmbeddingWeight, key: BlockKey): number {
   const [d, C, P, P2] = weight.shape;
   if (weight.shape.length !== 4 || P !== P2) fail('model.weight-shape', `patch-embedding weight must have shape (d, C, P, P), got (${weight.shape.join(', ')})`);
   if (weight.data.length !== d * C * P * P) fail('model.weight-length', `patch-embedding weight has ${weight.data.length} values, shape (${weight.shape.join(', ')}) needs ${d * C * P * P}`);
-  expectKeyFor(key, P, C, `a patch embedding with patch size ${P} and ${C} channels`);
+  expectKeyFor(key, P, C, `a patch embedding with patch size ${P} and ${plural(C, 'channel')}`);
   return C * P * P;
 }
 

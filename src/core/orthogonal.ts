@@ -9,6 +9,7 @@ import { fail } from './errors.ts';
 import { type FloatArray, type ImageBatch, imageBatch } from './images.ts';
 import type { RandomSource } from './keygen.ts';
 import type { PatchEmbeddingWeight } from './modelTransform.ts';
+import { plural } from './words.ts';
 
 export interface OrthogonalKey {
   readonly blockSize: number; // M
@@ -43,7 +44,7 @@ function multiplyBlocks<A extends FloatArray>(batch: ImageBatch<A>, key: Orthogo
   imageBatch(batch.data, batch.shape, batch.layout);
   const { count, height: H, width: W, channels: C } = batch.shape;
   const M = key.blockSize;
-  if (key.channels !== C) fail('key.wrong-channels', `the key is for ${key.channels} channels, but the images have ${C}`);
+  if (key.channels !== C) fail('key.wrong-channels', `the key is for ${plural(key.channels, 'channel')}, but the images have ${C}`);
   checkDivisible(batch.shape, M, batch.layout);
   const pb = M * M * C;
   const nhwc = batch.layout === 'NHWC';
@@ -81,7 +82,7 @@ export function decryptOrthogonal<A extends FloatArray>(batch: ImageBatch<A>, ke
 /** The model transformation E′ = Qᵀ E on a (d, C, P, P) weight: w′[o][k] = Σ_i Q[i][k]·w[o][i]. */
 export function transformPatchEmbeddingOrthogonal<A extends FloatArray>(weight: PatchEmbeddingWeight<A>, key: OrthogonalKey): PatchEmbeddingWeight<A> {
   const [d, C, P] = weight.shape;
-  if (P !== key.blockSize || C !== key.channels) fail('key.wrong-block-size', `Q is for block size ${key.blockSize} and ${key.channels} channels, the patch embedding has patch size ${P} and ${C} channels`);
+  if (P !== key.blockSize || C !== key.channels) fail('key.wrong-block-size', `Q is for block size ${key.blockSize} and ${plural(key.channels, 'channel')}, the patch embedding has patch size ${P} and ${plural(C, 'channel')}`);
   const pb = C * P * P;
   if (weight.data.length !== d * pb) fail('model.weight-length', `patch-embedding weight has ${weight.data.length} values, shape (${weight.shape.join(', ')}) needs ${d * pb}`);
   const w = weight.data;

@@ -14,6 +14,7 @@ import { CipherpatchError, fail } from '../core/errors.ts';
 import { type ImageBatch, type Layout, imageBatch, pixelIndex, toLayout } from '../core/images.ts';
 import { type ConvMixerConfig, type ConvMixerWeights, type TensorLike, convMixerWeightsFromTensors, validateConvMixerConfig } from '../model/convmixer.ts';
 import type { ResNetConfig, ResNetWeights } from '../model/resnet.ts';
+import { plural } from '../core/words.ts';
 
 export interface Engine<Config = ConvMixerConfig> {
   /** The engine family: "onnx", "tfjs" or "tfjs-parallel". */
@@ -86,9 +87,9 @@ export function checkImagesForModel(images: ImageBatch<Uint8Array>, config: Conv
 function checkShapeForModel<A extends Uint8Array | Float32Array>(images: ImageBatch<A>, config: ConvMixerConfig): ImageBatch<A> {
   const batch = imageBatch(images.data, images.shape, images.layout);
   const { channels, height, width } = batch.shape;
-  if (channels !== config.channels) fail('engine.channels', `images have ${channels} channels, the model expects ${config.channels}`);
+  if (channels !== config.channels) fail('engine.channels', `images have ${plural(channels, 'channel')}, the model expects ${config.channels}`);
   if (height % config.patch !== 0 || width % config.patch !== 0) {
-    fail('engine.image-size', `image size ${height}×${width} is not a multiple of the patch size ${config.patch}`);
+    fail('engine.image-size', `image size ${width}×${height} is not a multiple of the patch size ${config.patch}`);
   }
   return batch;
 }

@@ -23,6 +23,7 @@ import type { BatchNormWeights } from '../model/convmixer.ts';
 import { BATCH_NORM_EPS, type ResNetConfig, type ResNetWeights } from '../model/resnet.ts';
 import { type Engine, type TfjsBackendRequest, checkBatchSize } from './engine.ts';
 import { type TfjsBackendInfo, TfjsEngineBase, selectTfjsBackend } from './tfjs.ts';
+import { plural } from '../core/words.ts';
 
 /**
  * Checks a batch against a ResNet: the model's channel count and an 8-bit
@@ -38,7 +39,7 @@ export function checkImagesForResNet<A extends Uint8Array | Float32Array>(images
     fail('engine.images', `${kind === 'uint8' ? 'logits takes 8-bit images (Uint8Array)' : 'logitsNormalized takes normalized float32 images (Float32Array)'}, got ${(images.data as object)?.constructor?.name ?? typeof images.data}`);
   }
   const batch = imageBatch(images.data, images.shape, images.layout);
-  if (batch.shape.channels !== config.channels) fail('engine.channels', `images have ${batch.shape.channels} channels, the model expects ${config.channels}`);
+  if (batch.shape.channels !== config.channels) fail('engine.channels', `images have ${plural(batch.shape.channels, 'channel')}, the model expects ${config.channels}`);
   return batch;
 }
 

@@ -19,6 +19,7 @@ import { type Engine, sliceImages } from '../engine/engine.ts';
 import type { ConvMixerWeights } from '../model/convmixer.ts';
 import { type Progress, silentProgress } from '../io/progress.ts';
 import { type FiveNumberSummary, summarize } from '../report/statistics.ts';
+import { plural } from '../core/words.ts';
 
 export interface EvaluateOptions<K = BlockKey> {
   readonly weights: ConvMixerWeights;
@@ -215,7 +216,7 @@ export async function runKeyedExperiment<K>(system: KeyedSystem<K>, options: Eva
   const n = images.shape.count;
   const noun = system.keyNoun === 'key' ? 'keys' : 'matrices';
   checkExperimentInputs(n, labels, wrongKeys, `wrong ${noun}`);
-  system.checkKey(key, weights, `the model (patch size ${weights.config.patch}, ${weights.config.channels} channels)`);
+  system.checkKey(key, weights, `the model (patch size ${weights.config.patch}, ${plural(weights.config.channels, 'channel')})`);
   // The wrong keys are checked before any pass: a bad list must not fail after minutes of inference.
   const keys = options.wrongKeyList === undefined ? seededWrongKeys(system, key, wrongKeys, options.wrongKeySeed) : explicitWrongKeys(system, weights, key, options.wrongKeyList, wrongKeys);
   const classes = weights.config.classes;

@@ -10,6 +10,7 @@ import type { BlockKey } from '../core/key.ts';
 import { keyToJson } from '../core/keyJson.ts';
 import { writeDirectoryAtomic } from '../io/atomicDir.ts';
 import { boxPlotSvg } from '../report/boxPlot.ts';
+import { plural } from '../core/words.ts';
 import { imageGridSvg } from '../report/imageGrid.ts';
 import { svgToPng } from '../report/render.ts';
 import type { EvaluateResult } from './evaluate.ts';
@@ -102,7 +103,7 @@ export function reportMarkdown<K>(result: EvaluateResult<K>, ctx: ReportContext<
   const noun = system.keyNoun;
   const nouns = noun === 'key' ? 'keys' : 'matrices';
   const s = result.wrongKeySummary;
-  const wrong = s === null ? 'not run' : `median ${pct(s.median)} (min ${pct(s.min)}, Q1 ${pct(s.q1)}, Q3 ${pct(s.q3)}, max ${pct(s.max)}; ${s.count} ${nouns})`;
+  const wrong = s === null ? 'not run' : `median ${pct(s.median)} (min ${pct(s.min)}, Q1 ${pct(s.q1)}, Q3 ${pct(s.q3)}, max ${pct(s.max)}; ${plural(s.count, noun, nouns)})`;
   const paper = system.paper;
   const paperCell = (x: number | undefined, none: string) => (paper === null || x === undefined ? none : pct(x));
   const t = system.modelTransform;
@@ -111,7 +112,7 @@ export function reportMarkdown<K>(result: EvaluateResult<K>, ctx: ReportContext<
 ${system.intro}
 
 - Data: ${ctx.data}, ${result.images} test images
-- Weights: \`${ctx.weightsPath}\`; ${noun}: \`${ctx.keyPath}\` (block ${ctx.key.blockSize}, ${ctx.key.channels} channels)
+- Weights: \`${ctx.weightsPath}\`; ${noun}: \`${ctx.keyPath}\` (block ${ctx.key.blockSize}, ${plural(ctx.key.channels, 'channel')})
 - Engine: ${result.engine.name}, backend ${result.engine.backend}, ${result.engine.threads} thread(s), ${result.engine.version}
 - Time: ${result.seconds.total.toFixed(1)} s in all, ${result.seconds.imagesPerSecond.toFixed(1)} images/s
 
@@ -143,9 +144,10 @@ export function writeEvaluateReport<K>(dir: string, result: EvaluateResult<K>, c
   files.set('report.json', `${JSON.stringify(reportJson(result, ctx), null, 2)}\n`);
   files.set('report.md', reportMarkdown(result, ctx));
   if (result.wrongKeys.length > 0) {
-    const svg = boxPlotSvg([{ label: `${result.wrongKeys.length} wrong ${nouns}`, values: result.wrongKeys.map((w) => w.accuracy) }], {
+    const svg = boxPlotSvg([{ label: plural(result.wrongKeys.length, `wrong ${system.keyNoun}`, `wrong ${nouns}`), values: result.wrongKeys.map((w) => w.accuracy) }], {
       title: `Encrypted model, images encrypted with wrong ${nouns}`,
       yLabel: 'accuracy',
+      yPercent: true,
       yMin: 0,
       yMax: 1,
       references: [

@@ -31,6 +31,7 @@ import { ffx, negpos } from '../variants/builtin/systemB.ts';
 import { VARIANT_KEY_FORMAT } from '../variants/builtin/common.ts';
 import type { Variant } from '../variants/contract.ts';
 import { type ExperimentSummary, type Scored, type WrongKeyResult, argmaxRows, checkExperimentInputs, experimentSummary, logitsInChunks, score, scoreWrongKeys, wrongKeyCount } from './evaluate.ts';
+import { plural } from '../core/words.ts';
 
 export const SYSTEM_B_TRANSFORMS = ['shuffle', 'negpos', 'ffx'] as const;
 export type SystemBTransform = (typeof SYSTEM_B_TRANSFORMS)[number];
@@ -89,7 +90,7 @@ export function parseSystemBKey(json: unknown, expected?: { readonly blockSize?:
   const variant = VARIANTS[transform];
   const key = variant.parseKey(JSON.stringify(r)) as { blockSize: number; channels: number };
   if (expected?.blockSize !== undefined && key.blockSize !== expected.blockSize) fail('key.wrong-block-size', `key set is for block size ${key.blockSize}, expected ${expected.blockSize}`);
-  if (expected?.channels !== undefined && key.channels !== expected.channels) fail('key.wrong-channels', `key set is for ${key.channels} channels, the model takes ${expected.channels}`);
+  if (expected?.channels !== undefined && key.channels !== expected.channels) fail('key.wrong-channels', `key set is for ${plural(key.channels, 'channel')}, the model takes ${expected.channels}`);
   return { transform, blockSize: key.blockSize, channels: key.channels, key, text: variant.serializeKey(key) };
 }
 
@@ -194,8 +195,8 @@ export function systemBModelInput(images: Uint8Batch, key: SystemBKey | null): I
   const nchw = asNchw(images);
   const { count, channels, height, width } = nchw.shape;
   if (key === null) return { data: Float32Array.from(nchw.data, (x) => (2 * x - 255) / 255), shape: nchw.shape, layout: 'NCHW' };
-  if (channels !== key.channels) fail('key.wrong-channels', `key set is for ${key.channels} channels, the images have ${channels}`);
-  if (height % key.blockSize !== 0 || width % key.blockSize !== 0) fail('image.not-divisible', `image size ${height}×${width} is not divisible by the key set's block size ${key.blockSize}`);
+  if (channels !== key.channels) fail('key.wrong-channels', `key set is for ${plural(key.channels, 'channel')}, the images have ${channels}`);
+  if (height % key.blockSize !== 0 || width % key.blockSize !== 0) fail('image.not-divisible', `image size ${width}×${height} is not divisible by the key set's block size ${key.blockSize}`);
   const table = blockTable(key);
   const input = table !== null ? applyTable(table, nchw.data, count, channels, height, width, key.blockSize) : encryptToModelInput(variantFor(key), key.key, nchw.data, { count, channels, height, width }, false).input;
   return { data: input, shape: nchw.shape, layout: 'NCHW' };
@@ -257,9 +258,9 @@ export async function evaluateSystemB(options: SystemBEvaluateOptions): Promise<
   const chunk = options.chunk ?? 250;
   const n = images.shape.count;
   checkExperimentInputs(n, labels, wrongKeys, 'wrong key sets');
-  if (key.channels !== weights.config.channels) fail('key.wrong-channels', `key set is for ${key.channels} channels, the model takes ${weights.config.channels}`);
+  if (key.channels !== weights.config.channels) fail('key.wrong-channels', `key set is for ${plural(key.channels, 'channel')}, the model takes ${weights.config.channels}`);
   const { height, width } = images.shape;
-  if (height % key.blockSize !== 0 || width % key.blockSize !== 0) fail('image.not-divisible', `image size ${height}×${width} is not divisible by the key set's block size ${key.blockSize}`);
+  if (height % key.blockSize !== 0 || width % key.blockSize !== 0) fail('image.not-divisible', `image size ${width}×${height} is not divisible by the key set's block size ${key.blockSize}`);
   const keys = options.wrongKeyList === undefined ? wrongSystemBKeys(key, wrongKeys, options.wrongKeySeed) : explicitWrongKeys(key, options.wrongKeyList, wrongKeys);
   const classes = weights.config.classes;
   const started = performance.now();

@@ -9,6 +9,7 @@ import { type ImageBatch, type Uint8Batch, toLayout } from '../core/images.ts';
 import { sliceImages } from '../engine/engine.ts';
 import { writeDirectoryAtomic } from '../io/atomicDir.ts';
 import { boxPlotSvg } from '../report/boxPlot.ts';
+import { plural } from '../core/words.ts';
 import { imageGridSvg } from '../report/imageGrid.ts';
 import { svgToPng } from '../report/render.ts';
 import { type SystemBKey, type SystemBResult, type SystemBTransform, systemBModelInput } from './systemB.ts';
@@ -95,9 +96,10 @@ export function writeSystemBReport(dir: string, result: SystemBResult, ctx: Syst
   files.set('report.json', `${JSON.stringify(systemBReportJson(result, ctx), null, 2)}\n`);
   files.set('report.md', systemBReportMarkdown(result, ctx));
   if (result.wrongKeys.length > 0) {
-    const svg = boxPlotSvg([{ label: `${result.wrongKeys.length} wrong key sets`, values: result.wrongKeys.map((w) => w.accuracy) }], {
+    const svg = boxPlotSvg([{ label: plural(result.wrongKeys.length, 'wrong key set'), values: result.wrongKeys.map((w) => w.accuracy) }], {
       title: `System B (${result.transform}), images transformed with wrong key sets`,
       yLabel: 'accuracy',
+      yPercent: true,
       yMin: 0,
       yMax: 1,
       references: [

@@ -31,7 +31,9 @@ export function writeDirectoryAtomic(target: string, files: ReadonlyMap<string, 
   }
   let tmp: string;
   try {
-    tmp = mkdtempSync(join(parent, `.${basename(abs)}.tmp-`));
+    // mkdirSync, not mkdtempSync: mkdtemp makes the folder 0700, which the report would keep; this one gets the usual mode (umask).
+    tmp = join(parent, `.${basename(abs)}.tmp-${process.pid}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`);
+    mkdirSync(tmp);
   } catch (e) {
     fail('output.unwritable', `cannot write ${target}: ${(e as Error).message}`);
   }

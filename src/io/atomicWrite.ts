@@ -26,7 +26,7 @@ export function writeFileAtomic(target: string, contents: string | Uint8Array, o
   try {
     fd = openSync(tmp, 'wx');
   } catch (e) {
-    fail('output.unwritable', `cannot write ${target}: ${(e as Error).message}`);
+    fail('output.unwritable', `cannot write ${target}: ${folderProblem(dirname(target), e as NodeJS.ErrnoException, tmp)}`);
   }
   try {
     const bytes = typeof contents === 'string' ? Buffer.from(contents, 'utf8') : contents;
@@ -59,4 +59,13 @@ export function writeFileAtomic(target: string, contents: string | Uint8Array, o
     }
     throw e;
   }
+}
+
+/** Why a file cannot be created in `folder`, naming the folder, never the temporary file. */
+function folderProblem(folder: string, e: NodeJS.ErrnoException, tmp: string): string {
+  if (e.code === 'ENOENT') return `the folder ${folder} does not exist`;
+  if (e.code === 'ENOTDIR') return `${folder} is not a folder`;
+  if (e.code === 'EACCES' || e.code === 'EPERM') return `no permission to create files in the folder ${folder}`;
+  if (e.code === 'EROFS') return `the folder ${folder} is on a read-only file system`;
+  return e.message.split(tmp).join(folder);
 }

@@ -53,6 +53,23 @@ export function readSystemBKeyFile(path: string, expected?: { blockSize?: number
   return naming(`key set ${path}`, () => parseSystemBKey(text, expected));
 }
 
+/**
+ * A transform variant's own key file, parsed by the variant's parseKey; any
+ * error, a plug-in's plain Error too, names the file (key.parse for errors
+ * that are not a CipherpatchError).
+ */
+export function readVariantKeyFile<K>(path: string, parse: (text: string) => K): K {
+  const text = readKeyText(path, 'key file');
+  return naming(`key file ${path}`, () => {
+    try {
+      return parse(text);
+    } catch (e) {
+      if (e instanceof CipherpatchError) throw e;
+      fail('key.parse', e instanceof Error ? e.message : String(e));
+    }
+  });
+}
+
 export const SYSTEM_B_KEY_LIST_FORMAT = 'cipherpatch-variant-key-list';
 
 /**

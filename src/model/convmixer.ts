@@ -223,6 +223,14 @@ export function convMixerWeightsToTensors(weights: ConvMixerWeights): Map<string
   return new Map(specs.map((spec, i) => [spec.name, { shape: spec.shape, data: arrays[i] }]));
 }
 
+/** The largest ConvMixer randomConvMixerWeights makes: 2^28 parameters, 1 GiB as float32 (ConvMixer-1536/20 has about 50 million). */
+export const MAX_RANDOM_PARAMETERS = 2 ** 28;
+
+/** The number of values in every tensor of this configuration (num_batches_tracked left out). */
+export function convMixerParameterCount(config: ConvMixerConfig): number {
+  return convMixerTensorSpecs(config).reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1), 0);
+}
+
 /**
  * A deterministic random ConvMixer with plausible scales: convolution and
  * linear weights ~ N(0, 2/fan_in) (He), biases ~ U(−0.1, 0.1); BatchNorm
@@ -232,6 +240,10 @@ export function convMixerWeightsToTensors(weights: ConvMixerWeights): Map<string
  */
 export function randomConvMixerWeights(config: ConvMixerConfig, seed: string | number): ConvMixerWeights {
   const cfg = validateConvMixerConfig(config);
+  const count = convMixerParameterCount(cfg);
+  if (count > MAX_RANDOM_PARAMETERS) {
+    fail('model.too-large', `ConvMixer-${cfg.dim}/${cfg.depth} (kernel ${cfg.kernel}, patch ${cfg.patch}, ${cfg.channels} channel${cfg.channels === 1 ? '' : 's'}, ${cfg.classes} class${cfg.classes === 1 ? '' : 'es'}) has ${count.toLocaleString('en-US')} parameters; a random model has at most ${MAX_RANDOM_PARAMETERS.toLocaleString('en-US')} (2^28, 1 GiB as float32)`);
+  }
   const prng = seedrandom(`convmixer:${String(seed)}`);
   const uniform = (n: number, lo: number, hi: number) => {
     const out = new Float32Array(n);
@@ -291,7 +303,7 @@ export function randomConvMixerWeights(config: ConvMixerConfig, seed: string | n
 export function flopsPerImage(config: ConvMixerConfig, height: number, width: number): number {
   const { dim: d, depth, kernel: k, patch: P, channels: C, classes } = validateConvMixerConfig(config);
   if (!Number.isInteger(height / P) || !Number.isInteger(width / P) || height < P || width < P) {
-    fail('model.image-size', `image ${height}×${width} is not a positive multiple of the patch size ${P}`);
+    fail('model.image-size', `image ${width}×${height} is not a positive multiple of the patch size ${P}`);
   }
   const positions = (height / P) * (width / P);
   const stem = positions * d * C * P * P;

@@ -23,6 +23,8 @@ export interface BoxPlotOptions {
   readonly yMin?: number;
   readonly yMax?: number;
   readonly references?: readonly ReferenceLine[];
+  /** Show y values (axis ticks, medians) as percentages, as the reports' other labels. */
+  readonly yPercent?: boolean;
 }
 
 export function boxPlotSvg(groups: readonly BoxGroup[], options: BoxPlotOptions): string {
@@ -37,6 +39,8 @@ export function boxPlotSvg(groups: readonly BoxGroup[], options: BoxPlotOptions)
   const yMax = options.yMax ?? Math.max(...all);
   const y = (v: number) => top + (height - top - bottom) * (1 - (v - yMin) / (yMax - yMin || 1));
   const plotW = width - left - right;
+  const tick = (v: number) => (options.yPercent ? `${Number((100 * v).toPrecision(3))} %` : v.toFixed(3));
+  const value = (v: number) => (options.yPercent ? `${(100 * v).toFixed(2)} %` : v.toFixed(4));
   const parts: string[] = [];
   parts.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="white"/>`);
   parts.push(`<text x="${width / 2}" y="28" font-size="16" text-anchor="middle" font-weight="bold">${escapeXml(options.title)}</text>`);
@@ -45,7 +49,7 @@ export function boxPlotSvg(groups: readonly BoxGroup[], options: BoxPlotOptions)
   for (let t = 0; t <= 4; t++) {
     const v = yMin + ((yMax - yMin) * t) / 4;
     parts.push(`<line x1="${left - 5}" y1="${y(v)}" x2="${left + plotW}" y2="${y(v)}" stroke="#ddd"/>`);
-    parts.push(`<text x="${left - 8}" y="${y(v) + 4}" font-size="12" text-anchor="end">${v.toFixed(3)}</text>`);
+    parts.push(`<text x="${left - 8}" y="${y(v) + 4}" font-size="12" text-anchor="end">${tick(v)}</text>`);
   }
   parts.push(`<text x="20" y="${(top + height - bottom) / 2}" font-size="13" text-anchor="middle" transform="rotate(-90 20 ${(top + height - bottom) / 2})">${escapeXml(options.yLabel)}</text>`);
   // Reference lines, their labels pushed apart so they never overlap.
@@ -70,7 +74,7 @@ export function boxPlotSvg(groups: readonly BoxGroup[], options: BoxPlotOptions)
       parts.push(`<circle cx="${cx + bw / 2 + 14 + jitter / 2}" cy="${y(v)}" r="2" fill="#555" fill-opacity="0.6"/>`);
     });
     parts.push(`<text x="${cx}" y="${height - bottom + 20}" font-size="13" text-anchor="middle">${escapeXml(g.label)}</text>`);
-    parts.push(`<text x="${cx}" y="${height - bottom + 38}" font-size="11" text-anchor="middle" fill="#555">n = ${s.count}, median ${s.median.toFixed(4)}</text>`);
+    parts.push(`<text x="${cx}" y="${height - bottom + 38}" font-size="11" text-anchor="middle" fill="#555">n = ${s.count}, median ${value(s.median)}</text>`);
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">\n${parts.join('\n')}\n</svg>\n`;
 }

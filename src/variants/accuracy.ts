@@ -49,6 +49,7 @@ import {
 } from './contract.ts';
 import { VARIANT_TOLERANCE } from './tolerance.ts';
 import { describeError } from './validate.ts';
+import { plural } from '../core/words.ts';
 
 /** The normalization the engine applies (Eq. 7) and the model is trained with. */
 export const ACCURACY_NORMALIZATION = '0.5/0.5';
@@ -152,12 +153,12 @@ export function checkVariantFitsModel(variant: Variant<unknown>, config: ConvMix
   if (p.blockSize !== config.patch) {
     fail('fuzz.model-mismatch', `${what} has block size ${p.blockSize}, the model's patch size is ${config.patch}: an adapter transforms the patch embedding, so the block size must equal the patch size`);
   }
-  if (p.channels !== config.channels) fail('fuzz.model-mismatch', `${what} has ${p.channels} channels, the model takes ${config.channels}`);
+  if (p.channels !== config.channels) fail('fuzz.model-mismatch', `${what} has ${plural(p.channels, 'channel')}, the model takes ${config.channels}`);
   const reason = variant.supports?.(p);
   if (reason !== undefined) fail('fuzz.model-mismatch', `${what} does not support its own params: ${reason}`);
   if (image === undefined) return;
-  if (image.channels !== config.channels) fail('fuzz.model-mismatch', `the images have ${image.channels} channels, the model takes ${config.channels}`);
-  if (image.height % p.blockSize !== 0 || image.width % p.blockSize !== 0) fail('fuzz.model-mismatch', `image size ${image.height}×${image.width} is not a multiple of the block size ${p.blockSize}`);
+  if (image.channels !== config.channels) fail('fuzz.model-mismatch', `the images have ${plural(image.channels, 'channel')}, the model takes ${config.channels}`);
+  if (image.height % p.blockSize !== 0 || image.width % p.blockSize !== 0) fail('fuzz.model-mismatch', `image size ${image.width}×${image.height} is not a multiple of the block size ${p.blockSize}`);
   if (variant.gridBound === true && (p.rows !== image.height / p.blockSize || p.cols !== image.width / p.blockSize)) {
     fail('fuzz.model-mismatch', `${what} is grid-bound to ${p.rows}×${p.cols} blocks, the ${image.height}×${image.width} images have ${image.height / p.blockSize}×${image.width / p.blockSize}`);
   }

@@ -5,6 +5,7 @@
  */
 import { fail } from '../core/errors.ts';
 import { type BlockBatch, type Domain, type Normalization, type PatchEmbedding, blockLength } from './contract.ts';
+import { plural } from '../core/words.ts';
 
 /** Images in NCHW order, float64. */
 export interface Images {
@@ -19,7 +20,7 @@ export interface Images {
 export function toBlocks(img: Images, blockSize: number): BlockBatch {
   const { count: N, channels: C, height: H, width: W } = img;
   const M = blockSize;
-  if (H % M !== 0 || W % M !== 0) fail('image.not-divisible', `image size ${H}×${W} is not divisible by ${M}`);
+  if (H % M !== 0 || W % M !== 0) fail('image.not-divisible', `image size ${W}×${H} is not divisible by ${M}`);
   const rows = H / M;
   const cols = W / M;
   const pb = M * M * C;
@@ -77,7 +78,7 @@ export function modelInput(img: Images, domain: Domain, norm: Normalization): Im
 export function embed(img: Images, e: PatchEmbedding): Float64Array {
   const patches = toBlocks(img, e.patch);
   const p = blockLength({ blockSize: e.patch, channels: e.channels });
-  if (img.channels !== e.channels) fail('variant.embedding', `image has ${img.channels} channels, the embedding ${e.channels}`);
+  if (img.channels !== e.channels) fail('variant.embedding', `image has ${plural(img.channels, 'channel')}, the embedding ${e.channels}`);
   const count = patches.data.length / p;
   const out = new Float64Array(count * e.dim);
   for (let n = 0; n < count; n++)

@@ -1,6 +1,8 @@
 /** Bad inputs of `cipherpatch keygen` (see table.ts). */
 import { join } from 'node:path';
-import { badInputSuite, writeTree } from './table.ts';
+import { badInputSuite, writeTree, type Row } from './table.ts';
+import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
 
 const keygen = (...rest: string[]) => ['keygen', '--block', '4', '--channels', '3', ...rest];
 
@@ -40,3 +42,44 @@ badInputSuite('keygen: bad inputs', [
     changes: { added: ['k.json'] },
   },
 ]);
+
+
+// --- issue 21, part B (items 21.3, 21.6, 21.13) --------------------------------------------------
+
+export const ROWS_21B: Row[] = [
+  {
+    id: '21.3 keygen: --block 100000 is beyond the largest key',
+    argv: (s) => ['keygen', '--block', '100000', '--channels', '3', '--out', join(s, 'k.json')],
+    code: 1,
+    stderr: /\[key\.too-large\]: p_b = M²C = 100000²·3 = 30000000000 is larger than 1,048,576/,
+  },
+  {
+    id: '21.3 keygen: --block beyond a safe integer is a usage error',
+    argv: (s) => ['keygen', '--block', '99999999999999999999', '--channels', '3', '--out', join(s, 'k.json')],
+    code: 2,
+    stderr: /--block is too large: 99999999999999999999/,
+  },
+  {
+    id: '21.13 keygen: an empty --seed is refused',
+    argv: (s) => keygen('--seed', '', '--out', join(s, 'k.json')),
+    code: 2,
+    stderr: /--seed must not be empty: an empty seed gives one fixed key/,
+  },
+  {
+    id: '21.6 keygen: --out in a missing folder names the folder, not a temporary file',
+    argv: (s) => keygen('--out', join(s, 'missing', 'k.json')),
+    code: 1,
+    stderr: /cannot write .*missing\/k\.json: .*missing does not exist/,
+    notStderr: /\.tmp\b/,
+  },
+  {
+    id: '21.13 keygen: one channel (success row)',
+    argv: (s) => ['keygen', '--block', '2', '--channels', '1', '--seed', 's', '--out', join(s, 'k.json')],
+    code: 0,
+    stdout: /block 2, 1 channel, p_b = 4/,
+    changes: { added: ['k.json'] },
+    check: (s) => expect(JSON.parse(readFileSync(join(s, 'k.json'), 'utf8')).source).toEqual({ kind: 'seed', seed: 's' }),
+  },
+];
+
+badInputSuite('keygen: bad inputs (issue 21, part B)', ROWS_21B);

@@ -7,6 +7,7 @@ import { fail } from '../../core/errors.ts';
 import type { ImageBatch } from '../../core/images.ts';
 import { type RandomSource, randomPermutation, secureRandom, seededRandom } from '../../core/keygen.ts';
 import { type BlockBatch, type Domain, type VariantParams, blockLength, checkBlockBatch, checkDomain } from '../contract.ts';
+import { plural } from '../../core/words.ts';
 
 export function randomFor(seed: string | undefined): RandomSource {
   return seed === undefined ? secureRandom : seededRandom(seed);
@@ -71,7 +72,7 @@ export function checkBinary(a: ArrayLike<number>, n: number, ones: number | unde
 export function expectBatchFor(batch: BlockBatch, key: { blockSize: number; channels: number }, variant: string): void {
   checkBlockBatch(batch);
   if (batch.blockSize !== key.blockSize) fail('key.wrong-block-size', `${variant}: the key is for block size ${key.blockSize}, the batch has blocks of ${batch.blockSize}`);
-  if (batch.channels !== key.channels) fail('key.wrong-channels', `${variant}: the key is for ${key.channels} channels, the batch has ${batch.channels}`);
+  if (batch.channels !== key.channels) fail('key.wrong-channels', `${variant}: the key is for ${plural(key.channels, 'channel')}, the batch has ${batch.channels}`);
 }
 
 export function expectGrid(batch: BlockBatch, key: { rows: number; cols: number }, variant: string): void {
