@@ -17,6 +17,6 @@ for f in model.safetensors encrypted-embeddings.safetensors system-c-matrices.sa
   a=$(sha256sum < "$work/whole/$f" | cut -c1-64); b=$(sha256sum < "$work/split/$f" | cut -c1-64)
   if [ "$a" = "$b" ]; then echo "same  $a  $f"; else echo "DIFFER $a $b  $f"; status=1; fi
 done
-grep -o '"resumedAt": \[[^]]*\]' "$work/split/provenance.json" || true
+tr -d ' \n' < "$work/split/provenance.json" | grep -o '"resumedAt":\[[^]]*\]' || true
 [ $status = 0 ] && echo "bit for bit: the resumed run equals the uninterrupted one" || echo "the resumed run differs"
 exit $status

@@ -1,17 +1,8 @@
 /** keySpaceLog2: exact where keySpace computes the integers, Stirling's series above, and the switch between them. */
 import { describe, expect, it } from 'vitest';
-import { CipherpatchError } from './errors.ts';
+import { rejection } from '../../properties/rejection.ts';
 import { EXACT_KEY_SPACE_MAX_BLOCK_LENGTH, KEY_SPACE_MAX_BLOCK_LENGTH, keySpace, keySpaceLog2, lnCentralBinomial, lnFactorial, log2BigInt } from './keySpace.ts';
 
-function rejection(f: () => unknown): CipherpatchError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof CipherpatchError) return e;
-    throw e;
-  }
-  throw new Error('expected a CipherpatchError');
-}
 
 describe('keySpaceLog2', () => {
   it('up to the switch point it is the exact integers\' log2 and digit count (p_b = 48)', () => {

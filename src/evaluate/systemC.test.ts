@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CipherpatchError } from '../core/errors.ts';
+import { asyncRejection, rejection } from '../../properties/rejection.ts';
 import { imageBatch } from '../core/images.ts';
 import type { OrthogonalKey } from '../core/orthogonal.ts';
 import { createEngine } from '../engine/engine.ts';
@@ -29,16 +29,6 @@ const labels = Uint8Array.from({ length: count }, (_, i) => i % 10);
 
 function options(over: Partial<EvaluateOptions<OrthogonalKey>>): EvaluateOptions<OrthogonalKey> {
   return { weights, key, images, labels, wrongKeys: 2, wrongKeySeed: 'wrong', createEngine: (w) => createEngine(w, undefined, { engine: 'tfjs', backend: 'cpu', workers: 1 }), ...over };
-}
-
-async function rejection(p: Promise<unknown> | (() => unknown)): Promise<CipherpatchError> {
-  try {
-    await (typeof p === 'function' ? p() : p);
-  } catch (e) {
-    if (e instanceof CipherpatchError) return e;
-    throw e;
-  }
-  throw new Error('expected a CipherpatchError, nothing was thrown');
 }
 
 describe('evaluateOrthogonal', () => {
@@ -72,10 +62,10 @@ describe('evaluateOrthogonal', () => {
   it('a list holding the right matrix, too short a list, or a matrix for another block size: refused before any engine', async () => {
     const noEngine = () => Promise.reject(new Error('an engine was made before the list was checked'));
     const other = orthogonal.generateKey(params, 'other');
-    expect((await rejection(evaluateOrthogonal(options({ wrongKeyList: [other, key], createEngine: noEngine })))).message).toBe('wrong matrix 1 of the list is the right matrix');
-    expect((await rejection(evaluateOrthogonal(options({ wrongKeyList: [other], wrongKeys: 2, createEngine: noEngine })))).message).toBe('2 wrong matrices asked for, but the list holds 1');
+    expect((await asyncRejection(evaluateOrthogonal(options({ wrongKeyList: [other, key], createEngine: noEngine })))).message).toBe('wrong matrix 1 of the list is the right matrix');
+    expect((await asyncRejection(evaluateOrthogonal(options({ wrongKeyList: [other], wrongKeys: 2, createEngine: noEngine })))).message).toBe('2 wrong matrices asked for, but the list holds 1');
     const big = orthogonal.generateKey({ blockSize: 4, channels: 3 }, 'big');
-    expect((await rejection(evaluateOrthogonal(options({ wrongKeyList: [big], wrongKeys: 1, createEngine: noEngine })))).check).toBe('key.wrong-block-size');
+    expect((await asyncRejection(evaluateOrthogonal(options({ wrongKeyList: [big], wrongKeys: 1, createEngine: noEngine })))).check).toBe('key.wrong-block-size');
   });
 });
 
@@ -107,14 +97,14 @@ describe('System C key files', () => {
     expect(isOrthogonalKeyFile(path)).toBe(false);
   });
 
-  it('each bad file names its problem', async () => {
+  it('each bad file names its problem', () => {
     const missing = file('none.safetensors', { other: { dtype: 'F64', shape: [12, 12], data: key.matrix } });
-    expect((await rejection(() => readOrthogonalKeyFile(missing, params))).message).toMatch(/has no tensor "right"/);
+    expect((rejection(() => readOrthogonalKeyFile(missing, params))).message).toMatch(/has no tensor "right"/);
     const f32 = file('f32.safetensors', { right: { dtype: 'F32', shape: [12, 12], data: Float32Array.from(key.matrix) } });
-    expect((await rejection(() => readOrthogonalKeyFile(f32, params))).check).toBe('key.wrong-block-size');
+    expect((rejection(() => readOrthogonalKeyFile(f32, params))).check).toBe('key.wrong-block-size');
     const notOrthogonal = file('skew.safetensors', { right: { dtype: 'F64', shape: [12, 12], data: key.matrix.map((x, i) => (i === 0 ? x + 0.01 : x)) } });
-    expect((await rejection(() => readOrthogonalKeyFile(notOrthogonal, params))).check).toBe('orthogonal.not-orthogonal');
-    expect((await rejection(() => readOrthogonalKeyListFile(join(dir, 'key.json'), params))).message).toMatch(/F64 tensor "wrong"/);
-    expect((await rejection(() => readOrthogonalKeyFile(join(dir, 'absent.safetensors'), params))).check).toBe('key.unreadable');
+    expect((rejection(() => readOrthogonalKeyFile(notOrthogonal, params))).check).toBe('orthogonal.not-orthogonal');
+    expect((rejection(() => readOrthogonalKeyListFile(join(dir, 'key.json'), params))).message).toMatch(/F64 tensor "wrong"/);
+    expect((rejection(() => readOrthogonalKeyFile(join(dir, 'absent.safetensors'), params))).check).toBe('key.unreadable');
   });
 });

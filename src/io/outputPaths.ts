@@ -130,7 +130,7 @@ export interface OutputPath {
 
 function checkParent(path: string): void {
   const parent = dirname(resolve(path));
-  if (!existsSync(parent)) fail('output.unwritable', `cannot write ${path}: the directory ${parent} does not exist`);
+  if (!existsSync(parent)) fail('output.unwritable', `cannot write ${path}: the folder ${parent} does not exist`);
   if (!statSync(parent).isDirectory()) fail('output.unwritable', `cannot write ${path}: ${parent} is not a directory`);
 }
 

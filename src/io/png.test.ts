@@ -2,18 +2,9 @@
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { chunk, flipByte, pngFile } from '../../properties/pngFiles.ts';
-import { CipherpatchError } from '../core/errors.ts';
+import { rejection } from '../../properties/rejection.ts';
 import { decodePng, decodePngImage, encodePng, inspectPng } from './png.ts';
 
-function rejection(f: () => unknown): CipherpatchError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof CipherpatchError) return e;
-    throw e;
-  }
-  throw new Error('expected a CipherpatchError');
-}
 
 const good = () => pngFile({ width: 8, height: 4 });
 

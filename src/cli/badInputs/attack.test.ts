@@ -1,8 +1,7 @@
-
+/** Bad inputs of `cipherpatch attack …` (see table.ts): --json is checked before the attack runs; progress off a terminal. */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Row, type TinyFixtures, badInputSuite, tinyFixtures, writeTree } from './table.ts';
-import { readFileSync, writeFileSync } from 'node:fs';
-/** Bad inputs of `cipherpatch attack …` (see table.ts): --json is checked before the attack runs; progress off a terminal. */
 
 const randomKey = (fx: TinyFixtures, ...rest: string[]) => ['attack', 'random-key', '--weights', fx.model, '--key', fx.key, '--data', fx.cifar, '--images', '20', '--keys', '2', ...rest];
 const knownPlaintext = (fx: TinyFixtures, ...rest: string[]) => ['attack', 'known-plaintext', '--data', fx.cifar, '--key-seed', 'k', ...rest];
@@ -59,30 +58,9 @@ const rows: Row<TinyFixtures>[] = [
 ];
 
 badInputSuite('attack: bad inputs', rows, { fixtures: tinyFixtures });
-/** Bad inputs of `cipherpatch attack …` (see table.ts). */
-
 // --- issue 21, part B (item 21.6) -----------------------------------------------------------------
 
-interface AttackFixture {
-  /** A ConvMixer-8/0 with patch 4 (safetensors). */
-  readonly model: string;
-  /** A System A key for block 4, 3 channels. */
-  readonly key: string;
-}
-
-async function attackFixture(dir: string): Promise<AttackFixture> {
-  const { randomConvMixerWeights } = await import('../../model/convmixer.ts');
-  const { writeConvMixerFile } = await import('../../io/modelFile.ts');
-  const { generateKey } = await import('../../core/keygen.ts');
-  const { serializeKey } = await import('../../core/keyJson.ts');
-  const model = join(dir, 'model.safetensors');
-  const key = join(dir, 'key.json');
-  writeConvMixerFile(model, randomConvMixerWeights({ dim: 8, depth: 0, kernel: 3, patch: 4, channels: 3, classes: 10 }, 'bad-inputs-21b'), {});
-  writeFileSync(key, serializeKey(generateKey({ blockSize: 4, channels: 3, seed: 'bad-inputs-21b' })));
-  return { model, key };
-}
-
-export const ROWS_21B: Row<AttackFixture>[] = [
+export const ROWS_21B: Row<TinyFixtures>[] = [
   {
     id: '21.6 attack known-plaintext: --data /no/such.bin is a missing file, not a directory to fetch into',
     argv: () => ['attack', 'known-plaintext', '--data', '/no/such.bin'],
@@ -109,4 +87,4 @@ export const ROWS_21B: Row<AttackFixture>[] = [
   },
 ];
 
-badInputSuite('attack: bad inputs (issue 21, part B)', ROWS_21B, { fixtures: attackFixture });
+badInputSuite('attack: bad inputs (issue 21, part B)', ROWS_21B, { fixtures: tinyFixtures });

@@ -1,10 +1,9 @@
-
+/** Bad inputs of `cipherpatch encrypt` and `decrypt` (see table.ts). */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { type Row, type TinyFixtures, badInputSuite, tinyFixtures, writeTree } from './table.ts';
 import { flipByte, pngFile } from '../../../properties/pngFiles.ts';
-/** Bad inputs of `cipherpatch encrypt` and `decrypt` (see table.ts). */
+import { type Row, type TinyFixtures, badInputSuite, tinyFixtures, writeTree } from './table.ts';
 
 interface Fixtures extends TinyFixtures {
   readonly png: string;

@@ -1,4 +1,4 @@
-
+/** Bad inputs of `cipherpatch evaluate` (see table.ts): what --force may replace, outputs checked first, the wrong-key list, progress off a terminal. */
 import { readFileSync, readdirSync, mkdirSync, rmdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
@@ -6,9 +6,7 @@ import { keyToJson } from '../../core/keyJson.ts';
 import { generateKey } from '../../core/keygen.ts';
 import { REPORT_MARKER, reportMarkerText } from '../../io/outputPaths.ts';
 import { type Row, type TinyFixtures, badInputSuite, tinyFixtures, writeTree } from './table.ts';
-/** Bad inputs of `cipherpatch evaluate` (see table.ts): what --force may replace, outputs checked first, the wrong-key list, progress off a terminal. */
 
-/** evaluate on the tiny model, 50 images, 2 wrong keys, into `report` (plus `rest`). */
 const evaluate = (fx: TinyFixtures, report: string, ...rest: string[]) => ['evaluate', '--weights', fx.model, '--key', fx.key, '--data', fx.cifar, '--limit', '50', '--wrong-keys', '2', '--report', report, ...rest];
 
 /** A previous report, as evaluate writes it (contents shortened). */

@@ -1,9 +1,8 @@
-
-import { join } from 'node:path';
-import { badInputSuite, writeTree, type Row } from './table.ts';
-import { copyFileSync, writeFileSync } from 'node:fs';
-import { expect } from 'vitest';
 /** Bad inputs of `cipherpatch fuzz` (see table.ts): --json is checked before the battery runs. */
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { badInputSuite, writeTree, type Row } from './table.ts';
 
 const fuzz = (...rest: string[]) => ['fuzz', 'system-a', '--only', 'contract', ...rest];
 

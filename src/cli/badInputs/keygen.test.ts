@@ -1,8 +1,8 @@
 /** Bad inputs of `cipherpatch keygen` (see table.ts). */
-import { join } from 'node:path';
-import { badInputSuite, writeTree, type Row } from './table.ts';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from 'vitest';
+import { badInputSuite, writeTree, type Row } from './table.ts';
 
 const keygen = (...rest: string[]) => ['keygen', '--block', '4', '--channels', '3', ...rest];
 
