@@ -5,7 +5,7 @@
  * download. One describe block per run.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalize8bit } from '../spec/blockEncryption.ts';
@@ -175,6 +175,31 @@ for (const runName of goldenRunNames()) {
       }
       expect(a.predictionMismatches).toBe(0);
     });
+
+    for (const [system, dirName] of [['systemA', 'evaluate-system-a'], ['systemC', 'evaluate-system-c']] as const) {
+      const reportFile = join(run.dir, dirName, 'report.json');
+      it.runIf(existsSync(reportFile))(`the committed ${dirName}/report.json (cipherpatch evaluate, full test set) agrees with PyTorch's full-test-set figures and used the golden wrong keys`, () => {
+        const report = JSON.parse(readFileSync(reportFile, 'utf8'));
+        const m = run.metrics.results[system];
+        expect(report.images).toBe(run.metrics.testImages);
+        for (const setting of ['plainModelPlainImages', 'encryptedModelPlainImages', 'encryptedModelEncryptedImages'] as const) {
+          // Near-ties may flip between PyTorch and the engine: at most 0.1 point on 10,000 images.
+          expect(Math.abs(report.results[setting].accuracy - m[setting].full), `${dirName} ${setting}`).toBeLessThanOrEqual(0.001);
+        }
+        expect(report.results.wrongKeys.length).toBe(run.provenance.wrongKeys.count);
+        if (system === 'systemA') {
+          expect(report.results.rightKeyPredictionMismatches).toBe(0);
+          report.results.wrongKeys.forEach((w: { permutation: number[]; flip: number[] }, i: number) => {
+            expect(w.permutation, `wrong key ${i}`).toEqual(Array.from(run.wrongKeys[i].permutation));
+            expect(w.flip, `wrong key ${i}`).toEqual(Array.from(run.wrongKeys[i].flip));
+          });
+        } else {
+          const sha = (x: Float64Array) => createHash('sha256').update(new Uint8Array(x.buffer, x.byteOffset, x.byteLength)).digest('hex');
+          expect(report.key.matrixSha256).toBe(sha(run.matrices.right.matrix));
+          report.results.wrongKeys.forEach((w: { matrixSha256: string }, i: number) => expect(w.matrixSha256, `wrong matrix ${i}`).toBe(sha(run.matrices.wrong[i].matrix)));
+        }
+      });
+    }
 
     it("the golden metrics satisfy the papers' claims", () => {
       const { systemA: a, systemC: c } = run.metrics.results;
