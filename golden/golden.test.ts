@@ -21,7 +21,7 @@ import { parseCifarRecords } from '../src/io/cifar10.ts';
 import { TOLERANCE, firstMismatch } from '../properties/tolerance.ts';
 import { ciTensor as tensorOf, expectGoldenLogits, generatorStderrUnderCi, nearTies } from './goldenCompare.ts';
 import { EXPECTED_CONTRADICTIONS, PAPER, STRONG_RUN_ACCURACY, paperClaims } from './paperClaims.ts';
-import { GOLDEN_DIR, type GoldenRun, REPO_DIR, goldenRunNames, loadGoldenRun, validateMetrics } from './goldenRun.ts';
+import { GOLDEN_DIR, type GoldenRun, REPO_DIR, SUPERSEDED_RUNS, allGoldenRunNames, goldenRunNames, loadGoldenRun, validateMetrics } from './goldenRun.ts';
 
 const sample = parseCifarRecords(readFileSync(join(GOLDEN_DIR, 'data', 'test_batch_first1000.bin')));
 const images = imageBatch(sample.images.data, sample.images.shape, sample.images.layout);
@@ -247,4 +247,12 @@ describe('golden regeneration', () => {
   });
 
   it('there is at least one golden run', () => expect(goldenRunNames().length).toBeGreaterThan(0));
+
+  it('every superseded run still exists and loads (the tests calibrated on it use it), and is not checked twice', () => {
+    for (const name of Object.keys(SUPERSEDED_RUNS)) {
+      expect(allGoldenRunNames(), name).toContain(name);
+      expect(goldenRunNames(), name).not.toContain(name);
+      expect(loadGoldenRun(name).metrics.format).toBe('cipherpatch-golden-metrics');
+    }
+  });
 });

@@ -121,13 +121,30 @@ export interface GoldenRun {
   readonly wrongKeys: readonly BlockKey[];
 }
 
-export function goldenRunNames(): string[] {
+/**
+ * Runs kept in golden/runs/ but no longer checked by the regression suites
+ * (golden.test.ts, wrongKeyBound.test.ts), each with the reason. They stay
+ * loadable (loadGoldenRun) for the tests calibrated on them.
+ */
+export const SUPERSEDED_RUNS: Readonly<Record<string, string>> = {
+  cpu:
+    'the 2-epoch CPU model (59.30 %), superseded by cpu-20ep (87.16 %), which the same suite checks with the same code paths; ' +
+    'kept for the attack tests calibrated on it (src/attacks/*.test.ts) and its attack report; dropped from the suite to keep npm test short',
+};
+
+/** Every System A/C golden run directory, superseded ones included. */
+export function allGoldenRunNames(): string[] {
   try {
     // System B runs (golden/runs/system-b-*) have their own schema and suite: golden/systemBRun.ts.
     return readdirSync(RUNS_DIR).filter((n) => !n.startsWith('.') && !n.startsWith('system-b')).sort();
   } catch {
     return [];
   }
+}
+
+/** The runs the regression suites check: all but SUPERSEDED_RUNS. */
+export function goldenRunNames(): string[] {
+  return allGoldenRunNames().filter((n) => !(n in SUPERSEDED_RUNS));
 }
 
 export function loadGoldenRun(name: string): GoldenRun {
