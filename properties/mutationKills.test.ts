@@ -15,18 +15,9 @@ import { type BatchShape, imageBatch } from '../src/core/images.ts';
 import { generateKey, secureRandom } from '../src/core/keygen.ts';
 import { transformPatchEmbedding, untransformPatchEmbedding } from '../src/core/modelTransform.ts';
 import { log2BigInt } from '../src/core/keySpace.ts';
+import { rejection } from './rejection.ts';
 import { MAX_HEADER_BYTES, readSafetensors, readSafetensorsFile, writeSafetensors } from '../src/io/safetensors.ts';
 
-/** The CipherpatchError f throws (fails the test if it throws nothing or something else). */
-function rejection(f: () => unknown): CipherpatchError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof CipherpatchError) return e;
-    throw e;
-  }
-  throw new Error('expected a CipherpatchError, nothing was thrown');
-}
 
 /** A safetensors file from header text and buffer bytes (the format: u64 LE length, header, buffer). */
 function fileOf(text: string, buffer: Uint8Array = new Uint8Array(0)): Uint8Array {

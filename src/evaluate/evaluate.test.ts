@@ -4,7 +4,7 @@
  * the problem.
  */
 import { describe, expect, it } from 'vitest';
-import { CipherpatchError } from '../core/errors.ts';
+import { asyncRejection } from '../../properties/rejection.ts';
 import { imageBatch } from '../core/images.ts';
 import { generateKey } from '../core/keygen.ts';
 import { randomConvMixerWeights } from '../model/convmixer.ts';
@@ -29,31 +29,22 @@ function options(wrongKeyList: EvaluateOptions['wrongKeyList'], wrongKeys: numbe
   };
 }
 
-async function rejection(p: Promise<unknown>): Promise<CipherpatchError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof CipherpatchError) return e;
-    throw e;
-  }
-  throw new Error('expected a CipherpatchError, nothing was thrown');
-}
 
 describe('evaluate: the explicit wrong-key list, checked before any engine', () => {
   it('too few keys in the list', async () => {
-    const e = await rejection(evaluate(options([wrong(0)], 2)));
+    const e = await asyncRejection(evaluate(options([wrong(0)], 2)));
     expect(e.check).toBe('evaluate.wrong-keys');
     expect(e.message).toBe('2 wrong keys asked for, but the list holds 1');
   });
 
   it('the right key in the list', async () => {
-    const e = await rejection(evaluate(options([wrong(0), key], 2)));
+    const e = await asyncRejection(evaluate(options([wrong(0), key], 2)));
     expect(e.check).toBe('evaluate.wrong-keys');
     expect(e.message).toBe('wrong key 1 of the list is the right key');
   });
 
   it('a key for another block size in the list', async () => {
-    const e = await rejection(evaluate(options([generateKey({ blockSize: 4, channels: 3, seed: 'other' })], 1)));
+    const e = await asyncRejection(evaluate(options([generateKey({ blockSize: 4, channels: 3, seed: 'other' })], 1)));
     expect(e.check).toBe('key.wrong-block-size');
     expect(e.message).toContain('wrong key 0 of the list');
   });
