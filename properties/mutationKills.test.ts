@@ -6,7 +6,6 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { CipherpatchError } from '../src/core/errors.ts';
 import { type BlockKey, checkBlockParameters, keysEqual, validateKey } from '../src/core/key.ts';
 import { keyFromJson, keyToJson, parseKey, serializeKey } from '../src/core/keyJson.ts';
 import { type Uint8Kernel, decryptFloat, decryptUint8With, encryptFloat, encryptUint8, encryptUint8With, uint8KernelFor, uint8KernelSupports } from '../src/core/blockTransform.ts';
