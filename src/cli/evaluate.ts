@@ -6,10 +6,10 @@ import { type Command, Option } from 'commander';
 import { type Uint8Batch, imageBatch } from '../core/images.ts';
 import { CipherpatchError } from '../core/errors.ts';
 import { createEngine, createResNetEngine, type EngineRequest, type TfjsBackendRequest } from '../engine/engine.ts';
-import { DEFAULT_WRONG_KEYS, evaluate, wrongKeyCount } from '../evaluate/evaluate.ts';
-import { writeEvaluateReport } from '../evaluate/report.ts';
+import { DEFAULT_WRONG_KEYS, type KeyedSystem, SYSTEM_A, runKeyedExperiment, wrongKeyCount } from '../evaluate/evaluate.ts';
+import { type ReportSystem, SYSTEM_A_REPORT, writeEvaluateReport } from '../evaluate/report.ts';
 import { evaluateSystemB } from '../evaluate/systemB.ts';
-import { SYSTEM_C_REPORT, evaluateOrthogonal } from '../evaluate/systemC.ts';
+import { SYSTEM_C, SYSTEM_C_REPORT } from '../evaluate/systemC.ts';
 import type { ConvMixerWeights } from '../model/convmixer.ts';
 import { writeSystemBReport } from '../evaluate/systemBReport.ts';
 import { type Safetensors, readSafetensorsFile } from '../io/safetensors.ts';
@@ -89,67 +89,55 @@ export function registerEvaluate(program: Command, io: Io): void {
         return;
       }
       const { weights } = readConvMixerFile(o.weights);
+      const params = { blockSize: weights.config.patch, channels: weights.config.channels };
       if (isOrthogonalKeyFile(o.key)) {
-        await evaluateSystemCCommand(o, weights, io);
+        const key = readOrthogonalKeyFile(o.key, params);
+        const wrongKeyList = o.wrongKeysFile === undefined ? undefined : readOrthogonalKeyListFile(o.wrongKeysFile, params);
+        await evaluateConvMixerCommand(o, io, { weights, key, wrongKeyList, system: SYSTEM_C, report: SYSTEM_C_REPORT, label: 'System C' });
         return;
       }
-      const key = readKeyFile(o.key, { blockSize: weights.config.patch, channels: weights.config.channels });
-      const wrongKeyList = o.wrongKeysFile === undefined ? undefined : readKeyListFile(o.wrongKeysFile, { blockSize: key.blockSize, channels: key.channels });
-      const { location, test, images } = await readTestImages(o);
-      const engineOptions = { engine: o.engine, backend: o.backend, workers: o.workers, threads: o.threads, executionProvider: o.executionProvider, batchSize: o.batchSize } as const;
-      io.err(`evaluate: ${images.shape.count} test images, ${wrongKeyCount(o.wrongKeys, wrongKeyList)} wrong keys, engine ${o.engine} (onnx: ${o.executionProvider}, ${o.threads ?? 'all'} thread(s); tfjs: backend ${o.backend}, ${o.workers} worker(s))`);
-      const result = await evaluate({ ...experimentInputs(o, images, test.labels), weights, key, wrongKeyList, createEngine: (w) => createEngine(w, undefined, engineOptions) });
-      const files = writeEvaluateReport(
-        o.report,
-        result,
-        {
-          weightsPath: o.weights,
-          keyPath: o.key,
-          key,
-          data: describeData(location.dir),
-          command: ['cipherpatch', ...process.argv.slice(2)].join(' '),
-          sampleImages: images,
-          sampleLabels: test.labels,
-          classNames: CIFAR10_CLASSES,
-        },
-        { overwrite: o.force },
-      );
-      io.out(engineLine(result));
-      io.out(`plain model, plain images:         ${percent(result.plainModelPlainImages.accuracy)}`);
-      io.out(`encrypted model, plain images:     ${percent(result.encryptedModelPlainImages.accuracy)}`);
-      io.out(`encrypted model, right key:        ${percent(result.encryptedModelEncryptedImages.accuracy)} (${result.predictionMismatches} predictions differ from plain)`);
-      if (result.wrongKeySummary) {
-        const s = result.wrongKeySummary;
-        io.out(`encrypted model, ${plural(s.count, 'wrong key')}:   median ${percent(s.median)} [min ${percent(s.min)}, max ${percent(s.max)}]`);
-      }
-      io.out(`report: ${folderName(o.report)} (${files.join(', ')})`);
+      const key = readKeyFile(o.key, params);
+      const wrongKeyList = o.wrongKeysFile === undefined ? undefined : readKeyListFile(o.wrongKeysFile, params);
+      await evaluateConvMixerCommand(o, io, { weights, key, wrongKeyList, system: SYSTEM_A, report: SYSTEM_A_REPORT });
     });
 }
 
-/** The System C branch of `cipherpatch evaluate`: a plain ConvMixer and a random orthogonal matrix (a .safetensors with `right`, or an orthogonal variant key). */
-async function evaluateSystemCCommand(o: EvaluateFlags, weights: ConvMixerWeights, io: Io): Promise<void> {
-  const params = { blockSize: weights.config.patch, channels: weights.config.channels };
-  const key = readOrthogonalKeyFile(o.key, params);
-  const wrongKeyList = o.wrongKeysFile === undefined ? undefined : readOrthogonalKeyListFile(o.wrongKeysFile, params);
+/**
+ * Systems A and C of `cipherpatch evaluate`: a plain ConvMixer, the system's
+ * key and wrong keys; prints Table 1's rows and writes the report. `label`
+ * ("System C") heads every line; System A's lines have none.
+ */
+async function evaluateConvMixerCommand<K extends { readonly blockSize: number; readonly channels: number }>(
+  o: EvaluateFlags,
+  io: Io,
+  run: { weights: ConvMixerWeights; key: K; wrongKeyList?: readonly K[]; system: KeyedSystem<K>; report: ReportSystem<K>; label?: string },
+): Promise<void> {
+  const { system, key, wrongKeyList } = run;
   const { location, test, images } = await readTestImages(o);
-  io.err(`evaluate (System C): ${images.shape.count} test images, ${wrongKeyCount(o.wrongKeys, wrongKeyList)} wrong matrices, engine ${o.engine} (onnx: ${o.executionProvider}, ${o.threads ?? 'all'} thread(s); tfjs: backend ${o.backend}, ${o.workers} worker(s))`);
+  const wrong = (n: number) => plural(n, `wrong ${system.keyNoun}`, `wrong ${system.keyNouns}`);
+  io.err(`evaluate${run.label ? ` (${run.label})` : ''}: ${images.shape.count} test images, ${wrong(wrongKeyCount(o.wrongKeys, wrongKeyList))}, engine ${o.engine} (onnx: ${o.executionProvider}, ${o.threads ?? 'all'} thread(s); tfjs: backend ${o.backend}, ${o.workers} worker(s))`);
   const engineOptions = { engine: o.engine, backend: o.backend, workers: o.workers, threads: o.threads, executionProvider: o.executionProvider, batchSize: o.batchSize } as const;
-  const result = await evaluateOrthogonal({ ...experimentInputs(o, images, test.labels), weights, key, wrongKeyList, createEngine: (w) => createEngine(w, undefined, engineOptions) });
+  const result = await runKeyedExperiment(system, { ...experimentInputs(o, images, test.labels), weights: run.weights, key, wrongKeyList, createEngine: (w) => createEngine(w, undefined, engineOptions) });
   const files = writeEvaluateReport(
     o.report,
     result,
-    { weightsPath: o.weights, keyPath: o.key, key, system: SYSTEM_C_REPORT, data: describeData(location.dir), command: ['cipherpatch', ...process.argv.slice(2)].join(' '), sampleImages: images, sampleLabels: test.labels, classNames: CIFAR10_CLASSES },
+    { weightsPath: o.weights, keyPath: o.key, key, system: run.report, data: describeData(location.dir), command: ['cipherpatch', ...process.argv.slice(2)].join(' '), sampleImages: images, sampleLabels: test.labels, classNames: CIFAR10_CLASSES },
     { overwrite: o.force },
   );
+  const rows = [
+    ['plain model, plain images:', result.plainModelPlainImages.accuracy, ''],
+    ['encrypted model, plain images:', result.encryptedModelPlainImages.accuracy, ''],
+    [`encrypted model, right ${system.keyNoun}:`, result.encryptedModelEncryptedImages.accuracy, ` (${result.predictionMismatches} predictions differ from plain)`],
+  ] as const;
+  const head = run.label ? `${run.label}, ` : '';
+  const width = Math.max(...rows.map(([text]) => head.length + text.length)) + 5;
   io.out(engineLine(result));
-  io.out(`System C, plain model, plain images:     ${percent(result.plainModelPlainImages.accuracy)}`);
-  io.out(`System C, encrypted model, plain images: ${percent(result.encryptedModelPlainImages.accuracy)}`);
-  io.out(`System C, right matrix:                  ${percent(result.encryptedModelEncryptedImages.accuracy)} (${result.predictionMismatches} predictions differ from plain)`);
+  for (const [text, accuracy, note] of rows) io.out(`${`${head}${text}`.padEnd(width)}${percent(accuracy)}${note}`);
   if (result.wrongKeySummary) {
     const s = result.wrongKeySummary;
-    io.out(`System C, ${s.count} wrong matrices:           median ${percent(s.median)} [min ${percent(s.min)}, max ${percent(s.max)}]`);
+    io.out(`${head}encrypted model, ${wrong(s.count)}:   median ${percent(s.median)} [min ${percent(s.min)}, max ${percent(s.max)}]`);
   }
-  io.out(`report: ${o.report}/ (${files.join(', ')})`);
+  io.out(`report: ${folderName(o.report)} (${files.join(', ')})`);
 }
 
 /** The System B branch of `cipherpatch evaluate`: a ResNet trained on transformed images, its key set, wrong key sets. */

@@ -31,12 +31,22 @@ export function blockLength(blockSize: number, channels: number): number {
  */
 export const MAX_KEY_BLOCK_LENGTH = 2 ** 20;
 
-/** checkBlockParameters, and p_b at most MAX_KEY_BLOCK_LENGTH. */
-export function checkKeyParameters(blockSize: unknown, channels: unknown): void {
-  if (Number.isInteger(blockSize) && Number.isInteger(channels) && (blockSize as number) >= 1 && (channels as number) >= 1 && blockLength(blockSize as number, channels as number) > MAX_KEY_BLOCK_LENGTH) {
-    fail('key.too-large', `p_b = M²C = ${String(blockSize)}²·${String(channels)} = ${blockLength(blockSize as number, channels as number)} is larger than ${MAX_KEY_BLOCK_LENGTH.toLocaleString('en-US')}, the largest key block this tool stores (a permutation of p_b entries)`);
+/**
+ * checkBlockParameters, and p_b at most `limit` (else `check`, the message
+ * ending in `what` the limit is): returns p_b. The size is checked first, so
+ * that a huge M is named for its size, not for an odd p_b.
+ */
+export function checkBlockLengthAtMost(blockSize: unknown, channels: unknown, limit: number, check: string, what: string): number {
+  if (Number.isInteger(blockSize) && Number.isInteger(channels) && (blockSize as number) >= 1 && (channels as number) >= 1 && blockLength(blockSize as number, channels as number) > limit) {
+    fail(check, `p_b = M²C = ${String(blockSize)}²·${String(channels)} = ${blockLength(blockSize as number, channels as number)} is larger than ${limit.toLocaleString('en-US')}, ${what}`);
   }
   checkBlockParameters(blockSize, channels);
+  return blockLength(blockSize as number, channels as number);
+}
+
+/** checkBlockParameters, and p_b at most MAX_KEY_BLOCK_LENGTH. */
+export function checkKeyParameters(blockSize: unknown, channels: unknown): void {
+  checkBlockLengthAtMost(blockSize, channels, MAX_KEY_BLOCK_LENGTH, 'key.too-large', 'the largest key block this tool stores (a permutation of p_b entries)');
 }
 
 /** A value from a key file as the message shows it: strings in quotes ("38", not 38), everything else as JSON. */

@@ -11,8 +11,7 @@
  * from the exact integers where `keySpace` computes them, from Stirling's
  * series above.
  */
-import { fail } from './errors.ts';
-import { blockLength, checkBlockParameters } from './key.ts';
+import { checkBlockLengthAtMost } from './key.ts';
 
 /** The largest p_b whose key space is computed exactly (about 1–2 s; p_b = 102,400 takes 10 s). */
 export const EXACT_KEY_SPACE_MAX_BLOCK_LENGTH = 65_536;
@@ -50,13 +49,8 @@ export function decimalForm(x: bigint): { mantissa: number; exponent: number } {
 }
 
 /** p_b after checking M and C (positive integers, p_b even) and that p_b is at most `limit`. */
-function checkedBlockLength(blockSize: number, channels: number, limit: number, what: string): number {
-  if (Number.isInteger(blockSize) && blockSize >= 1 && Number.isInteger(channels) && channels >= 1 && blockLength(blockSize, channels) > limit) {
-    fail('keyspace.too-large', `p_b = M²C = ${blockSize}²·${channels} = ${blockLength(blockSize, channels)} is larger than ${limit.toLocaleString('en-US')}, the largest p_b ${what}`);
-  }
-  checkBlockParameters(blockSize, channels);
-  return blockLength(blockSize, channels);
-}
+const checkedBlockLength = (blockSize: number, channels: number, limit: number, what: string): number =>
+  checkBlockLengthAtMost(blockSize, channels, limit, 'keyspace.too-large', `the largest p_b ${what}`);
 
 export function keySpace(blockSize: number, channels: number): KeySpace {
   const pb = checkedBlockLength(blockSize, channels, EXACT_KEY_SPACE_MAX_BLOCK_LENGTH, 'whose key space is computed exactly (keySpaceLog2 gives log2 and digit counts beyond)');

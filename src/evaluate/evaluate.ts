@@ -96,13 +96,17 @@ export function encryptModel(weights: ConvMixerWeights, key: BlockKey): ConvMixe
   return { ...weights, embedWeight };
 }
 
+/** How messages and reports name a system's keys: "key"/"keys" (System A), "matrix"/"matrices" (System C). */
+export interface KeyNames {
+  readonly keyNoun: string;
+  readonly keyNouns: string;
+}
+
 /**
  * What a keyed system brings to the experiment: how its key transforms the
  * model and the images, how wrong keys are drawn, compared and checked.
  */
-export interface KeyedSystem<K> {
-  /** "key" (System A) or "matrix" (System C), in messages. */
-  readonly keyNoun: string;
+export interface KeyedSystem<K> extends KeyNames {
   /** The encrypted model (Eqs. 8–9 for System A). */
   transformModel(weights: ConvMixerWeights, key: K): ConvMixerWeights;
   /** The logits of images start … start + count − 1 encrypted with `key`. */
@@ -117,6 +121,7 @@ export interface KeyedSystem<K> {
 /** System A: a block key; Eqs. 4–5 on 8-bit images, Eqs. 8–9 on the model. */
 export const SYSTEM_A: KeyedSystem<BlockKey> = {
   keyNoun: 'key',
+  keyNouns: 'keys',
   transformModel: (weights, key) => encryptModel(weights, key),
   encryptedLogits: (engine, images, key, start, count) => engine.logits(encryptUint8(sliceImages(images, start, count), key)),
   checkKey: (key, weights, what) => expectKeyFor(key, weights.config.patch, weights.config.channels, what),
@@ -141,8 +146,7 @@ export function wrongKeysFor(key: BlockKey, count: number, seed: string): { seed
 }
 
 function explicitWrongKeys<K>(system: KeyedSystem<K>, weights: ConvMixerWeights, key: K, list: readonly K[], count: number): { seed: string; key: K }[] {
-  const noun = system.keyNoun === 'key' ? 'keys' : 'matrices';
-  if (list.length < count) fail('evaluate.wrong-keys', `${count} wrong ${noun} asked for, but the list holds ${list.length}`);
+  if (list.length < count) fail('evaluate.wrong-keys', `${count} wrong ${system.keyNouns} asked for, but the list holds ${list.length}`);
   return list.slice(0, count).map((k, i) => {
     system.checkKey(k, weights, `wrong ${system.keyNoun} ${i} of the list`);
     if (system.equal(k, key)) fail('evaluate.wrong-keys', `wrong ${system.keyNoun} ${i} of the list is the right ${system.keyNoun}`);
@@ -214,8 +218,7 @@ export async function runKeyedExperiment<K>(system: KeyedSystem<K>, options: Eva
   const progress = options.progress ?? silentProgress;
   const chunk = options.chunk ?? 500;
   const n = images.shape.count;
-  const noun = system.keyNoun === 'key' ? 'keys' : 'matrices';
-  checkExperimentInputs(n, labels, wrongKeys, `wrong ${noun}`);
+  checkExperimentInputs(n, labels, wrongKeys, `wrong ${system.keyNouns}`);
   system.checkKey(key, weights, `the model (patch size ${weights.config.patch}, ${plural(weights.config.channels, 'channel')})`);
   // The wrong keys are checked before any pass: a bad list must not fail after minutes of inference.
   const keys = options.wrongKeyList === undefined ? seededWrongKeys(system, key, wrongKeys, options.wrongKeySeed) : explicitWrongKeys(system, weights, key, options.wrongKeyList, wrongKeys);

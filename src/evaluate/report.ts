@@ -13,7 +13,7 @@ import { boxPlotSvg } from '../report/boxPlot.ts';
 import { plural } from '../core/words.ts';
 import { imageGridSvg } from '../report/imageGrid.ts';
 import { svgToPng } from '../report/render.ts';
-import type { EvaluateResult } from './evaluate.ts';
+import { type EvaluateResult, type KeyNames, SYSTEM_A } from './evaluate.ts';
 import { sliceImages } from '../engine/engine.ts';
 
 /** What the paper reports (Iijima & Kiya 2022, Table 1 and Fig. 5; CIFAR-10, ConvMixer-256/8, M = P = 4). */
@@ -25,11 +25,9 @@ export const PAPER = {
 } as const;
 
 /** What the report says differently for each keyed system (System A's is SYSTEM_A_REPORT, System C's in systemC.ts). */
-export interface ReportSystem<K> {
+export interface ReportSystem<K> extends KeyNames {
   /** The first paragraph of report.md. */
   readonly intro: string;
-  /** "key" or "matrix". */
-  readonly keyNoun: string;
   /** The name of the model transformation in Table 1 ("Eqs. 8–9"). */
   readonly modelTransform: string;
   /** The key as report.json records it. */
@@ -44,7 +42,8 @@ export interface ReportSystem<K> {
 
 export const SYSTEM_A_REPORT: ReportSystem<BlockKey> = {
   intro: 'System A (Iijima & Kiya 2022): block-wise encryption of test images and the\nmatching transformation of a plain-trained ConvMixer.',
-  keyNoun: 'key',
+  keyNoun: SYSTEM_A.keyNoun,
+  keyNouns: SYSTEM_A.keyNouns,
   modelTransform: 'Eqs. 8–9',
   keyJson: (key) => keyToJson(key),
   wrongKeyJson: (key) => ({ permutation: Array.from(key.permutation), flip: Array.from(key.flip) }),
@@ -101,7 +100,7 @@ export function reportJson<K>(result: EvaluateResult<K>, ctx: ReportContext<K>):
 export function reportMarkdown<K>(result: EvaluateResult<K>, ctx: ReportContext<K>): string {
   const system = systemOf(ctx);
   const noun = system.keyNoun;
-  const nouns = noun === 'key' ? 'keys' : 'matrices';
+  const nouns = system.keyNouns;
   const s = result.wrongKeySummary;
   const wrong = s === null ? 'not run' : `median ${pct(s.median)} (min ${pct(s.min)}, Q1 ${pct(s.q1)}, Q3 ${pct(s.q3)}, max ${pct(s.max)}; ${plural(s.count, noun, nouns)})`;
   const paper = system.paper;
@@ -139,7 +138,7 @@ ${result.wrongKeys.length > 0 ? `- \`wrong-keys.svg\` / \`wrong-keys.png\`: accu
 
 export function writeEvaluateReport<K>(dir: string, result: EvaluateResult<K>, ctx: ReportContext<K>, options: { overwrite?: boolean } = {}): string[] {
   const system = systemOf(ctx);
-  const nouns = system.keyNoun === 'key' ? 'keys' : 'matrices';
+  const nouns = system.keyNouns;
   const files = new Map<string, string | Uint8Array>();
   files.set('report.json', `${JSON.stringify(reportJson(result, ctx), null, 2)}\n`);
   files.set('report.md', reportMarkdown(result, ctx));

@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { type OrthogonalKey, encryptOrthogonal, transformPatchEmbeddingOrthogonal } from '../core/orthogonal.ts';
 import { fail } from '../core/errors.ts';
-import { type Uint8Batch, imageBatch } from '../core/images.ts';
+import { type ImageBatch, type Layout, type Uint8Batch, imageBatch } from '../core/images.ts';
 import { normalizeImages } from '../engine/engine.ts';
 import type { ConvMixerWeights } from '../model/convmixer.ts';
 import { orthogonal } from '../variants/builtin/systemC.ts';
@@ -25,13 +25,16 @@ export function encryptModelOrthogonal(weights: ConvMixerWeights, key: Orthogona
   return { ...weights, embedWeight: transformPatchEmbeddingOrthogonal({ data: weights.embedWeight, shape: [dim, channels, patch, patch] }, key).data };
 }
 
+/** Images start … start + count − 1 normalized ((2x − 255)/255, float32) and encrypted with Q, in `layout`. */
+function encryptedNormalized(images: Uint8Batch, key: OrthogonalKey, start: number, count: number, layout: Layout): ImageBatch<Float32Array> {
+  return encryptOrthogonal(imageBatch(normalizeImages(images, start, count, layout), { ...images.shape, count }, layout), key);
+}
+
 export const SYSTEM_C: KeyedSystem<OrthogonalKey> = {
   keyNoun: 'matrix',
+  keyNouns: 'matrices',
   transformModel: encryptModelOrthogonal,
-  encryptedLogits(engine, images, key, start, count) {
-    const normalized = imageBatch(normalizeImages(images, start, count, 'NCHW'), { ...images.shape, count }, 'NCHW');
-    return engine.logitsNormalized(encryptOrthogonal(normalized, key));
-  },
+  encryptedLogits: (engine, images, key, start, count) => engine.logitsNormalized(encryptedNormalized(images, key, start, count, 'NCHW')),
   checkKey(key, weights, what) {
     const { patch, channels } = weights.config;
     if (key.blockSize !== patch || key.channels !== channels) fail('key.wrong-block-size', `${what} needs a ${patch * patch * channels}×${patch * patch * channels} matrix for block size ${patch} and ${channels} channels; this one is for block size ${key.blockSize} and ${key.channels} channels`);
@@ -47,8 +50,7 @@ export function evaluateOrthogonal(options: EvaluateOptions<OrthogonalKey>): Pro
 
 /** Fig. 4's picture shows System C's real-valued encrypted blocks for display only: x′ clamped to [−1, 1] and mapped to 0…255. */
 function displayOrthogonal(images: Uint8Batch, key: OrthogonalKey): Uint8Batch {
-  const normalized = imageBatch(normalizeImages(images, 0, images.shape.count, images.layout), images.shape, images.layout);
-  const encrypted = encryptOrthogonal(normalized, key).data;
+  const encrypted = encryptedNormalized(images, key, 0, images.shape.count, images.layout).data;
   return imageBatch(Uint8Array.from(encrypted, (x) => Math.round(((Math.max(-1, Math.min(1, x)) + 1) / 2) * 255)), images.shape, images.layout);
 }
 
@@ -57,7 +59,8 @@ const sha256 = (matrix: Float64Array) => createHash('sha256').update(new Uint8Ar
 export const SYSTEM_C_REPORT: ReportSystem<OrthogonalKey> = {
   intro:
     'System C (Aso, Chuman & Kiya 2023): every normalized block of the test images\nmultiplied by a secret random orthogonal matrix Q, and the plain-trained\nConvMixer\'s patch embedding transformed to E′ = QᵀE.',
-  keyNoun: 'matrix',
+  keyNoun: SYSTEM_C.keyNoun,
+  keyNouns: SYSTEM_C.keyNouns,
   modelTransform: 'E′ = QᵀE',
   keyJson: (key) => ({ blockSize: key.blockSize, channels: key.channels, matrixSha256: sha256(key.matrix) }),
   wrongKeyJson: (key) => ({ matrixSha256: sha256(key.matrix) }),

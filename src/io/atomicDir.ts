@@ -7,20 +7,11 @@
  * `overwrite`, and even then it is replaced only when `whyNotReplaceable`
  * (src/io/outputPaths.ts) allows: a previous report, never anything else.
  */
-import { lstatSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fail } from '../core/errors.ts';
 import { removeOnSignal } from './cleanup.ts';
-import { REPORT_MARKER, checkOutputDirectory, reportMarkerText } from './outputPaths.ts';
-
-function exists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { REPORT_MARKER, checkOutputDirectory, pathExists, reportMarkerText } from './outputPaths.ts';
 
 export function writeDirectoryAtomic(target: string, files: ReadonlyMap<string, string | Uint8Array>, options: { overwrite?: boolean } = {}): void {
   const abs = resolve(target);
@@ -44,7 +35,7 @@ export function writeDirectoryAtomic(target: string, files: ReadonlyMap<string, 
       writeFileSync(join(tmp, name), contents);
     }
     writeFileSync(join(tmp, REPORT_MARKER), reportMarkerText(files.keys()));
-    if (exists(abs)) {
+    if (pathExists(abs)) {
       const old = `${tmp}-old`;
       renameSync(abs, old);
       renameSync(tmp, abs);

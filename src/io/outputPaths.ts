@@ -150,15 +150,17 @@ export function checkOutputFile(path: string, force: boolean): void {
 /** A directory output: its parent exists; an existing one only with --force, and only as `whyNotReplaceable` allows. */
 export function checkOutputDirectory(path: string, force: boolean, rule: ReplaceRule = {}): void {
   checkParent(path);
-  if (!existsSync(path) && !isDanglingLink(path)) return;
+  if (!pathExists(path)) return;
   const why = whyNotReplaceable(path, rule);
   if (why !== undefined) fail('output.not-replaceable', `${path} exists and cipherpatch will not replace it: ${why}. Choose another output directory`);
   if (!force) fail('output.exists', `${path} already exists (use --force to replace it)`);
 }
 
-function isDanglingLink(path: string): boolean {
+/** Whether anything is at `path`, a dangling symbolic link too (existsSync follows links). */
+export function pathExists(path: string): boolean {
   try {
-    return lstatSync(path).isSymbolicLink();
+    lstatSync(path);
+    return true;
   } catch {
     return false;
   }

@@ -22,7 +22,7 @@ export function progressBars(stream: NodeJS.WritableStream = process.stderr): Pr
       bar?.stop();
       show = unit === 'MB' ? (v) => (v / 1e6).toFixed(1) : (v) => String(v);
       bar = new cliProgress.SingleBar(
-        { stream, format: `${phase.padEnd(34)} [{bar}] {percentage}% | {done}/{size} ${unit} | {eta_formatted} left`, hideCursor: true, noTTYOutput: true, notTTYSchedule: 5000, etaBuffer: 50 },
+        { stream, format: `${phase.padEnd(34)} [{bar}] {percentage}% | {done}/{size} ${unit} | {eta_formatted} left`, hideCursor: true, etaBuffer: 50 },
         cliProgress.Presets.shades_classic,
       );
       bar.start(total, 0, { done: show(0), size: show(total) });

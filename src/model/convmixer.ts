@@ -29,6 +29,7 @@
  */
 import seedrandom from 'seedrandom';
 import { fail } from '../core/errors.ts';
+import { plural } from '../core/words.ts';
 import { batchNormSpecs, checkTensor, checkTensorNames, inferShape, readBatchNorm, shapeText } from './stateDict.ts';
 
 export interface ConvMixerConfig {
@@ -242,7 +243,7 @@ export function randomConvMixerWeights(config: ConvMixerConfig, seed: string | n
   const cfg = validateConvMixerConfig(config);
   const count = convMixerParameterCount(cfg);
   if (count > MAX_RANDOM_PARAMETERS) {
-    fail('model.too-large', `ConvMixer-${cfg.dim}/${cfg.depth} (kernel ${cfg.kernel}, patch ${cfg.patch}, ${cfg.channels} channel${cfg.channels === 1 ? '' : 's'}, ${cfg.classes} class${cfg.classes === 1 ? '' : 'es'}) has ${count.toLocaleString('en-US')} parameters; a random model has at most ${MAX_RANDOM_PARAMETERS.toLocaleString('en-US')} (2^28, 1 GiB as float32)`);
+    fail('model.too-large', `ConvMixer-${cfg.dim}/${cfg.depth} (kernel ${cfg.kernel}, patch ${cfg.patch}, ${plural(cfg.channels, 'channel')}, ${plural(cfg.classes, 'class', 'classes')}) has ${count.toLocaleString('en-US')} parameters; a random model has at most ${MAX_RANDOM_PARAMETERS.toLocaleString('en-US')} (2^28, 1 GiB as float32)`);
   }
   const prng = seedrandom(`convmixer:${String(seed)}`);
   const uniform = (n: number, lo: number, hi: number) => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { keyToJson } from '../../core/keyJson.ts';
 import { generateKey } from '../../core/keygen.ts';
+import { orthogonal } from '../../variants/builtin/systemC.ts';
 import { REPORT_MARKER, reportMarkerText } from '../../io/outputPaths.ts';
 import { type Row, type TinyFixtures, badInputSuite, tinyFixtures, writeTree } from './table.ts';
 
@@ -212,6 +213,17 @@ export const ROWS_21B: Row<TinyFixtures>[] = [
       expect(svg).toMatch(/>1 wrong key<\/text>/);
       expect(svg).not.toMatch(/>0\.250</);
     },
+  },
+  {
+    id: '21.13 evaluate, System C (an orthogonal key): the same rows and messages as System A, with "matrix" for "key" (success row)',
+    setup: (s) => writeTree(s, { 'q.json': orthogonal.serializeKey(orthogonal.generateKey({ blockSize: 4, channels: 3 }, 'q')) }),
+    argv: (s, f) => ['evaluate', '--weights', f.model, '--key', join(s, 'q.json'), '--data', f.cifar, '--limit', '8', '--wrong-keys', '1', '--workers', '1', '--no-progress', '--report', `${join(s, 'rep')}//`],
+    code: 0,
+    stderr: /^evaluate \(System C\): 8 test images, 1 wrong matrix, engine /m,
+    stdout: /^System C, plain model, plain images: +\d+\.\d\d %\n[\s\S]*^System C, encrypted model, right matrix: +\d+\.\d\d % \(\d+ predictions differ from plain\)\nSystem C, encrypted model, 1 wrong matrix: +median[\s\S]*^report: .*\/rep\/ \(/m,
+    changes: { added: [/^rep\//] },
+    timeoutMs: 180_000,
+    check: (_s, r) => expect(r.stdout).not.toMatch(/rep\/\//),
   },
 ];
 
