@@ -11,7 +11,8 @@ import type { ImageBatch } from '../src/core/images.ts';
 import type { TfjsBackendRequest } from '../src/engine/engine.ts';
 import { loadOnnxRuntime } from '../src/engine/onnx.ts';
 import { selectTfjsBackend } from '../src/engine/tfjs.ts';
-import { BATCH_NORM_EPS, type BatchNormWeights, type ConvMixerWeights } from '../src/model/convmixer.ts';
+import type { ConvMixerWeights } from '../src/model/convmixer.ts';
+import { BATCH_NORM_EPS, type BatchNormWeights } from '../src/model/stateDict.ts';
 import { toSpecImage } from './bridge.ts';
 import { TOLERANCE, type Tolerance, withinTolerance } from './tolerance.ts';
 

@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { normalize8bit } from '../spec/blockEncryption.ts';
 import { resnetForward } from '../spec/resnet.ts';
 import { type BatchShape, type ImageBatch, type Layout, toLayout } from '../src/core/images.ts';
-import { createResNetEngine } from '../src/engine/engine.ts';
+import { createResNetEngine } from '../src/engine/factory.ts';
 import { createOnnxResNetEngine } from '../src/engine/resnetOnnx.ts';
 import { createTfjsResNetEngine } from '../src/engine/resnetTfjs.ts';
 import { type ResNetConfig, randomResNetWeights, resnetWeightsFromTensors, resnetWeightsToTensors } from '../src/model/resnet.ts';

@@ -4,7 +4,8 @@
  */
 import type { SpecBatchNorm } from '../spec/convmixer.ts';
 import type { SpecResNet } from '../spec/resnet.ts';
-import { BATCH_NORM_EPS, type ResNetConfig, type ResNetWeights, resnetFromStateDict, resnetWeightsToTensors } from '../src/model/resnet.ts';
+import { type ResNetConfig, type ResNetWeights, resnetFromStateDict, resnetWeightsToTensors } from '../src/model/resnet.ts';
+import { BATCH_NORM_EPS } from '../src/model/stateDict.ts';
 
 /** A spec ResNet whose tensors come from `get(state-dict name)`. */
 export function specResNetFrom(config: ResNetConfig, get: (name: string) => Float64Array, eps = BATCH_NORM_EPS): SpecResNet {

@@ -10,7 +10,8 @@ export { type PatchEmbeddingWeight, transformPatchEmbedding, untransformPatchEmb
 export { type KeySpace, keySpace } from './core/keySpace.ts';
 export { type OrthogonalKey, decryptOrthogonal, encryptOrthogonal, randomOrthogonal, transformPatchEmbeddingOrthogonal, validateOrthogonalKey } from './core/orthogonal.ts';
 export { type ConvMixerConfig, type ConvMixerWeights, convMixerTensorSpecs, convMixerWeightsFromTensors, convMixerWeightsToTensors, flopsPerImage, inferConvMixerConfig, randomConvMixerWeights } from './model/convmixer.ts';
-export { type Engine, type EngineOptions, createEngine } from './engine/engine.ts';
+export type { Engine } from './engine/engine.ts';
+export { type EngineOptions, createEngine, createResNetEngine } from './engine/factory.ts';
 export { type EvaluateOptions, type EvaluateResult, encryptModel, evaluate, wrongKeysFor } from './evaluate/evaluate.ts';
 export { writeEvaluateReport } from './evaluate/report.ts';
 export { type Safetensors, type Tensor, readSafetensors, readSafetensorsFile, writeSafetensors, writeSafetensorsFile } from './io/safetensors.ts';
@@ -19,6 +20,5 @@ export { fetchCifar10 } from './io/cifarFetch.ts';
 export { readConvMixerFile, writeConvMixerFile } from './io/modelFile.ts';
 export { readKeyFile } from './io/keyFile.ts';
 export { type ResNetConfig, type ResNetWeights, randomResNetWeights, resnet18Config, resnetTensorSpecs, resnetWeightsFromTensors, resnetWeightsToTensors } from './model/resnet.ts';
-export { createResNetEngine } from './engine/engine.ts';
 export { type SystemBKey, type SystemBResult, type SystemBTransform, SYSTEM_B_TRANSFORMS, evaluateSystemB, generateSystemBKey, parseSystemBKey, systemBModelInput, wrongSystemBKeys } from './evaluate/systemB.ts';
 export { readSystemBKeyFile, readSystemBKeyListFile } from './io/keyFile.ts';

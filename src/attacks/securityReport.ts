@@ -14,11 +14,11 @@
  */
 import { encryptUint8, decryptUint8 } from '../core/blockTransform.ts';
 import { fail } from '../core/errors.ts';
-import type { Uint8Batch } from '../core/images.ts';
+import { type Uint8Batch, sliceImages } from '../core/images.ts';
 import { type BlockKey, expectKeyFor } from '../core/key.ts';
 import { seededRandom } from '../core/keygen.ts';
 import { keySpace } from '../core/keySpace.ts';
-import { type Engine, sliceImages } from '../engine/engine.ts';
+import type { Engine } from '../engine/engine.ts';
 import { argmaxRows, score } from '../evaluate/evaluate.ts';
 import { writeDirectoryAtomic } from '../io/atomicDir.ts';
 import { type Progress, silentProgress } from '../io/progress.ts';

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { toLayout } from '../core/images.ts';
+import { sliceImages, toLayout } from '../core/images.ts';
 import { seededRandom } from '../core/keygen.ts';
-import { createEngine, sliceImages } from '../engine/engine.ts';
+import { createEngine } from '../engine/factory.ts';
 import { parseCifarRecords } from '../io/cifar10.ts';
 import { loadGoldenRun } from '../../golden/goldenRun.ts';
 import { toBlocks } from '../variants/blocks.ts';

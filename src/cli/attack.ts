@@ -49,7 +49,7 @@ function writeJson(io: Io, opts: Common, result: unknown): void {
 /** The engine every attack runs on: the fastest available backend, --threads passed through. */
 export function autoEngine(threads: number | undefined): (weights: ConvMixerWeights) => Promise<Engine> {
   return async (weights) => {
-    const { createEngine } = await import('../engine/engine.ts');
+    const { createEngine } = await import('../engine/factory.ts');
     return createEngine(weights, undefined, { engine: 'auto', ...(threads !== undefined ? { threads } : {}) });
   };
 }
@@ -65,7 +65,7 @@ export function integerList(flag: string): (value: string) => number[] {
 /** --data: a CIFAR-10 binary directory (test split) or one CIFAR-10 binary file. */
 export async function loadImages(data: string | undefined, count: number, first = 0): Promise<{ images: Uint8Batch; labels: Uint8Array; source: string }> {
   const { parseCifarRecords, readCifarSplitAll, resolveCifarDir } = await import('../io/cifar10.ts');
-  const { sliceImages } = await import('../engine/engine.ts');
+  const { sliceImages } = await import('../core/images.ts');
   let all: { images: Uint8Batch; labels: Uint8Array };
   let source: string;
   if (data !== undefined && !existsSync(data) && /\.bin$/i.test(data)) fail('cifar.missing-file', `--data ${data}: no such file (give one CIFAR-10 .bin file, or a CIFAR-10 binary directory)`);
@@ -216,7 +216,7 @@ export function registerAttack(program: Command, io: Io): void {
       }
       if (opts.key === undefined) fail('attack.options', 'ciphertext-only needs --key <file> (the System A key) or --variant <name>');
       const { decryptUint8, encryptUint8 } = await import('../core/blockTransform.ts');
-      const { sliceImages } = await import('../engine/engine.ts');
+      const { sliceImages } = await import('../core/images.ts');
       const key = await loadKey(opts.key);
       const { images, labels, source } = await loadImages(opts.data, opts.images + opts.reference);
       const seen = sliceImages(images, 0, opts.images);
@@ -321,7 +321,7 @@ export function registerAttack(program: Command, io: Io): void {
     if (opts.objective !== 'accuracy' && opts.objective !== 'log-likelihood') fail('attack.objective', `unknown --objective "${opts.objective}": use accuracy or log-likelihood`);
     const { keyScorer } = await import('../attacks/partialKey.ts');
     const { greedyKeySearch, variantGreedyKeySearch } = await import('../attacks/greedy.ts');
-    const { sliceImages } = await import('../engine/engine.ts');
+    const { sliceImages } = await import('../core/images.ts');
     const weights = await loadModel(opts.weights);
     const make = autoEngine(opts.threads);
     if (opts.variant !== undefined) {
@@ -389,7 +389,7 @@ async function attackerDecryptedAccuracy(io: Io, weightsPath: string, threads: n
 async function variantCiphertextOnly(io: Io, opts: Common & { key?: string; variant: string; keySeed: string; data?: string; images: number; reference: number; restarts: number; weights?: string; threads?: number; seed: string }): Promise<void> {
   const { variantCiphertextOnlyAttack } = await import('../attacks/ciphertextOnly.ts');
   const { signedPermutationOf, flipTarget } = await import('../attacks/variants.ts');
-  const { sliceImages } = await import('../engine/engine.ts');
+  const { sliceImages } = await import('../core/images.ts');
   const { fromBlocks } = await import('../variants/blocks.ts');
   const { domainPair, fromByte } = await import('../variants/contract.ts');
   const { variant, key, keyText } = await loadVariantAndKey(opts.variant, opts.key, opts.keySeed);

@@ -105,7 +105,7 @@ export function registerFuzz(program: Command, io: Io): void {
       let accuracy: Record<string, unknown> | undefined;
       if (withModel !== undefined && report.contract.length === 0) {
         const { measureAccuracy, formatAccuracy } = await import('../variants/accuracy.ts');
-        const { createEngine } = await import('../engine/engine.ts');
+        const { createEngine } = await import('../engine/factory.ts');
         const { variant, model, weights, test, dir } = withModel;
         io.err(`fuzz: accuracy of ${variant.name} on ${model}: ${test.labels.length} test images from ${dir}, ${plural(opts.wrongKeys ?? 10, 'wrong key')}`);
         const r = await measureAccuracy({

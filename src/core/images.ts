@@ -3,6 +3,11 @@
  *
  *   NHWC: index ((n·H + y)·W + x)·C + c   (tfjs, PNG, most image code)
  *   NCHW: index ((n·C + c)·H + y)·W + x   (PyTorch, the CIFAR-10 binary files)
+ *
+ * Also slicing a batch, and the Eq. (7) normalization the engines apply,
+ * x̂ = (x/255 − 0.5)/0.5, computed as the single rational (2x − 255)/255: the
+ * numerator is an exact integer, so x̂ is correctly rounded and x ↦ 255 − x
+ * flips only its sign.
  */
 import { fail } from './errors.ts';
 
@@ -64,4 +69,53 @@ export function toLayout<A extends PixelArray>(batch: ImageBatch<A>, layout: Lay
         for (let c = 0; c < shape.channels; c++)
           out[pixelIndex(shape, layout, n, y, x, c)] = batch.data[pixelIndex(shape, batch.layout, n, y, x, c)];
   return { data: out, shape, layout };
+}
+
+/** Eq. (7) on an 8-bit value: (2x − 255)/255. */
+export function normalizePixel(x: number): number {
+  return (2 * x - 255) / 255;
+}
+
+/** A lookup table of normalizePixel rounded to float32, for 0..255. */
+export const NORMALIZED_PIXEL = Float32Array.from({ length: 256 }, (_, x) => normalizePixel(x));
+
+/**
+ * Images [start, start + count) of a batch as normalized float32 values in
+ * the requested layout (a new array).
+ */
+export function normalizeImages(images: ImageBatch<Uint8Array>, start: number, count: number, layout: Layout): Float32Array {
+  const { height: H, width: W, channels: C } = images.shape;
+  const size = H * W * C;
+  const out = new Float32Array(count * size);
+  const src = images.data;
+  if (layout === images.layout) {
+    const offset = start * size;
+    for (let i = 0; i < out.length; i++) out[i] = NORMALIZED_PIXEL[src[offset + i]];
+    return out;
+  }
+  const outShape = { count, height: H, width: W, channels: C };
+  for (let n = 0; n < count; n++)
+    for (let y = 0; y < H; y++)
+      for (let x = 0; x < W; x++)
+        for (let c = 0; c < C; c++) out[pixelIndex(outShape, layout, n, y, x, c)] = NORMALIZED_PIXEL[src[pixelIndex(images.shape, images.layout, start + n, y, x, c)]];
+  return out;
+}
+
+/**
+ * Images [start, start + count) of a normalized float batch in the requested
+ * layout: a view when the layout already matches, else a new array.
+ */
+export function normalizedImagesAs(images: ImageBatch<Float32Array>, start: number, count: number, layout: Layout): Float32Array {
+  const { height, width, channels } = images.shape;
+  const size = height * width * channels;
+  const data = images.data.subarray(start * size, (start + count) * size);
+  if (layout === images.layout) return data;
+  return toLayout({ data, shape: { ...images.shape, count }, layout: images.layout }, layout).data;
+}
+
+/** Images [start, start + count) of a batch, same layout, as a view (no copy). */
+export function sliceImages<A extends Uint8Array | Float32Array>(images: ImageBatch<A>, start: number, count: number): ImageBatch<A> {
+  const { height, width, channels } = images.shape;
+  const size = height * width * channels;
+  return { data: images.data.subarray(start * size, (start + count) * size) as A, shape: { ...images.shape, count }, layout: images.layout };
 }

@@ -17,9 +17,9 @@
  */
 import os from 'node:os';
 import { fail } from '../core/errors.ts';
-import type { ImageBatch } from '../core/images.ts';
+import { type ImageBatch, normalizeImages, normalizedImagesAs } from '../core/images.ts';
 import type { ConvMixerConfig, ConvMixerWeights } from '../model/convmixer.ts';
-import { type Engine, checkBatchSize, checkImagesForModel, checkNormalizedImagesForModel, normalizeImages, normalizedImagesAs } from './engine.ts';
+import { type Engine, checkBatchSize, checkImagesForModel, checkNormalizedImagesForModel } from './engine.ts';
 import { type OnnxGraphForm, ONNX_INPUT, ONNX_OUTPUT, buildConvMixerOnnx, denseGraphSuits } from './onnxGraph.ts';
 
 export type OnnxExecutionProvider = 'cpu' | 'cuda';

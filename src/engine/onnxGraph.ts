@@ -46,7 +46,8 @@
  */
 import onnxProto from 'onnx-proto';
 import { fail } from '../core/errors.ts';
-import { BATCH_NORM_EPS, type BatchNormWeights, type ConvMixerConfig, type ConvMixerWeights, validateConvMixerConfig } from '../model/convmixer.ts';
+import { type ConvMixerConfig, type ConvMixerWeights, validateConvMixerConfig } from '../model/convmixer.ts';
+import { BATCH_NORM_EPS, type BatchNormWeights } from '../model/stateDict.ts';
 import { type ResNetWeights, validateResNetConfig } from '../model/resnet.ts';
 
 const { onnx } = onnxProto;

@@ -2,7 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CipherpatchError } from '../core/errors.ts';
 import { type ImageBatch, toLayout } from '../core/images.ts';
 import { randomConvMixerWeights } from '../model/convmixer.ts';
-import { type Engine, createEngine } from './engine.ts';
+import type { Engine } from './engine.ts';
+import { createEngine } from './factory.ts';
 import { createParallelEngine } from './parallel.ts';
 import { createTfjsEngine, selectTfjsBackend } from './tfjs.ts';
 

@@ -15,9 +15,9 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CipherpatchError, fail } from '../core/errors.ts';
-import type { ImageBatch } from '../core/images.ts';
+import { type ImageBatch, sliceImages } from '../core/images.ts';
 import { type ConvMixerConfig, type ConvMixerWeights, convMixerWeightsToTensors } from '../model/convmixer.ts';
-import { type Engine, type TfjsBackendRequest, checkBatchSize, checkImagesForModel, checkNormalizedImagesForModel, sliceImages } from './engine.ts';
+import { type Engine, type TfjsBackendRequest, checkBatchSize, checkImagesForModel, checkNormalizedImagesForModel } from './engine.ts';
 import type { LogitsRequest, WorkerFailure, WorkerInit, WorkerMessage } from './worker.ts';
 
 export interface ParallelEngineOptions {

@@ -6,9 +6,9 @@
  * 'all', `threads` intra-op threads that sleep when idle, sequential.
  */
 import { fail } from '../core/errors.ts';
-import type { ImageBatch } from '../core/images.ts';
+import { type ImageBatch, normalizeImages, normalizedImagesAs } from '../core/images.ts';
 import type { ResNetConfig, ResNetWeights } from '../model/resnet.ts';
-import { type Engine, checkBatchSize, normalizeImages, normalizedImagesAs } from './engine.ts';
+import { type Engine, checkBatchSize } from './engine.ts';
 import { ONNX_DEFAULT_BATCH_SIZE, type OnnxEngineOptions, type OnnxExecutionProvider, type OnnxRuntimeInfo, type OrtSession, checkExecutionProvider, checkThreads, createOnnxSession, loadOnnxRuntime, runOnnxInChunks } from './onnx.ts';
 import { buildResNetOnnx } from './onnxGraph.ts';
 import { checkImagesForResNet } from './resnetTfjs.ts';

@@ -19,8 +19,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { fail } from '../core/errors.ts';
 import { type ImageBatch, imageBatch } from '../core/images.ts';
-import type { BatchNormWeights } from '../model/convmixer.ts';
-import { BATCH_NORM_EPS, type ResNetConfig, type ResNetWeights } from '../model/resnet.ts';
+import type { ResNetConfig, ResNetWeights } from '../model/resnet.ts';
+import { BATCH_NORM_EPS, type BatchNormWeights } from '../model/stateDict.ts';
 import { type Engine, type TfjsBackendRequest, checkBatchSize } from './engine.ts';
 import { type TfjsBackendInfo, TfjsEngineBase, selectTfjsBackend } from './tfjs.ts';
 import { plural } from '../core/words.ts';

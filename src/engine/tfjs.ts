@@ -19,9 +19,10 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { fail } from '../core/errors.ts';
-import type { ImageBatch } from '../core/images.ts';
-import { BATCH_NORM_EPS, type BatchNormWeights, type ConvMixerConfig, type ConvMixerWeights } from '../model/convmixer.ts';
-import { type Engine, type TfjsBackendRequest, checkBatchSize, checkImagesForModel, checkNormalizedImagesForModel, normalizeImages, normalizedImagesAs } from './engine.ts';
+import { type ImageBatch, normalizeImages, normalizedImagesAs } from '../core/images.ts';
+import type { ConvMixerConfig, ConvMixerWeights } from '../model/convmixer.ts';
+import { BATCH_NORM_EPS, type BatchNormWeights } from '../model/stateDict.ts';
+import { type Engine, type TfjsBackendRequest, checkBatchSize, checkImagesForModel, checkNormalizedImagesForModel } from './engine.ts';
 
 export interface TfjsBackendInfo {
   /** The tfjs backend name that runs: "tensorflow", "wasm" or "cpu". */

@@ -11,11 +11,11 @@
  */
 import { encryptUint8 } from '../core/blockTransform.ts';
 import { fail } from '../core/errors.ts';
-import type { Uint8Batch } from '../core/images.ts';
+import { type Uint8Batch, sliceImages } from '../core/images.ts';
 import { type BlockKey, expectKeyFor, keysEqual } from '../core/key.ts';
 import { generateKey } from '../core/keygen.ts';
 import { transformPatchEmbedding } from '../core/modelTransform.ts';
-import { type Engine, sliceImages } from '../engine/engine.ts';
+import type { Engine } from '../engine/engine.ts';
 import type { ConvMixerWeights } from '../model/convmixer.ts';
 import { type Progress, silentProgress } from '../io/progress.ts';
 import { type FiveNumberSummary, summarize } from '../report/statistics.ts';

@@ -5,7 +5,7 @@
  * encryption (Fig. 4) as PNG. Written as one directory, atomically.
  */
 import { encryptUint8 } from '../core/blockTransform.ts';
-import { type Uint8Batch, toLayout } from '../core/images.ts';
+import { type Uint8Batch, sliceImages, toLayout } from '../core/images.ts';
 import type { BlockKey } from '../core/key.ts';
 import { keyToJson } from '../core/keyJson.ts';
 import { writeDirectoryAtomic } from '../io/atomicDir.ts';
@@ -14,7 +14,6 @@ import { plural } from '../core/words.ts';
 import { imageGridSvg } from '../report/imageGrid.ts';
 import { svgToPng } from '../report/render.ts';
 import { type EvaluateResult, type KeyNames, SYSTEM_A } from './evaluate.ts';
-import { sliceImages } from '../engine/engine.ts';
 
 /** What the paper reports (Iijima & Kiya 2022, Table 1 and Fig. 5; CIFAR-10, ConvMixer-256/8, M = P = 4). */
 export const PAPER = {

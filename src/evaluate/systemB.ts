@@ -21,8 +21,8 @@
  * variant's seeded generateKey, never the right key set; or an explicit list).
  */
 import { fail } from '../core/errors.ts';
-import { type ImageBatch, type Uint8Batch, imageBatch, toLayout } from '../core/images.ts';
-import { type Engine, sliceImages } from '../engine/engine.ts';
+import { type ImageBatch, type Uint8Batch, imageBatch, sliceImages, toLayout } from '../core/images.ts';
+import type { Engine } from '../engine/engine.ts';
 import type { ResNetConfig, ResNetWeights } from '../model/resnet.ts';
 import { type Progress, silentProgress } from '../io/progress.ts';
 import { encryptToModelInput } from '../variants/accuracy.ts';

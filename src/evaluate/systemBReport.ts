@@ -5,8 +5,7 @@
  * and test images as the model sees them (plain, right key set, a wrong key
  * set) as PNG. Written as one directory, atomically.
  */
-import { type ImageBatch, type Uint8Batch, toLayout } from '../core/images.ts';
-import { sliceImages } from '../engine/engine.ts';
+import { type ImageBatch, type Uint8Batch, sliceImages, toLayout } from '../core/images.ts';
 import { writeDirectoryAtomic } from '../io/atomicDir.ts';
 import { boxPlotSvg } from '../report/boxPlot.ts';
 import { plural } from '../core/words.ts';

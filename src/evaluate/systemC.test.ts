@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { asyncRejection, rejection } from '../../properties/rejection.ts';
 import { imageBatch } from '../core/images.ts';
 import type { OrthogonalKey } from '../core/orthogonal.ts';
-import { createEngine } from '../engine/engine.ts';
+import { createEngine } from '../engine/factory.ts';
 import { readOrthogonalKeyFile, readOrthogonalKeyListFile, isOrthogonalKeyFile } from '../io/keyFile.ts';
 import { writeSafetensors } from '../io/safetensors.ts';
 import { randomConvMixerWeights } from '../model/convmixer.ts';

@@ -12,8 +12,7 @@
 import { createHash } from 'node:crypto';
 import { type OrthogonalKey, encryptOrthogonal, transformPatchEmbeddingOrthogonal } from '../core/orthogonal.ts';
 import { fail } from '../core/errors.ts';
-import { type ImageBatch, type Layout, type Uint8Batch, imageBatch } from '../core/images.ts';
-import { normalizeImages } from '../engine/engine.ts';
+import { type ImageBatch, type Layout, type Uint8Batch, imageBatch, normalizeImages } from '../core/images.ts';
 import type { ConvMixerWeights } from '../model/convmixer.ts';
 import { orthogonal } from '../variants/builtin/systemC.ts';
 import { type EvaluateOptions, type EvaluateResult, type KeyedSystem, runKeyedExperiment } from './evaluate.ts';

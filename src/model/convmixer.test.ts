@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CipherpatchError } from '../core/errors.ts';
-import {
-  type ConvMixerConfig,
-  type TensorLike,
-  convMixerTensorSpecs,
-  convMixerWeightsFromTensors,
-  convMixerWeightsToTensors,
-  flopsPerImage,
-  inferConvMixerConfig,
-  randomConvMixerWeights,
-} from './convmixer.ts';
+import { type ConvMixerConfig, convMixerTensorSpecs, convMixerWeightsFromTensors, convMixerWeightsToTensors, flopsPerImage, inferConvMixerConfig, randomConvMixerWeights } from './convmixer.ts';
+import { type TensorLike } from './stateDict.ts';
 
 const config: ConvMixerConfig = { dim: 4, depth: 2, kernel: 3, patch: 2, channels: 3, classes: 5 };
 

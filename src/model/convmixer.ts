@@ -30,7 +30,7 @@
 import seedrandom from 'seedrandom';
 import { fail } from '../core/errors.ts';
 import { plural } from '../core/words.ts';
-import { batchNormSpecs, checkTensor, checkTensorNames, inferShape, readBatchNorm, shapeText } from './stateDict.ts';
+import { type BatchNormWeights, type TensorLike, type TensorSpec, batchNormSpecs, checkTensor, checkTensorNames, inferShape, readBatchNorm, shapeText } from './stateDict.ts';
 
 export interface ConvMixerConfig {
   readonly dim: number; // d, the hidden width
@@ -39,16 +39,6 @@ export interface ConvMixerConfig {
   readonly patch: number; // P, patch size = stride of the stem
   readonly channels: number; // C, image channels
   readonly classes: number; // classifier outputs
-}
-
-/** PyTorch's BatchNorm2d default ε, used by every engine. */
-export const BATCH_NORM_EPS = 1e-5;
-
-export interface BatchNormWeights {
-  readonly weight: Float32Array; // γ (d)
-  readonly bias: Float32Array; // β (d)
-  readonly runningMean: Float32Array; // (d)
-  readonly runningVar: Float32Array; // (d)
 }
 
 export interface ConvMixerLayerWeights {
@@ -71,22 +61,10 @@ export interface ConvMixerWeights {
   readonly headBias: Float32Array; // (classes)
 }
 
-/** A tensor as a reader hands it over. `data` is checked at run time (float32 or float64 only). */
-export interface TensorLike {
-  readonly shape: readonly number[];
-  readonly data: unknown;
-  readonly dtype?: string;
-}
-
 /** A float32 tensor, flat row-major. */
 export interface WeightTensor {
   readonly shape: readonly number[];
   readonly data: Float32Array;
-}
-
-export interface TensorSpec {
-  readonly name: string;
-  readonly shape: readonly number[];
 }
 
 /** Module index of layer l in the Sequential. */

@@ -27,10 +27,7 @@
  */
 import seedrandom from 'seedrandom';
 import { fail } from '../core/errors.ts';
-import { BATCH_NORM_EPS, type BatchNormWeights, type TensorLike, type TensorSpec } from './convmixer.ts';
-import { batchNormSpecs, checkTensor, checkTensorNames, inferShape, readBatchNorm } from './stateDict.ts';
-
-export { BATCH_NORM_EPS };
+import { type BatchNormWeights, type TensorLike, type TensorSpec, batchNormSpecs, checkTensor, checkTensorNames, inferShape, readBatchNorm } from './stateDict.ts';
 
 export interface ResNetConfig {
   /** w: channels of the stem and stage 1 (64 for ResNet-18). */

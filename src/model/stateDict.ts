@@ -3,10 +3,32 @@
  * every model loader shares (ConvMixer, src/model/convmixer.ts; ResNet,
  * src/model/resnet.ts): shapes for inferring a configuration, the tensor
  * names against the model's specs, each tensor's shape, dtype, length and
- * finiteness, and inference-mode BatchNorm with non-negative variances.
+ * finiteness, and inference-mode BatchNorm with non-negative variances; and
+ * the types they share (TensorLike, TensorSpec, BatchNormWeights).
  */
 import { fail } from '../core/errors.ts';
-import type { BatchNormWeights, TensorLike, TensorSpec } from './convmixer.ts';
+
+/** PyTorch's BatchNorm2d default ε, used by every engine. */
+export const BATCH_NORM_EPS = 1e-5;
+
+export interface BatchNormWeights {
+  readonly weight: Float32Array; // γ (d)
+  readonly bias: Float32Array; // β (d)
+  readonly runningMean: Float32Array; // (d)
+  readonly runningVar: Float32Array; // (d)
+}
+
+/** A tensor as a reader hands it over. `data` is checked at run time (float32 or float64 only). */
+export interface TensorLike {
+  readonly shape: readonly number[];
+  readonly data: unknown;
+  readonly dtype?: string;
+}
+
+export interface TensorSpec {
+  readonly name: string;
+  readonly shape: readonly number[];
+}
 
 const BN_SUFFIXES = ['weight', 'bias', 'running_mean', 'running_var'] as const;
 /** PyTorch's BatchNorm step counter: allowed next to a BatchNorm, not used. */

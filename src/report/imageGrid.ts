@@ -3,8 +3,7 @@
  * ConvMixer paper): one column per image, rows labelled, pixels enlarged
  * without smoothing. Built as SVG with embedded PNGs, rendered by resvg.
  */
-import type { Uint8Batch } from '../core/images.ts';
-import { sliceImages } from '../engine/engine.ts';
+import { type Uint8Batch, sliceImages } from '../core/images.ts';
 import { encodePng } from '../io/png.ts';
 import { escapeXml } from './render.ts';
 

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { cipherpatch } from '../../properties/cliRunner.ts';
 import { CipherpatchError } from '../core/errors.ts';
 import { imageBatch } from '../core/images.ts';
-import { createEngine } from '../engine/engine.ts';
+import { createEngine } from '../engine/factory.ts';
 import { parseCifarRecords } from '../io/cifar10.ts';
 import { writeConvMixerFile } from '../io/modelFile.ts';
 import { type ConvMixerConfig, type ConvMixerWeights, randomConvMixerWeights } from '../model/convmixer.ts';
