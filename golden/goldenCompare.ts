@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { argmaxRows } from '../src/evaluate/evaluate.ts';
+import { argmaxRows } from '../src/metrics/scoring.ts';
 import type { Tensor } from '../src/io/safetensors.ts';
 import { TOLERANCE, firstMismatch } from '../properties/tolerance.ts';
 import { GOLDEN_DIR } from './goldenRun.ts';

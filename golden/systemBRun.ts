@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type SystemBKey, type SystemBTransform, SYSTEM_B_TRANSFORMS } from '../src/evaluate/systemB.ts';
+import { type SystemBKey, type SystemBTransform, SYSTEM_B_TRANSFORMS } from '../src/variants/systemBKey.ts';
 import { readSystemBKeyFile, readSystemBKeyListFile } from '../src/io/keyFile.ts';
 import { type Tensor, readSafetensorsFile } from '../src/io/safetensors.ts';
 import { type ResNetWeights, resnetWeightsFromTensors } from '../src/model/resnet.ts';

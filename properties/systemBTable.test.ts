@@ -7,7 +7,8 @@
 import { fc, test } from '@fast-check/vitest';
 import { expect } from 'vitest';
 import { toLayout } from '../src/core/images.ts';
-import { SYSTEM_B_TRANSFORMS, generateSystemBKey, systemBModelInput, systemBModelInputDirect } from '../src/evaluate/systemB.ts';
+import { systemBModelInput, systemBModelInputDirect } from '../src/evaluate/systemB.ts';
+import { SYSTEM_B_TRANSFORMS, generateSystemBKey } from '../src/variants/systemBKey.ts';
 import { layoutArb } from './arbitraries.ts';
 
 const caseArb = fc

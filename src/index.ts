@@ -12,7 +12,8 @@ export { type OrthogonalKey, decryptOrthogonal, encryptOrthogonal, randomOrthogo
 export { type ConvMixerConfig, type ConvMixerWeights, convMixerTensorSpecs, convMixerWeightsFromTensors, convMixerWeightsToTensors, flopsPerImage, inferConvMixerConfig, randomConvMixerWeights } from './model/convmixer.ts';
 export type { Engine } from './engine/engine.ts';
 export { type EngineOptions, createEngine, createResNetEngine } from './engine/factory.ts';
-export { type EvaluateOptions, type EvaluateResult, encryptModel, evaluate, wrongKeysFor } from './evaluate/evaluate.ts';
+export { type EvaluateOptions, type EvaluateResult, evaluate, wrongKeysFor } from './evaluate/evaluate.ts';
+export { encryptModel } from './model/encryptModel.ts';
 export { writeEvaluateReport } from './evaluate/report.ts';
 export { type Safetensors, type Tensor, readSafetensors, readSafetensorsFile, writeSafetensors, writeSafetensorsFile } from './io/safetensors.ts';
 export { CIFAR10_CLASSES, parseCifarRecords, readCifarSplit, readCifarSplitAll, resolveCifarDir } from './io/cifar10.ts';
@@ -20,5 +21,6 @@ export { fetchCifar10 } from './io/cifarFetch.ts';
 export { readConvMixerFile, writeConvMixerFile } from './io/modelFile.ts';
 export { readKeyFile } from './io/keyFile.ts';
 export { type ResNetConfig, type ResNetWeights, randomResNetWeights, resnet18Config, resnetTensorSpecs, resnetWeightsFromTensors, resnetWeightsToTensors } from './model/resnet.ts';
-export { type SystemBKey, type SystemBResult, type SystemBTransform, SYSTEM_B_TRANSFORMS, evaluateSystemB, generateSystemBKey, parseSystemBKey, systemBModelInput, wrongSystemBKeys } from './evaluate/systemB.ts';
+export { type SystemBResult, evaluateSystemB, systemBModelInput } from './evaluate/systemB.ts';
+export { type SystemBKey, type SystemBTransform, SYSTEM_B_TRANSFORMS, generateSystemBKey, parseSystemBKey, wrongSystemBKeys } from './variants/systemBKey.ts';
 export { readSystemBKeyFile, readSystemBKeyListFile } from './io/keyFile.ts';

@@ -3,7 +3,7 @@ import { generateKey, seededRandom } from '../core/keygen.ts';
 import { randomOrthogonal, transformPatchEmbeddingOrthogonal } from '../core/orthogonal.ts';
 import { transformPatchEmbedding } from '../core/modelTransform.ts';
 import { fileURLToPath } from 'node:url';
-import { encryptModel } from '../evaluate/evaluate.ts';
+import { encryptModel } from '../model/encryptModel.ts';
 import { readConvMixerFile } from '../io/modelFile.ts';
 import type { ConvMixerWeights } from '../model/convmixer.ts';
 import { loadGoldenRun } from '../../golden/goldenRun.ts';

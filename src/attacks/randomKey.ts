@@ -14,7 +14,7 @@ import type { Engine } from '../engine/engine.ts';
 import { evaluate } from '../evaluate/evaluate.ts';
 import type { Progress } from '../io/progress.ts';
 import type { ConvMixerWeights } from '../model/convmixer.ts';
-import type { FiveNumberSummary } from '../report/statistics.ts';
+import type { FiveNumberSummary } from '../metrics/statistics.ts';
 import { type AttackResult, elapsed, engineLabel, keyFractionCorrect } from './common.ts';
 import { chanceLevel } from './partialKey.ts';
 

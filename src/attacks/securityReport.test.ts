@@ -57,7 +57,7 @@ describe('attack report (library)', () => {
     // Leaked model: the exact model gives the whole key; the second model's fraction is the direct call's.
     expect(r.attacks.leakedModel.noise[0].meanFraction).toBe(1);
     const emb = (w: ConvMixerWeights) => ({ data: w.embedWeight, dim: 16, blockLength: 48 });
-    const { encryptModel } = await import('../evaluate/evaluate.ts');
+    const { encryptModel } = await import('../model/encryptModel.ts');
     expect(r.attacks.leakedModel.secondModel?.fractionCorrect).toBe(recoverKeyFromLeakedModel(emb(other), emb(encryptModel(tiny, key)), { truth: key }).fractionCorrect);
     // Known plaintext is model-free: the real images give the exact key.
     expect(r.attacks.knownPlaintext.exactFromOnePair).toBe(5);

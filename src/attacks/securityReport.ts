@@ -19,7 +19,7 @@ import { type BlockKey, expectKeyFor } from '../core/key.ts';
 import { seededRandom } from '../core/keygen.ts';
 import { keySpace } from '../core/keySpace.ts';
 import type { Engine } from '../engine/engine.ts';
-import { argmaxRows, score } from '../evaluate/evaluate.ts';
+import { argmaxRows, score } from '../metrics/scoring.ts';
 import { writeDirectoryAtomic } from '../io/atomicDir.ts';
 import { type Progress, silentProgress } from '../io/progress.ts';
 import type { ConvMixerWeights } from '../model/convmixer.ts';

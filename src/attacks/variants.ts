@@ -14,7 +14,7 @@
 import { fail } from '../core/errors.ts';
 import { type ImageBatch, toLayout } from '../core/images.ts';
 import type { Engine } from '../engine/engine.ts';
-import { argmaxRows, score } from '../evaluate/evaluate.ts';
+import { argmaxRows, score } from '../metrics/scoring.ts';
 import type { ConvMixerWeights } from '../model/convmixer.ts';
 import {
   ACCURACY_NORMALIZATION,

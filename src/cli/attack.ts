@@ -178,7 +178,7 @@ export function registerAttack(program: Command, io: Io): void {
       if ((opts.encrypted === undefined) === (opts.from === undefined)) fail('attack.options', 'give exactly one of --encrypted <file> and --from <file> --key <file>');
       if (opts.from !== undefined && opts.key === undefined) fail('attack.options', '--from needs --key <file> to encrypt the model with');
       const { recoverKeyFromLeakedModel } = await import('../attacks/leakedModel.ts');
-      const { encryptModel } = await import('../evaluate/evaluate.ts');
+      const { encryptModel } = await import('../model/encryptModel.ts');
       const plain = await loadModel(opts.plain);
       const key = opts.key !== undefined ? await loadKey(opts.key) : undefined;
       const encrypted = opts.encrypted !== undefined ? await loadModel(opts.encrypted) : encryptModel(await loadModel(opts.from as string), key as BlockKey);
@@ -371,7 +371,7 @@ export function registerAttack(program: Command, io: Io): void {
 
 /** ciphertext-only --weights: the plain model's accuracy on the plain images and on the attacker's decryption of them, printed. */
 async function attackerDecryptedAccuracy(io: Io, weightsPath: string, threads: number | undefined, labels: Uint8Array, plain: Uint8Batch, decrypted: Uint8Batch): Promise<{ plainImages: number; attackerDecrypted: number }> {
-  const { argmaxRows, score } = await import('../evaluate/evaluate.ts');
+  const { argmaxRows, score } = await import('../metrics/scoring.ts');
   const weights = await loadModel(weightsPath);
   const engine = await autoEngine(threads)(weights);
   let accuracy: { plainImages: number; attackerDecrypted: number };

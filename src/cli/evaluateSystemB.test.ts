@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cipherpatch } from '../../properties/cliRunner.ts';
-import { parseSystemBKey } from '../evaluate/systemB.ts';
+import { parseSystemBKey } from '../variants/systemBKey.ts';
 import { readSystemBKeyListFile } from '../io/keyFile.ts';
 
 const GOLDEN = new URL('../../golden/', import.meta.url).pathname;

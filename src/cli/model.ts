@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { readKeyFile } from '../io/keyFile.ts';
 import { readConvMixerFile, writeConvMixerFile } from '../io/modelFile.ts';
-import { encryptModel } from '../evaluate/evaluate.ts';
+import { encryptModel } from '../model/encryptModel.ts';
 import { randomConvMixerWeights } from '../model/convmixer.ts';
 import { plural } from '../core/words.ts';
 import { type Io, nonNegativeInteger, positiveInteger, withOutputs } from './io.ts';

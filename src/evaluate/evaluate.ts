@@ -14,11 +14,12 @@ import { fail } from '../core/errors.ts';
 import { type Uint8Batch, sliceImages } from '../core/images.ts';
 import { type BlockKey, expectKeyFor, keysEqual } from '../core/key.ts';
 import { generateKey } from '../core/keygen.ts';
-import { transformPatchEmbedding } from '../core/modelTransform.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { ConvMixerWeights } from '../model/convmixer.ts';
+import { encryptModel } from '../model/encryptModel.ts';
 import { type Progress, silentProgress } from '../io/progress.ts';
-import { type FiveNumberSummary, summarize } from '../report/statistics.ts';
+import { type Scored, argmaxRows, maxAbsDifference, predictionMismatches, score } from '../metrics/scoring.ts';
+import { type FiveNumberSummary, summarize } from '../metrics/statistics.ts';
 import { plural } from '../core/words.ts';
 
 export interface EvaluateOptions<K = BlockKey> {
@@ -37,12 +38,6 @@ export interface EvaluateOptions<K = BlockKey> {
   /** Images per engine call (progress granularity). */
   readonly chunk?: number;
   readonly progress?: Progress;
-}
-
-export interface Scored {
-  readonly accuracy: number;
-  readonly correct: number;
-  readonly predictions: Uint8Array;
 }
 
 /** The model's accuracy under wrong key `index` (of any system's key type K). */
@@ -70,30 +65,6 @@ export interface EvaluateResult<K = BlockKey> extends ExperimentSummary {
   /** Largest |logit difference| between the plain pipeline and the right-key encrypted one. */
   readonly maxLogitDifference: number;
   readonly wrongKeys: readonly WrongKeyResult<K>[];
-}
-
-export function argmaxRows(logits: Float32Array, classes: number): Uint8Array {
-  const n = logits.length / classes;
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let c = 1; c < classes; c++) if (logits[i * classes + c] > logits[i * classes + best]) best = c;
-    out[i] = best;
-  }
-  return out;
-}
-
-export function score(predictions: Uint8Array, labels: Uint8Array): Scored {
-  let correct = 0;
-  for (let i = 0; i < predictions.length; i++) if (predictions[i] === labels[i]) correct++;
-  return { accuracy: correct / predictions.length, correct, predictions };
-}
-
-/** The encrypted model: only the patch-embedding weight changes (Eqs. 8–9). */
-export function encryptModel(weights: ConvMixerWeights, key: BlockKey): ConvMixerWeights {
-  const { dim, channels, patch } = weights.config;
-  const embedWeight = transformPatchEmbedding({ data: weights.embedWeight, shape: [dim, channels, patch, patch] }, key).data;
-  return { ...weights, embedWeight };
 }
 
 /** How messages and reports name a system's keys: "key"/"keys" (System A), "matrix"/"matrices" (System C). */
@@ -244,10 +215,6 @@ export async function runKeyedExperiment<K>(system: KeyedSystem<K>, options: Eva
     passes += 2;
     const plain = score(argmaxRows(plainLogits, classes), labels);
     const right = score(argmaxRows(encEncLogits, classes), labels);
-    let mismatches = 0;
-    for (let i = 0; i < n; i++) if (plain.predictions[i] !== right.predictions[i]) mismatches++;
-    let maxDiff = 0;
-    for (let i = 0; i < plainLogits.length; i++) maxDiff = Math.max(maxDiff, Math.abs(plainLogits[i] - encEncLogits[i]));
 
     const wrong = await scoreWrongKeys(keys, labels, classes, (wrongKey, index) => {
       passes++;
@@ -258,8 +225,8 @@ export async function runKeyedExperiment<K>(system: KeyedSystem<K>, options: Eva
       plainModelPlainImages: plain,
       encryptedModelPlainImages: score(argmaxRows(encPlainLogits, classes), labels),
       encryptedModelEncryptedImages: right,
-      predictionMismatches: mismatches,
-      maxLogitDifference: maxDiff,
+      predictionMismatches: predictionMismatches(plain.predictions, right.predictions),
+      maxLogitDifference: maxAbsDifference(plainLogits, encEncLogits),
       wrongKeys: wrong,
       ...experimentSummary(wrong, encrypted, started, passes, n),
     };

@@ -8,7 +8,7 @@
  *   negpos   negative/positive, 1 − x where the binary key is 1
  *   ffx      FFX (pyffx, as the authors ran it) as a table over 0..255
  *
- * A key set is the variant's key file (src/variants/builtin/*.ts, format
+ * A key set is the variant's key file (src/variants/systemBKey.ts, format
  * "cipherpatch-variant-key"). The model input is computed exactly as the
  * fuzz harness computes it (src/variants/accuracy.ts encryptToModelInput):
  * 8-bit values as (2x − 255)/255, [0, 1] values as (u − 0.5)/0.5, in float64,
@@ -26,91 +26,10 @@ import type { Engine } from '../engine/engine.ts';
 import type { ResNetConfig, ResNetWeights } from '../model/resnet.ts';
 import { type Progress, silentProgress } from '../io/progress.ts';
 import { encryptToModelInput } from '../variants/accuracy.ts';
-import { shuffle } from '../variants/builtin/systemA.ts';
-import { ffx, negpos } from '../variants/builtin/systemB.ts';
-import { VARIANT_KEY_FORMAT } from '../variants/builtin/common.ts';
-import type { Variant } from '../variants/contract.ts';
-import { type ExperimentSummary, type Scored, type WrongKeyResult, argmaxRows, checkExperimentInputs, experimentSummary, logitsInChunks, score, scoreWrongKeys, wrongKeyCount } from './evaluate.ts';
+import { type SystemBKey, type SystemBTransform, variantFor, wrongSystemBKeys } from '../variants/systemBKey.ts';
+import { type ExperimentSummary, type WrongKeyResult, checkExperimentInputs, experimentSummary, logitsInChunks, scoreWrongKeys, wrongKeyCount } from './evaluate.ts';
+import { type Scored, argmaxRows, score } from '../metrics/scoring.ts';
 import { plural } from '../core/words.ts';
-
-export const SYSTEM_B_TRANSFORMS = ['shuffle', 'negpos', 'ffx'] as const;
-export type SystemBTransform = (typeof SYSTEM_B_TRANSFORMS)[number];
-
-const VARIANTS: Record<SystemBTransform, Variant<unknown>> = {
-  shuffle: shuffle as Variant<unknown>,
-  negpos: negpos as Variant<unknown>,
-  ffx: ffx as Variant<unknown>,
-};
-
-/** A parsed key set: which transform, and the variant's key. */
-export interface SystemBKey {
-  readonly transform: SystemBTransform;
-  readonly blockSize: number;
-  readonly channels: number;
-  /** The variant's parsed key (BlockKey for shuffle, BinaryKey for negpos, FfxKey for ffx). */
-  readonly key: unknown;
-  /** The key file text as the variant serializes it (compares key sets; goes into reports). */
-  readonly text: string;
-}
-
-export function systemBVariant(transform: SystemBTransform): Variant<unknown> {
-  return VARIANTS[transform];
-}
-
-/** The key set's variant at the key set's block size and channels (the built-ins declare the paper's M = 4, C = 3). */
-function variantFor(key: SystemBKey): Variant<unknown> {
-  const v = VARIANTS[key.transform];
-  return v.params.blockSize === key.blockSize && v.params.channels === key.channels ? v : { ...v, params: { blockSize: key.blockSize, channels: key.channels } };
-}
-
-/**
- * Parses a System B key set from its JSON (an object or the text). Checks:
- * key.json, key.format, key.variant (not shuffle/negpos/ffx), key.params and
- * the variant's own checks (key.field, key.not-permutation, key.flip-*),
- * key.wrong-block-size / key.wrong-channels against `expected`.
- */
-export function parseSystemBKey(json: unknown, expected?: { readonly blockSize?: number; readonly channels?: number }): SystemBKey {
-  let o: unknown = json;
-  if (typeof json === 'string') {
-    try {
-      o = JSON.parse(json);
-    } catch (e) {
-      fail('key.json', `key set is not valid JSON: ${(e as Error).message}`);
-    }
-  }
-  if (typeof o !== 'object' || o === null || Array.isArray(o)) fail('key.json', 'a key set must be a JSON object');
-  const r = o as Record<string, unknown>;
-  if (r.format !== VARIANT_KEY_FORMAT) {
-    fail('key.format', `not a System B key set: "format" is ${JSON.stringify(r.format)}, expected "${VARIANT_KEY_FORMAT}" (a shuffle, negpos or ffx key; System A keys are "cipherpatch-block-key")`);
-  }
-  if (!SYSTEM_B_TRANSFORMS.includes(r.variant as SystemBTransform)) {
-    fail('key.variant', `key set is for variant ${JSON.stringify(r.variant)}; System B key sets are ${SYSTEM_B_TRANSFORMS.join(', ')}`);
-  }
-  const transform = r.variant as SystemBTransform;
-  const variant = VARIANTS[transform];
-  const key = variant.parseKey(JSON.stringify(r)) as { blockSize: number; channels: number };
-  if (expected?.blockSize !== undefined && key.blockSize !== expected.blockSize) fail('key.wrong-block-size', `key set is for block size ${key.blockSize}, expected ${expected.blockSize}`);
-  if (expected?.channels !== undefined && key.channels !== expected.channels) fail('key.wrong-channels', `key set is for ${plural(key.channels, 'channel')}, the model takes ${expected.channels}`);
-  return { transform, blockSize: key.blockSize, channels: key.channels, key, text: variant.serializeKey(key) };
-}
-
-/** A key set of a transform at block size M, C channels: secure, or reproducible from a seed. */
-export function generateSystemBKey(transform: SystemBTransform, params: { readonly blockSize: number; readonly channels: number }, seed?: string): SystemBKey {
-  const variant = VARIANTS[transform];
-  const key = variant.generateKey({ blockSize: params.blockSize, channels: params.channels }, seed);
-  return { transform, blockSize: params.blockSize, channels: params.channels, key, text: variant.serializeKey(key) };
-}
-
-/** Wrong key sets: key set i from seed `${seed}:${i}`, skipping any equal to the right one. */
-export function wrongSystemBKeys(right: SystemBKey, count: number, seed: string): { seed: string; key: SystemBKey }[] {
-  const out: { seed: string; key: SystemBKey }[] = [];
-  for (let i = 0; out.length < count; i++) {
-    const s = `${seed}:${i}`;
-    const k = generateSystemBKey(right.transform, right, s);
-    if (k.text !== right.text) out.push({ seed: s, key: k });
-  }
-  return out;
-}
 
 /**
  * A key set's transform as a lookup table, read off the variant itself: model

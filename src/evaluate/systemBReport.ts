@@ -11,7 +11,8 @@ import { boxPlotSvg } from '../report/boxPlot.ts';
 import { plural } from '../core/words.ts';
 import { imageGridSvg } from '../report/imageGrid.ts';
 import { svgToPng } from '../report/render.ts';
-import { type SystemBKey, type SystemBResult, type SystemBTransform, systemBModelInput } from './systemB.ts';
+import { type SystemBResult, systemBModelInput } from './systemB.ts';
+import { type SystemBKey, type SystemBTransform } from '../variants/systemBKey.ts';
 
 /** The System B authors' logged accuracies (ResNet-18, CIFAR-10, 200 epochs, M = 4), right key set. */
 export const SYSTEM_B_AUTHORS: Readonly<Record<SystemBTransform | 'plain', number>> = { plain: 0.9543, shuffle: 0.9256, negpos: 0.9341, ffx: 0.9227 };

@@ -4,7 +4,7 @@ import { CipherpatchError, fail } from '../core/errors.ts';
 import type { BlockKey } from '../core/key.ts';
 import { type ParseKeyOptions, keyFromJson, parseKey } from '../core/keyJson.ts';
 import { type OrthogonalKey, validateOrthogonalKey } from '../core/orthogonal.ts';
-import { type SystemBKey, parseSystemBKey } from '../evaluate/systemB.ts';
+import { type SystemBKey, parseSystemBKey } from '../variants/systemBKey.ts';
 import { orthogonal } from '../variants/builtin/systemC.ts';
 import { readSafetensorsFile } from './safetensors.ts';
 

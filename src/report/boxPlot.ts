@@ -5,7 +5,7 @@
  * right-key accuracy).
  */
 import { escapeXml } from './render.ts';
-import { summarize } from './statistics.ts';
+import { summarize } from '../metrics/statistics.ts';
 
 export interface BoxGroup {
   readonly label: string;

@@ -27,9 +27,9 @@ import { CipherpatchError, fail } from '../core/errors.ts';
 import { type ImageBatch, imageBatch, toLayout } from '../core/images.ts';
 import { seededRandom } from '../core/keygen.ts';
 import type { Engine } from '../engine/engine.ts';
-import { argmaxRows, score } from '../evaluate/evaluate.ts';
+import { argmaxRows, maxAbsDifference, predictionMismatches, score } from '../metrics/scoring.ts';
 import type { ConvMixerConfig, ConvMixerWeights } from '../model/convmixer.ts';
-import { type FiveNumberSummary, summarize } from '../report/statistics.ts';
+import { type FiveNumberSummary, summarize } from '../metrics/statistics.ts';
 import { type AffineFit, affineResidual, fitAffine } from './affine.ts';
 import { type Images, fromBlocks, toBlocks } from './blocks.ts';
 import {
@@ -365,10 +365,6 @@ export async function measureAccuracy(options: AccuracyOptions): Promise<Accurac
     const rightLogits = await logitsOf(engine, { data: rightInput, shape, layout: 'NCHW' }, chunk);
     const plain = score(argmaxRows(plainLogits, classes), labels);
     const right = score(argmaxRows(rightLogits, classes), labels);
-    let differ = 0;
-    for (let i = 0; i < n; i++) if (plain.predictions[i] !== right.predictions[i]) differ++;
-    let maxDiff = 0;
-    for (let i = 0; i < plainLogits.length; i++) maxDiff = Math.max(maxDiff, Math.abs(plainLogits[i] - rightLogits[i]));
     const accuracies: number[] = [];
     for (const w of wrong) {
       const input = encryptAll(variant, w.key, images, chunk);
@@ -385,7 +381,7 @@ export async function measureAccuracy(options: AccuracyOptions): Promise<Accurac
       keySeed,
       adapter,
       plain: { accuracy: plain.accuracy, correct: plain.correct },
-      rightKey: { accuracy: right.accuracy, correct: right.correct, differFromPlain: differ, maxLogitDifference: maxDiff },
+      rightKey: { accuracy: right.accuracy, correct: right.correct, differFromPlain: predictionMismatches(plain.predictions, right.predictions), maxLogitDifference: maxAbsDifference(plainLogits, rightLogits) },
       wrongKeys: { count: wrong.length, seeds: wrong.map((w) => w.seed), accuracies, summary: accuracies.length > 0 ? summarize(accuracies) : null },
       engine: { name: engine.name, backend: engine.backend, threads: engine.threads, version: engine.version },
       seconds: (performance.now() - started) / 1000,
