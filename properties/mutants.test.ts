@@ -14,7 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { FfxKey } from '../src/variants/builtin/systemB.ts';
+import type { FfxKey } from '../src/variants/builtin/ffx.ts';
 import type { Variant } from '../src/variants/contract.ts';
 import { type FuzzReport, fuzzVariant } from '../src/variants/harness.ts';
 import { loadBuiltin } from '../src/variants/registry.ts';

@@ -11,7 +11,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import myVariant from '../examples/my-variant.ts';
-import { type Ff1Factory, ff1Variant, loadFf1Factory } from '../src/variants/builtin/ff1.ts';
+import { ff1Variant } from '../src/variants/builtin/ff1.ts';
+import { type Ff1Factory, loadFf1Factory } from '../src/variants/builtin/ff1Cipher.ts';
 import { type FuzzReport, type Verdict, fuzzVariant } from '../src/variants/harness.ts';
 import { loadBuiltin } from '../src/variants/registry.ts';
 import { formatReport } from '../src/variants/report.ts';

@@ -5,8 +5,8 @@
  * apart: it inherits the real ffx's known answers (the authors' pyffx outputs,
  * golden/vectors/pyffx.json) and fails on the first flagged pixel.
  */
-import { ffxPixelTable } from '../../src/variants/builtin/ffx.ts';
-import { type FfxKey, ffx } from '../../src/variants/builtin/systemB.ts';
+import { type FfxKey, ffxPixelTable } from '../../src/variants/builtin/ffx.ts';
+import { ffx } from '../../src/variants/builtin/systemB.ts';
 import { withData } from '../../src/variants/builtin/common.ts';
 import { defineMutant } from './common.ts';
 

@@ -13,6 +13,13 @@ export function randomFor(seed: string | undefined): RandomSource {
   return seed === undefined ? secureRandom : seededRandom(seed);
 }
 
+/** A binary key: one bit per block position, 1 where the value is transformed (negpos, ffx). */
+export interface BinaryKey {
+  readonly blockSize: number;
+  readonly channels: number;
+  readonly flip: Uint8Array;
+}
+
 export const VARIANT_KEY_FORMAT = 'cipherpatch-variant-key';
 
 /** Key file text: {"format", "variant", "blockSize", "channels", ...fields}, one line per field. */

@@ -10,12 +10,13 @@
  * (radix^minlen ≥ 100, which @noble/ciphers enforces) but not Rev. 1's
  * radix^minlen ≥ 1,000,000; per-pixel FPE has a tiny domain whatever the cipher.
  *
- * @noble/ciphers is loaded on first use (it is optional here): loadFf1()
- * rejects with a CipherpatchError naming the install command when absent.
+ * @noble/ciphers is loaded on first use (it is optional here, see ff1Cipher.ts):
+ * loadFf1() rejects with a CipherpatchError naming the install command when absent.
  */
 import { fail } from '../../core/errors.ts';
 import { type Variant, type VariantParams, blockLength, checkDomain } from '../contract.ts';
 import { PAPER_PARAMS, authorsBinaryKey, authorsOnes, binomial, checkBinary, expectBatchFor, intArray, randomFor, readVariantKey, withData, writeVariantKey } from './common.ts';
+import { type Ff1Factory, loadFf1Factory } from './ff1Cipher.ts';
 import { nistFf1KnownAnswers } from './knownAnswers.ts';
 
 export interface Ff1Key {
@@ -24,23 +25,6 @@ export interface Ff1Key {
   /** AES-128 key, 32 hexadecimal digits. */
   readonly aesKey: string;
   readonly flip: Uint8Array;
-}
-
-export type Ff1Factory = (radix: number, key: Uint8Array, tweak?: Uint8Array) => { encrypt(x: number[]): number[]; decrypt(x: number[]): number[] };
-
-export const FF1_MODULE = '@noble/ciphers/ff1.js';
-
-/** Loads FF1 from @noble/ciphers, or fails with a clear message. */
-export async function loadFf1Factory(): Promise<Ff1Factory> {
-  const specifier: string = FF1_MODULE;
-  try {
-    const mod = (await import(specifier)) as { FF1?: unknown };
-    if (typeof mod.FF1 !== 'function') fail('variant.dependency', `${FF1_MODULE} does not export FF1`);
-    return mod.FF1 as Ff1Factory;
-  } catch (e) {
-    if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') fail('variant.dependency', `the ff1 variant needs @noble/ciphers, which is not installed (npm install @noble/ciphers)`);
-    throw e;
-  }
 }
 
 function hexBytes(hex: string): Uint8Array {

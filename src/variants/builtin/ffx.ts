@@ -18,6 +18,12 @@
  * cipher needs 5·100 + 5·10 HMACs, precomputed once per password.
  */
 import { createHmac } from 'node:crypto';
+import type { BinaryKey } from './common.ts';
+
+/** The ffx variant's key (systemB.ts): the pyffx password, and where the table applies. */
+export interface FfxKey extends BinaryKey {
+  readonly password: string;
+}
 
 export const FFX_ROUNDS = 10;
 

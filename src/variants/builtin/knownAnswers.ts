@@ -7,23 +7,25 @@
  *             (golden/vectors/system-a.json), where the group's key fits the variant
  *   ff1       the NIST SP 800-38G FF1 samples 1–3 (AES-128), run through the FF1
  *             implementation the variant is built on
- * The files are read on first use.
+ * The files are read on first use, from vectors/ beside this module: copies
+ * of golden/vectors/ shipped with the library (golden/vectorCopies.test.ts
+ * proves them byte for byte equal).
  */
 import { readFileSync } from 'node:fs';
 import type { BlockKey } from '../../core/key.ts';
 import { toBlocks } from '../blocks.ts';
 import type { BlockBatch, KnownAnswer, KnownAnswers } from '../contract.ts';
 import { PAPER_PARAMS, authorsOnes } from './common.ts';
-import type { Ff1Factory } from './ff1.ts';
-import type { FfxKey } from './systemB.ts';
+import type { Ff1Factory } from './ff1Cipher.ts';
+import type { FfxKey } from './ffx.ts';
 
-const GOLDEN = new URL('../../../golden/vectors/', import.meta.url);
+const VECTORS = new URL('./vectors/', import.meta.url);
 
 const files = new Map<string, unknown>();
 
 /** A vector file, parsed once (callers only read it). */
 function readVectors<T>(name: string): T {
-  if (!files.has(name)) files.set(name, JSON.parse(readFileSync(new URL(name, GOLDEN), 'utf8')));
+  if (!files.has(name)) files.set(name, JSON.parse(readFileSync(new URL(name, VECTORS), 'utf8')));
   return files.get(name) as T;
 }
 

@@ -11,6 +11,7 @@ import { decryptFloat, encryptFloat } from '../../core/blockTransform.ts';
 import { fail } from '../../core/errors.ts';
 import { type Variant, blockLength, checkDomain, type VariantParams } from '../contract.ts';
 import {
+  type BinaryKey,
   PAPER_PARAMS,
   authorsBinaryKey,
   authorsOnes,
@@ -25,16 +26,9 @@ import {
   withData,
   writeVariantKey,
 } from './common.ts';
-import { ffxPixelTable } from './ffx.ts';
+import { type FfxKey, ffxPixelTable } from './ffx.ts';
 import { flipExchanges, nearestBinary } from './attackViews.ts';
 import { PYFFX_KNOWN_ANSWERS } from './knownAnswers.ts';
-
-export interface BinaryKey {
-  readonly blockSize: number;
-  readonly channels: number;
-  /** 1 where the value is transformed. */
-  readonly flip: Uint8Array;
-}
 
 const identity = (pb: number) => Int32Array.from({ length: pb }, (_, i) => i);
 
@@ -87,10 +81,6 @@ export const negpos: Variant<BinaryKey> = {
     },
   },
 };
-
-export interface FfxKey extends BinaryKey {
-  readonly password: string;
-}
 
 const PASSWORD_HEX_DIGITS = 32;
 
