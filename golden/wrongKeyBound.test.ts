@@ -27,9 +27,10 @@ import { encryptModel } from '../src/model/encryptModel.ts';
 import { argmaxRows } from '../src/metrics/scoring.ts';
 import { parseCifarRecords } from '../src/io/cifar10.ts';
 import { blockKeyArb } from '../properties/arbitraries.ts';
+import { costlyRuns } from '../properties/setup.ts';
 import { GOLDEN_DIR, goldenRunNames, loadGoldenRun } from './goldenRun.ts';
 
-const RUNS = process.env.FC_RUNS ? Number(process.env.FC_RUNS) : 8;
+const RUNS = costlyRuns(8);
 const sample = parseCifarRecords(readFileSync(join(GOLDEN_DIR, 'data', 'test_batch_first1000.bin')));
 const images = imageBatch(sample.images.data, sample.images.shape, sample.images.layout);
 const n = sample.labels.length;

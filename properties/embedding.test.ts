@@ -24,6 +24,7 @@ import type { BlockKey } from '../src/core/key.ts';
 import { transformPatchEmbedding, untransformPatchEmbedding } from '../src/core/modelTransform.ts';
 import { blockKeyArb, unitDouble } from './arbitraries.ts';
 import { toSpecImage } from './bridge.ts';
+import { costlyRuns } from './setup.ts';
 import { randomSpecConvMixer } from './specModels.ts';
 import { TOLERANCE, type Tolerance, firstMismatch } from './tolerance.ts';
 
@@ -118,7 +119,7 @@ describe('embedding(encrypt(x, K), transform(E, K)) = embedding(x, E)', () => {
   test.prop([
     embeddingCaseArb,
     fc.record({ depth: fc.integer({ min: 0, max: 2 }), kernel: fc.constantFrom(1, 2, 3), classes: fc.integer({ min: 2, max: 4 }), seed: fc.integer() }),
-  ], { numRuns: Math.min(40, Number(process.env.FC_RUNS ?? 40)) })('through the whole ConvMixer (Eqs. 1–2): logits equal', (c, m) => {
+  ], { numRuns: Math.min(40, costlyRuns(40)) })('through the whole ConvMixer (Eqs. 1–2): logits equal', (c, m) => {
     const model = randomSpecConvMixer({ dim: c.dim, depth: m.depth, kernel: m.kernel, patch: c.patch, channels: c.channels, classes: m.classes }, m.seed);
     const encryptedModel = { ...model, embed: specTransformedWeights(model.embed, c.key) };
     const plain = convMixerForward(normalizeImage(c.image, normalize8bit), model);

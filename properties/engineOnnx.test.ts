@@ -17,7 +17,7 @@ import os from 'node:os';
 import { fc, test } from '@fast-check/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CipherpatchError } from '../src/core/errors.ts';
-import { type BatchShape, type ImageBatch, type Layout, normalizeImages, toLayout } from '../src/core/images.ts';
+import { type ImageBatch, normalizeImages, toLayout } from '../src/core/images.ts';
 import type { Engine } from '../src/engine/engine.ts';
 import { createEngine } from '../src/engine/factory.ts';
 import { createOnnxEngine, loadOnnxRuntime } from '../src/engine/onnx.ts';
@@ -25,54 +25,34 @@ import { buildConvMixerOnnx, denseGraphSuits } from '../src/engine/onnxGraph.ts'
 import { createTfjsEngine } from '../src/engine/tfjs.ts';
 import { parseCifarRecords } from '../src/io/cifar10.ts';
 import { type ConvMixerConfig, type ConvMixerWeights, randomConvMixerWeights } from '../src/model/convmixer.ts';
-import { layoutArb } from './arbitraries.ts';
 import { argmax, expectLogitsMatch, onnxRuntimeLoads, specLogits, specModel, tfjsBackendAvailable } from './engineBridge.ts';
+import { type ImageCase, PATCH_GRID, convMixerConfigArb, describeConvMixer, describeImages, expectEngineMatchesSpec, imagesOf, patchImagesArb } from './engineCases.ts';
+import { costlyRuns } from './setup.ts';
 import { TOLERANCE, withinTolerance } from './tolerance.ts';
 
-const RUNS = process.env.FC_RUNS ? Number(process.env.FC_RUNS) : 25;
+const RUNS = costlyRuns(25);
 const GRAPHS = ['conv', 'dense', 'auto'] as const;
 
 const ONNX_LOADS = await onnxRuntimeLoads();
 
 
-interface EngineCase {
+interface EngineCase extends ImageCase {
   readonly config: ConvMixerConfig;
   readonly seed: number;
   /** BatchNorms (index into stem, then 2 per layer) whose γ is set to 0 in one channel. */
   readonly zeroGamma: readonly number[];
-  readonly shape: BatchShape;
-  readonly layout: Layout;
-  readonly pixels: Uint8Array;
 }
 
 /** d ≤ 16, depth ≤ 3, k ∈ 1..6 (even kernels pad asymmetrically), P ∈ {1,2,4}, C ∈ {1,3}, 1–3 images of 1–5 patches per side. */
-const engineCaseArb: fc.Arbitrary<EngineCase> = fc
-  .record({
-    dim: fc.integer({ min: 1, max: 16 }),
-    depth: fc.integer({ min: 0, max: 3 }),
-    kernel: fc.integer({ min: 1, max: 6 }),
-    patch: fc.constantFrom(1, 2, 4),
-    channels: fc.constantFrom(1, 3),
-    classes: fc.integer({ min: 1, max: 10 }),
-  })
-  .chain((config) =>
-    fc
-      .record({
-        seed: fc.integer(),
-        zeroGamma: fc.oneof({ weight: 3, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.uniqueArray(fc.integer({ min: 0, max: 2 * config.depth }), { maxLength: 3 }) }),
-        count: fc.integer({ min: 1, max: 3 }),
-        rows: fc.integer({ min: 1, max: 5 }),
-        cols: fc.integer({ min: 1, max: 5 }),
-        layout: layoutArb,
-      })
-      .chain(({ seed, zeroGamma, count, rows, cols, layout }) => {
-        const shape = { count, height: rows * config.patch, width: cols * config.patch, channels: config.channels };
-        const length = count * shape.height * shape.width * shape.channels;
-        return fc
-          .array(fc.integer({ min: 0, max: 255 }), { minLength: length, maxLength: length })
-          .map((values) => ({ config, seed, zeroGamma, shape, layout, pixels: Uint8Array.from(values) }));
-      }),
-  );
+const engineCaseArb: fc.Arbitrary<EngineCase> = convMixerConfigArb(fc.integer({ min: 1, max: 6 })).chain((config) =>
+  fc
+    .record({
+      seed: fc.integer(),
+      zeroGamma: fc.oneof({ weight: 3, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.uniqueArray(fc.integer({ min: 0, max: 2 * config.depth }), { maxLength: 3 }) }),
+      ...PATCH_GRID,
+    })
+    .chain(({ seed, zeroGamma, ...grid }) => patchImagesArb(config, grid).map((images) => ({ config, seed, zeroGamma, ...images }))),
+);
 
 /** randomConvMixerWeights, with γ = 0 in channel (seed mod d) of the listed BatchNorms. */
 function caseWeights(c: EngineCase): ConvMixerWeights {
@@ -84,26 +64,13 @@ function caseWeights(c: EngineCase): ConvMixerWeights {
   return w;
 }
 
-function describeCase(graph: string, c: EngineCase): string {
-  const { dim, depth, kernel, patch, channels, classes } = c.config;
-  return `onnx/${graph}, d=${dim} depth=${depth} k=${kernel} P=${patch} C=${channels} classes=${classes} seed=${c.seed} zeroGamma=[${c.zeroGamma.join(',')}], ${c.shape.count}×${c.shape.height}×${c.shape.width} ${c.layout}`;
-}
-
 describe.skipIf(!ONNX_LOADS)('onnx engine ≡ spec ConvMixer', () => {
   test.prop([engineCaseArb], { numRuns: RUNS })('logits within TOLERANCE.engineLogits, same top-1 class, every graph form', async (c) => {
     const weights = caseWeights(c);
-    const images = { data: c.pixels, shape: c.shape, layout: c.layout };
-    const expected = specLogits(specModel(weights), images);
+    const expected = specLogits(specModel(weights), imagesOf(c));
     for (const graph of GRAPHS) {
       const engine = await createOnnxEngine(weights, { graph, threads: 1, batchSize: 2 });
-      try {
-        expect(engine.name).toBe('onnx');
-        const logits = await engine.logits(images);
-        expect(logits.length).toBe(c.shape.count * c.config.classes);
-        expectLogitsMatch(logits, expected, c.config.classes, describeCase(graph, c));
-      } finally {
-        engine.dispose();
-      }
+      await expectEngineMatchesSpec(engine, c, expected, `onnx/${graph}, ${describeConvMixer(c.config)} seed=${c.seed} zeroGamma=[${c.zeroGamma.join(',')}], ${describeImages(c)}`, { is: { name: 'onnx' } });
     }
   });
 

@@ -12,28 +12,26 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { normalize8bit } from '../spec/blockEncryption.ts';
 import { resnetForward } from '../spec/resnet.ts';
-import { type BatchShape, type ImageBatch, type Layout, toLayout } from '../src/core/images.ts';
+import { type ImageBatch, toLayout } from '../src/core/images.ts';
 import { createResNetEngine } from '../src/engine/factory.ts';
 import { createOnnxResNetEngine } from '../src/engine/resnetOnnx.ts';
 import { createTfjsResNetEngine } from '../src/engine/resnetTfjs.ts';
 import { type ResNetConfig, randomResNetWeights, resnetWeightsFromTensors, resnetWeightsToTensors } from '../src/model/resnet.ts';
 import { layoutArb } from './arbitraries.ts';
-import { expectLogitsMatch, onnxRuntimeLoads, specLogitsWith, tfjsBackendAvailable } from './engineBridge.ts';
+import { onnxRuntimeLoads, specLogitsWith } from './engineBridge.ts';
+import { type ImageCase, availableTfjsBackends, describeImages, expectEngineMatchesSpec, imagesOf } from './engineCases.ts';
 import { specResNet } from './resnetBridge.ts';
+import { costlyRuns } from './setup.ts';
 import { TOLERANCE } from './tolerance.ts';
 
-const RUNS = process.env.FC_RUNS ? Math.max(1, Math.floor(Number(process.env.FC_RUNS) / 4)) : 12;
+const RUNS = costlyRuns(12, (runs) => Math.max(1, Math.floor(runs / 4)));
 
-const AVAILABLE = new Map<string, boolean>();
-for (const backend of ['cpu', 'wasm'] as const) AVAILABLE.set(backend, await tfjsBackendAvailable(backend));
+const AVAILABLE = await availableTfjsBackends(['cpu', 'wasm']);
 const ONNX = await onnxRuntimeLoads();
 
-interface Case {
+interface Case extends ImageCase {
   readonly config: ResNetConfig;
   readonly seed: number;
-  readonly shape: BatchShape;
-  readonly layout: Layout;
-  readonly pixels: Uint8Array;
 }
 
 /** w ≤ 4, 1–2 blocks per stage, C ∈ {1, 3}, 1–2 images of 1–12 × 1–12 pixels. */
@@ -59,23 +57,17 @@ function specLogits(c: Case, images: ImageBatch<Uint8Array>): number[][] {
   return specLogitsWith(images, (image) => resnetForward(image, model));
 }
 
-function expectMatch(actual: Float32Array, expected: number[][], classes: number, context: string): void {
-  expectLogitsMatch(actual, expected, classes, context, TOLERANCE.resnetEngineLogits);
+/** The case as failure messages name it. */
+function describeCase(c: Case): string {
+  const { width, blocks, channels, classes } = c.config;
+  return `w=${width} blocks=${blocks.join('/')} C=${channels} classes=${classes} seed=${c.seed} ${describeImages(c)}`;
 }
 
 for (const backend of ['wasm', 'cpu'] as const) {
   describe.skipIf(!AVAILABLE.get(backend))(`tfjs ResNet engine on ${backend} ≡ spec ResNet`, () => {
     test.prop([caseArb], { numRuns: RUNS })('logits within TOLERANCE.resnetEngineLogits, same top-1 class', async (c) => {
       const engine = await createTfjsResNetEngine(randomResNetWeights(c.config, c.seed), { backend, batchSize: 1 });
-      try {
-        const images = { data: c.pixels, shape: c.shape, layout: c.layout };
-        const logits = await engine.logits(images);
-        expect(logits.length).toBe(c.shape.count * c.config.classes);
-        const { width, blocks, channels, classes } = c.config;
-        expectMatch(logits, specLogits(c, images), c.config.classes, `tfjs/${backend} w=${width} blocks=${blocks.join('/')} C=${channels} classes=${classes} seed=${c.seed} ${c.shape.count}×${c.shape.height}×${c.shape.width} ${c.layout}`);
-      } finally {
-        engine.dispose();
-      }
+      await expectEngineMatchesSpec(engine, c, specLogits(c, imagesOf(c)), `tfjs/${backend} ${describeCase(c)}`, { tol: TOLERANCE.resnetEngineLogits });
     });
   });
 }
@@ -83,15 +75,7 @@ for (const backend of ['wasm', 'cpu'] as const) {
 describe.skipIf(!ONNX)('onnx ResNet engine ≡ spec ResNet', () => {
   test.prop([caseArb], { numRuns: RUNS })('logits within TOLERANCE.resnetEngineLogits, same top-1 class', async (c) => {
     const engine = await createOnnxResNetEngine(randomResNetWeights(c.config, c.seed), { batchSize: 1, threads: 1 });
-    try {
-      const images = { data: c.pixels, shape: c.shape, layout: c.layout };
-      const logits = await engine.logits(images);
-      expect(logits.length).toBe(c.shape.count * c.config.classes);
-      const { width, blocks, channels, classes } = c.config;
-      expectMatch(logits, specLogits(c, images), c.config.classes, `onnx w=${width} blocks=${blocks.join('/')} C=${channels} classes=${classes} seed=${c.seed} ${c.shape.count}×${c.shape.height}×${c.shape.width} ${c.layout}`);
-    } finally {
-      engine.dispose();
-    }
+    await expectEngineMatchesSpec(engine, c, specLogits(c, imagesOf(c)), `onnx ${describeCase(c)}`, { tol: TOLERANCE.resnetEngineLogits });
   });
 });
 

@@ -9,75 +9,36 @@ import { fc, test } from '@fast-check/vitest';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CipherpatchError } from '../src/core/errors.ts';
-import { type BatchShape, type ImageBatch, type Layout, NORMALIZED_PIXEL, toLayout } from '../src/core/images.ts';
+import { type ImageBatch, NORMALIZED_PIXEL, toLayout } from '../src/core/images.ts';
 import { createEngine } from '../src/engine/factory.ts';
 import { createTfjsEngine, selectTfjsBackend } from '../src/engine/tfjs.ts';
 import { type ConvMixerConfig, convMixerWeightsToTensors, randomConvMixerWeights } from '../src/model/convmixer.ts';
-import { layoutArb } from './arbitraries.ts';
-import { expectLogitsMatch, specLogits, specModel, tfjsBackendAvailable } from './engineBridge.ts';
+import { expectLogitsMatch, specLogits, specModel } from './engineBridge.ts';
+import { type ImageCase, PATCH_GRID, availableTfjsBackends, convMixerConfigArb, describeConvMixer, describeImages, expectEngineMatchesSpec, imagesOf, patchImagesArb } from './engineCases.ts';
+import { costlyRuns } from './setup.ts';
 
-const RUNS = process.env.FC_RUNS ? Number(process.env.FC_RUNS) : 25;
+const RUNS = costlyRuns(25);
 const BACKENDS = ['cpu', 'wasm', 'tensorflow'] as const;
 
-const AVAILABLE = new Map<string, boolean>();
-for (const backend of BACKENDS) AVAILABLE.set(backend, await tfjsBackendAvailable(backend));
+const AVAILABLE = await availableTfjsBackends(BACKENDS);
 
-
-interface EngineCase {
+interface EngineCase extends ImageCase {
   readonly config: ConvMixerConfig;
   readonly seed: number;
-  readonly shape: BatchShape;
-  readonly layout: Layout;
-  readonly pixels: Uint8Array;
 }
 
 /** d ≤ 16, depth ≤ 3, k ∈ {1,2,3,5}, P ∈ {1,2,4}, C ∈ {1,3}, 1–3 images of 1–5 patches per side. */
-const engineCaseArb: fc.Arbitrary<EngineCase> = fc
-  .record({
-    dim: fc.integer({ min: 1, max: 16 }),
-    depth: fc.integer({ min: 0, max: 3 }),
-    kernel: fc.constantFrom(1, 2, 3, 5),
-    patch: fc.constantFrom(1, 2, 4),
-    channels: fc.constantFrom(1, 3),
-    classes: fc.integer({ min: 1, max: 10 }),
-  })
-  .chain((config) =>
-    fc
-      .record({
-        seed: fc.integer(),
-        count: fc.integer({ min: 1, max: 3 }),
-        rows: fc.integer({ min: 1, max: 5 }),
-        cols: fc.integer({ min: 1, max: 5 }),
-        layout: layoutArb,
-      })
-      .chain(({ seed, count, rows, cols, layout }) => {
-        const shape = { count, height: rows * config.patch, width: cols * config.patch, channels: config.channels };
-        const length = count * shape.height * shape.width * shape.channels;
-        return fc
-          .array(fc.integer({ min: 0, max: 255 }), { minLength: length, maxLength: length })
-          .map((values) => ({ config, seed, shape, layout, pixels: Uint8Array.from(values) }));
-      }),
-  );
-
-function describeCase(backend: string, c: EngineCase): string {
-  const { dim, depth, kernel, patch, channels, classes } = c.config;
-  return `tfjs/${backend}, d=${dim} depth=${depth} k=${kernel} P=${patch} C=${channels} classes=${classes} seed=${c.seed}, ${c.shape.count}×${c.shape.height}×${c.shape.width} ${c.layout}`;
-}
+const engineCaseArb: fc.Arbitrary<EngineCase> = convMixerConfigArb(fc.constantFrom(1, 2, 3, 5)).chain((config) =>
+  fc.record({ seed: fc.integer(), ...PATCH_GRID }).chain(({ seed, ...grid }) => patchImagesArb(config, grid).map((images) => ({ config, seed, ...images }))),
+);
 
 for (const backend of BACKENDS) {
   describe.skipIf(!AVAILABLE.get(backend))(`tfjs engine on the ${backend} backend ≡ spec ConvMixer`, () => {
     test.prop([engineCaseArb], { numRuns: RUNS })('logits within TOLERANCE.engineLogits, same top-1 class', async (c) => {
       const weights = randomConvMixerWeights(c.config, c.seed);
+      const expected = specLogits(specModel(weights), imagesOf(c));
       const engine = await createTfjsEngine(weights, { backend, batchSize: 2 });
-      try {
-        expect(engine.backend).toBe(backend);
-        const images = { data: c.pixels, shape: c.shape, layout: c.layout };
-        const logits = await engine.logits(images);
-        expect(logits.length).toBe(c.shape.count * c.config.classes);
-        expectLogitsMatch(logits, specLogits(specModel(weights), images), c.config.classes, describeCase(backend, c));
-      } finally {
-        engine.dispose();
-      }
+      await expectEngineMatchesSpec(engine, c, expected, `tfjs/${backend}, ${describeConvMixer(c.config)} seed=${c.seed}, ${describeImages(c)}`, { is: { backend } });
     });
 
     it('the layout does not matter, nor the batch size', async () => {

@@ -3,12 +3,9 @@
  * operations (permutations, bit flips, sign flips) are compared exactly and
  * have no entry here. A value passes when |a − b| ≤ atol + rtol·|b|.
  */
-import { VARIANT_TOLERANCE } from '../src/variants/tolerance.ts';
+import { type Tolerance, VARIANT_TOLERANCE, withinTolerance } from '../src/variants/tolerance.ts';
 
-export interface Tolerance {
-  readonly atol: number;
-  readonly rtol: number;
-}
+export { type Tolerance, withinTolerance };
 
 export const TOLERANCE = {
   /** Patch embedding in float64, same products summed in another order (Eqs. 1, 3, 8–9). */
@@ -60,10 +57,6 @@ export const TOLERANCE = {
 export const TOLERANCE_BOUNDS = {
   unitFlipRoundTrip: { float64: 2 ** -54, float32: 2 ** -25 },
 } as const;
-
-export function withinTolerance(a: number, b: number, tol: Tolerance): boolean {
-  return Math.abs(a - b) <= tol.atol + tol.rtol * Math.abs(b);
-}
 
 /** First index where two arrays differ beyond the tolerance, or −1. */
 export function firstMismatch(a: ArrayLike<number>, b: ArrayLike<number>, tol: Tolerance): number {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { FC_RUNS } from '../../properties/setup.ts';
 import { CipherpatchError } from '../core/errors.ts';
 import {
   DTYPE_BYTES,
@@ -367,7 +368,7 @@ describe('safetensors: properties', () => {
     );
     // the fuzz is not vacuous: it reaches both outcomes and many different checks
     if (process.env.FUZZ_STATS) console.log(Object.fromEntries(seen));
-    if (Number(process.env.FC_RUNS || 100) >= 100) {
+    if (FC_RUNS >= 100) {
       expect(seen.get('accepted')).toBeGreaterThan(0);
       expect(seen.size).toBeGreaterThanOrEqual(8);
     }

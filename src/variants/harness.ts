@@ -46,7 +46,7 @@ import {
   isByteValue,
   normalization,
 } from './contract.ts';
-import { VARIANT_TOLERANCE as TOL, close } from './tolerance.ts';
+import { VARIANT_TOLERANCE as TOL, withinTolerance as close } from './tolerance.ts';
 import { type ContractProblem, batchProblems, describeError, validateVariant } from './validate.ts';
 
 export type Verdict = 'pass' | 'fail' | 'n/a';

@@ -1,10 +1,11 @@
 /**
  * The fuzz harness's tolerances. They ship with `cipherpatch fuzz`, so they
- * live in src/; properties/tolerance.ts lists them beside the suite's own.
- * A value passes when |a − b| ≤ atol + rtol·|b|. uint8 round trips are
- * compared exactly and have no entry.
+ * live in src/; properties/tolerance.ts lists them beside the suite's own,
+ * with the same Tolerance type and test. A value passes when
+ * |a − b| ≤ atol + rtol·|b|. uint8 round trips are compared exactly and have
+ * no entry.
  */
-export interface VariantTolerance {
+export interface Tolerance {
   readonly atol: number;
   readonly rtol: number;
 }
@@ -22,8 +23,8 @@ export const VARIANT_TOLERANCE = {
   adapterEntries: { atol: 1e-8, rtol: 0 },
   /** An 8-bit value of the unit/real domain: 255·x (or (255·x + 255)/2) within this of an integer (k/255 is correctly rounded). */
   byteGrid: { atol: 1e-9, rtol: 0 },
-} as const satisfies Record<string, VariantTolerance>;
+} as const satisfies Record<string, Tolerance>;
 
-export function close(a: number, b: number, tol: VariantTolerance): boolean {
+export function withinTolerance(a: number, b: number, tol: Tolerance): boolean {
   return Math.abs(a - b) <= tol.atol + tol.rtol * Math.abs(b);
 }
