@@ -10,10 +10,10 @@ export { type PatchEmbeddingWeight, transformPatchEmbedding, untransformPatchEmb
 export { type KeySpace, keySpace } from './core/keySpace.ts';
 export { type OrthogonalKey, decryptOrthogonal, encryptOrthogonal, randomOrthogonal, transformPatchEmbeddingOrthogonal, validateOrthogonalKey } from './core/orthogonal.ts';
 export { type ConvMixerConfig, type ConvMixerWeights, convMixerTensorSpecs, convMixerWeightsFromTensors, convMixerWeightsToTensors, flopsPerImage, inferConvMixerConfig, randomConvMixerWeights } from './model/convmixer.ts';
+export { encryptModel } from './model/encryptModel.ts';
 export type { Engine } from './engine/engine.ts';
 export { type EngineOptions, createEngine, createResNetEngine } from './engine/factory.ts';
 export { type EvaluateOptions, type EvaluateResult, evaluate, wrongKeysFor } from './evaluate/evaluate.ts';
-export { encryptModel } from './model/encryptModel.ts';
 export { writeEvaluateReport } from './evaluate/report.ts';
 export { type Safetensors, type Tensor, readSafetensors, readSafetensorsFile, writeSafetensors, writeSafetensorsFile } from './io/safetensors.ts';
 export { CIFAR10_CLASSES, parseCifarRecords, readCifarSplit, readCifarSplitAll, resolveCifarDir } from './io/cifar10.ts';

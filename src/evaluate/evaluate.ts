@@ -116,15 +116,6 @@ export function wrongKeysFor(key: BlockKey, count: number, seed: string): { seed
   return seededWrongKeys(SYSTEM_A, key, count, seed);
 }
 
-function explicitWrongKeys<K>(system: KeyedSystem<K>, weights: ConvMixerWeights, key: K, list: readonly K[], count: number): { seed: string; key: K }[] {
-  if (list.length < count) fail('evaluate.wrong-keys', `${count} wrong ${system.keyNouns} asked for, but the list holds ${list.length}`);
-  return list.slice(0, count).map((k, i) => {
-    system.checkKey(k, weights, `wrong ${system.keyNoun} ${i} of the list`);
-    if (system.equal(k, key)) fail('evaluate.wrong-keys', `wrong ${system.keyNoun} ${i} of the list is the right ${system.keyNoun}`);
-    return { seed: `list:${i}`, key: k };
-  });
-}
-
 /**
  * Logits of `count` images, `chunk` at a time (the progress granularity):
  * `run(start, n)` gives the logits of images start … start + n − 1.
@@ -150,9 +141,60 @@ export function wrongKeyCount(requested: number | undefined, list?: readonly unk
 }
 
 /** Checks an experiment's labels and wrong-key count (`evaluate.labels`, `evaluate.wrong-keys`); `wrongKeysName` names them ("wrong keys"). */
-export function checkExperimentInputs(count: number, labels: Uint8Array, wrongKeys: number, wrongKeysName: string): void {
+function checkExperimentInputs(count: number, labels: Uint8Array, wrongKeys: number, wrongKeysName: string): void {
   if (labels.length !== count) fail('evaluate.labels', `${labels.length} labels for ${count} images`);
   if (!Number.isInteger(wrongKeys) || wrongKeys < 0) fail('evaluate.wrong-keys', `the number of ${wrongKeysName} must be a non-negative integer, got ${wrongKeys}`);
+}
+
+/** The options every experiment has, whatever its system's key type K. */
+type ExperimentInputs<K> = Pick<EvaluateOptions<K>, 'images' | 'labels' | 'wrongKeys' | 'wrongKeySeed' | 'wrongKeyList' | 'chunk' | 'progress'>;
+
+/** What a system brings to the start of its experiment. */
+interface ExperimentRules<K> {
+  /** Images per engine call, unless the options say. */
+  readonly chunk: number;
+  /** How messages name the wrong keys ("wrong keys", "wrong key sets"). */
+  readonly wrongKeysName: string;
+  /** Checks the right key against the model and the images (throws). */
+  checkKey(): void;
+  /** `count` wrong keys from `seed`, never the right key. */
+  seeded(count: number, seed: string): { seed: string; key: K }[];
+  /** Checks wrong key `index` of an explicit list (throws), e.g. that it is not the right key. */
+  checkListed(key: K, index: number): void;
+}
+
+interface ExperimentStart<K> {
+  /** How many images. */
+  readonly count: number;
+  readonly chunk: number;
+  readonly progress: Progress;
+  readonly wrongKeys: readonly { seed: string; key: K }[];
+  /** performance.now() once everything is checked. */
+  readonly started: number;
+}
+
+/**
+ * The start every experiment shares: the labels and the number of wrong keys
+ * checked, then the right key (`rules.checkKey`), then the wrong keys drawn —
+ * seeded, or the first ones of the explicit list, each checked — all before
+ * any pass, so that bad input fails before minutes of inference.
+ */
+export function startExperiment<K>(options: ExperimentInputs<K>, rules: ExperimentRules<K>): ExperimentStart<K> {
+  const wanted = wrongKeyCount(options.wrongKeys, options.wrongKeyList);
+  const count = options.images.shape.count;
+  checkExperimentInputs(count, options.labels, wanted, rules.wrongKeysName);
+  rules.checkKey();
+  const list = options.wrongKeyList;
+  let wrongKeys: { seed: string; key: K }[];
+  if (list === undefined) wrongKeys = rules.seeded(wanted, options.wrongKeySeed);
+  else {
+    if (list.length < wanted) fail('evaluate.wrong-keys', `${wanted} ${rules.wrongKeysName} asked for, but the list holds ${list.length}`);
+    wrongKeys = list.slice(0, wanted).map((key, i) => {
+      rules.checkListed(key, i);
+      return { seed: `list:${i}`, key };
+    });
+  }
+  return { count, chunk: options.chunk ?? rules.chunk, progress: options.progress ?? silentProgress, wrongKeys, started: performance.now() };
 }
 
 /**
@@ -185,16 +227,17 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
 /** The experiment (steps 1–4 above) for any keyed system of the ConvMixer: System A's `evaluate`, System C's `evaluateOrthogonal`. */
 export async function runKeyedExperiment<K>(system: KeyedSystem<K>, options: EvaluateOptions<K>): Promise<EvaluateResult<K>> {
   const { weights, key, images, labels } = options;
-  const wrongKeys = wrongKeyCount(options.wrongKeys, options.wrongKeyList);
-  const progress = options.progress ?? silentProgress;
-  const chunk = options.chunk ?? 500;
-  const n = images.shape.count;
-  checkExperimentInputs(n, labels, wrongKeys, `wrong ${system.keyNouns}`);
-  system.checkKey(key, weights, `the model (patch size ${weights.config.patch}, ${plural(weights.config.channels, 'channel')})`);
-  // The wrong keys are checked before any pass: a bad list must not fail after minutes of inference.
-  const keys = options.wrongKeyList === undefined ? seededWrongKeys(system, key, wrongKeys, options.wrongKeySeed) : explicitWrongKeys(system, weights, key, options.wrongKeyList, wrongKeys);
+  const { count: n, chunk, progress, wrongKeys: keys, started } = startExperiment(options, {
+    chunk: 500,
+    wrongKeysName: `wrong ${system.keyNouns}`,
+    checkKey: () => system.checkKey(key, weights, `the model (patch size ${weights.config.patch}, ${plural(weights.config.channels, 'channel')})`),
+    seeded: (count, seed) => seededWrongKeys(system, key, count, seed),
+    checkListed: (k, i) => {
+      system.checkKey(k, weights, `wrong ${system.keyNoun} ${i} of the list`);
+      if (system.equal(k, key)) fail('evaluate.wrong-keys', `wrong ${system.keyNoun} ${i} of the list is the right ${system.keyNoun}`);
+    },
+  });
   const classes = weights.config.classes;
-  const started = performance.now();
   let passes = 0;
   /** One pass of `engine` over the images, chunk by chunk, shown as `phase`; encrypted with `k` unless it is undefined. */
   const pass = (engine: Engine, k: K | undefined, phase: string) =>
@@ -215,7 +258,6 @@ export async function runKeyedExperiment<K>(system: KeyedSystem<K>, options: Eva
     passes += 2;
     const plain = score(argmaxRows(plainLogits, classes), labels);
     const right = score(argmaxRows(encEncLogits, classes), labels);
-
     const wrong = await scoreWrongKeys(keys, labels, classes, (wrongKey, index) => {
       passes++;
       return pass(encrypted, wrongKey, `wrong ${system.keyNoun} ${index + 1}/${keys.length}`);

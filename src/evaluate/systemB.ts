@@ -24,10 +24,10 @@ import { fail } from '../core/errors.ts';
 import { type ImageBatch, type Uint8Batch, imageBatch, sliceImages, toLayout } from '../core/images.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { ResNetConfig, ResNetWeights } from '../model/resnet.ts';
-import { type Progress, silentProgress } from '../io/progress.ts';
+import type { Progress } from '../io/progress.ts';
 import { encryptToModelInput } from '../variants/accuracy.ts';
 import { type SystemBKey, type SystemBTransform, variantFor, wrongSystemBKeys } from '../variants/systemBKey.ts';
-import { type ExperimentSummary, type WrongKeyResult, checkExperimentInputs, experimentSummary, logitsInChunks, scoreWrongKeys, wrongKeyCount } from './evaluate.ts';
+import { type ExperimentSummary, type WrongKeyResult, experimentSummary, logitsInChunks, scoreWrongKeys, startExperiment } from './evaluate.ts';
 import { type Scored, argmaxRows, score } from '../metrics/scoring.ts';
 import { plural } from '../core/words.ts';
 
@@ -159,30 +159,25 @@ function logitsOf(engine: Engine<ResNetConfig>, images: Uint8Batch, key: SystemB
   return logitsInChunks(images.shape.count, engine.config.classes, chunk, progress, phase, (start, count) => engine.logitsNormalized(systemBModelInput(sliceImages(images, start, count), key)));
 }
 
-function explicitWrongKeys(right: SystemBKey, list: readonly SystemBKey[], count: number): { seed: string; key: SystemBKey }[] {
-  if (list.length < count) fail('evaluate.wrong-keys', `${count} wrong key sets asked for, but the list holds ${list.length}`);
-  return list.slice(0, count).map((k, i) => {
-    if (k.transform !== right.transform) fail('evaluate.wrong-keys', `wrong key set ${i} of the list is a ${k.transform} key, the right key set is ${right.transform}`);
-    if (k.blockSize !== right.blockSize || k.channels !== right.channels) fail('evaluate.wrong-keys', `wrong key set ${i} of the list is for M=${k.blockSize}, C=${k.channels}; the right one for M=${right.blockSize}, C=${right.channels}`);
-    if (k.text === right.text) fail('evaluate.wrong-keys', `wrong key set ${i} of the list is the right key set`);
-    return { seed: `list:${i}`, key: k };
-  });
-}
-
 /** System B's experiment on one model (see the header). */
 export async function evaluateSystemB(options: SystemBEvaluateOptions): Promise<SystemBResult> {
   const { weights, key, images, labels } = options;
-  const wrongKeys = wrongKeyCount(options.wrongKeys, options.wrongKeyList);
-  const progress = options.progress ?? silentProgress;
-  const chunk = options.chunk ?? 250;
-  const n = images.shape.count;
-  checkExperimentInputs(n, labels, wrongKeys, 'wrong key sets');
-  if (key.channels !== weights.config.channels) fail('key.wrong-channels', `key set is for ${plural(key.channels, 'channel')}, the model takes ${weights.config.channels}`);
-  const { height, width } = images.shape;
-  if (height % key.blockSize !== 0 || width % key.blockSize !== 0) fail('image.not-divisible', `image size ${width}×${height} is not divisible by the key set's block size ${key.blockSize}`);
-  const keys = options.wrongKeyList === undefined ? wrongSystemBKeys(key, wrongKeys, options.wrongKeySeed) : explicitWrongKeys(key, options.wrongKeyList, wrongKeys);
+  const { count: n, chunk, progress, wrongKeys: keys, started } = startExperiment(options, {
+    chunk: 250,
+    wrongKeysName: 'wrong key sets',
+    checkKey: () => {
+      if (key.channels !== weights.config.channels) fail('key.wrong-channels', `key set is for ${plural(key.channels, 'channel')}, the model takes ${weights.config.channels}`);
+      const { height, width } = images.shape;
+      if (height % key.blockSize !== 0 || width % key.blockSize !== 0) fail('image.not-divisible', `image size ${width}×${height} is not divisible by the key set's block size ${key.blockSize}`);
+    },
+    seeded: (count, seed) => wrongSystemBKeys(key, count, seed),
+    checkListed: (k, i) => {
+      if (k.transform !== key.transform) fail('evaluate.wrong-keys', `wrong key set ${i} of the list is a ${k.transform} key, the right key set is ${key.transform}`);
+      if (k.blockSize !== key.blockSize || k.channels !== key.channels) fail('evaluate.wrong-keys', `wrong key set ${i} of the list is for M=${k.blockSize}, C=${k.channels}; the right one for M=${key.blockSize}, C=${key.channels}`);
+      if (k.text === key.text) fail('evaluate.wrong-keys', `wrong key set ${i} of the list is the right key set`);
+    },
+  });
   const classes = weights.config.classes;
-  const started = performance.now();
   const engine = await options.createEngine(weights);
   try {
     const right = score(argmaxRows(await logitsOf(engine, images, key, chunk, progress, `right key set (${key.transform})`), classes), labels);
