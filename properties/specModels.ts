@@ -2,14 +2,8 @@
 import seedrandom from 'seedrandom';
 import type { SpecBatchNorm, SpecConvMixer } from '../spec/convmixer.ts';
 
-export interface SmallConvMixerShape {
-  readonly dim: number;
-  readonly depth: number;
-  readonly kernel: number;
-  readonly patch: number;
-  readonly channels: number;
-  readonly classes: number;
-}
+/** The configuration part of a spec ConvMixer: d, depth, k, P, C, classes. */
+export type SmallConvMixerShape = Pick<SpecConvMixer, 'dim' | 'depth' | 'kernel' | 'patch' | 'channels' | 'classes'>;
 
 export function randomSpecConvMixer(s: SmallConvMixerShape, seed: number): SpecConvMixer {
   const rng = seedrandom(String(seed));
