@@ -6,7 +6,8 @@
  */
 import { type Command, InvalidArgumentError } from 'commander';
 import { fail } from '../core/errors.ts';
-import { autoEngine, integerList, loadImages, loadKey, loadModel } from './attack.ts';
+import { autoEngine, loadImages, loadKey, loadModel } from './attack/load.ts';
+import { integerList } from './attack/options.ts';
 import { type Io, positiveInteger, withOutputs } from './io.ts';
 import { folderName } from '../core/words.ts';
 

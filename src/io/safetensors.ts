@@ -25,7 +25,7 @@ import { readFileSync } from 'node:fs';
 import { CipherpatchError, fail } from '../core/errors.ts';
 import { type WriteOptions, writeFileAtomic } from './atomicWrite.ts';
 import { f16ToF32Bits, f32BitsToBf16, f32BitsToF16 } from './halfPrecision.ts';
-import { JsonNumber, JsonParser, type JsonValue, describeJson, nonNegativeInteger, quote } from './safetensorsJson.ts';
+import { JsonParser, type JsonValue, describeJson, nonNegativeInteger, quote } from './safetensorsJson.ts';
 
 export type SafetensorsDType = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
 
