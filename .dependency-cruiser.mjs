@@ -13,9 +13,10 @@ const LAYERS = [
   ['engine'], //          the Engine interface, its backends (onnxruntime, tfjs) and factory
   ['variants'], //        the plug-in contract, the built-in variants, the fuzz harness, System B's key sets
   ['io'], //              files: safetensors, CIFAR-10, PNG, key files (of every system), atomic output
-  ['report'], //          drawing: SVG plots, image grids, SVG → PNG
+  ['plots'], //           drawing: SVG plots, image grids, SVG → PNG
   ['evaluate'], //        the experiments (Systems A, B, C) and their reports
-  ['attacks'], //         the attacks and the security report
+  ['attacks'], //         the attacks and the security report's runs
+  ['report'], //          the security report's presentation (markdown, JSON, plots)
   ['cli'], //             the cipherpatch command, a thin layer over all of the above
 ];
 

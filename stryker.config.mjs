@@ -19,6 +19,8 @@ export default {
     'src/core/modelTransform.ts',
     'src/core/keySpace.ts',
     'src/io/safetensors.ts',
+    'src/io/safetensorsJson.ts',
+    'src/io/halfPrecision.ts',
     'src/io/cifar10.ts',
   ],
   concurrency: 2,

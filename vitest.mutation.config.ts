@@ -9,7 +9,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['properties/*.test.ts', 'golden/vectors.test.ts', 'src/core/*.test.ts', 'src/io/safetensors.test.ts', 'src/io/cifar10.test.ts'],
+    include: ['properties/*.test.ts', 'golden/vectors.test.ts', 'src/core/*.test.ts', 'src/io/safetensors.test.ts', 'src/io/halfPrecision.test.ts', 'src/io/cifar10.test.ts'],
     // The harness tests (variants, mutants) run every built-in variant through the
     // fuzz battery: they reach most of the core, so each mutant there would rerun
     // them (minutes per mutant under instrumentation), and the core has its own tests.

@@ -14,7 +14,8 @@ import { type ConvMixerWeights, randomConvMixerWeights } from '../model/convmixe
 import { recoverKeyFromLeakedModel } from './leakedModel.ts';
 import { partialKeyAttack } from './partialKey.ts';
 import { randomKeyAttack } from './randomKey.ts';
-import { type AttackEffort, attackReportFiles, imagesNeeded, runAttackReport } from './securityReport.ts';
+import { attackReportFiles } from '../report/securityReport.ts';
+import { type AttackEffort, imagesNeeded, runAttackReport } from './securityReport.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dataFile = join(root, 'golden/data/test_batch_first1000.bin');

@@ -2,11 +2,13 @@
  * `cipherpatch attack-report`: every attack on one System A model, key and
  * test set, written as a security report (report.md, report.json, one plot
  * per attack as SVG + PNG) into one directory, atomically. The work is
- * src/attacks/securityReport.ts; this file parses options and prints.
+ * src/attacks/securityReport.ts, the files src/report/securityReport.ts; this
+ * file parses options and prints.
  */
 import { type Command, InvalidArgumentError } from 'commander';
 import { fail } from '../core/errors.ts';
-import { autoEngine, integerList, loadImages, loadKey, loadModel } from './attack.ts';
+import { autoEngine, loadImages, loadKey, loadModel } from './attack/load.ts';
+import { integerList } from './attack/options.ts';
 import { type Io, positiveInteger, withOutputs } from './io.ts';
 import { folderName } from '../core/words.ts';
 
@@ -80,7 +82,8 @@ Test images used, in order: the evaluation set (max of --images, --ciphertext-im
 The defaults finish in a few minutes on 2 cores; raise the effort with the options above.`);
   withOutputs(command, (o: Options) => [{ path: o.out, kind: 'directory', force: o.force }]).action(async (opts: Options) => {
       if (opts.objective !== 'accuracy' && opts.objective !== 'log-likelihood') fail('attack.objective', `unknown --objective "${opts.objective}": use accuracy or log-likelihood`);
-      const { imagesNeeded, runAttackReport, writeAttackReport, headlines } = await import('../attacks/securityReport.ts');
+      const { imagesNeeded, runAttackReport } = await import('../attacks/securityReport.ts');
+      const { writeAttackReport, headlines } = await import('../report/securityReport.ts');
       const { engineLabel } = await import('../attacks/common.ts');
       const { progressFor, silentProgress } = await import('../io/progress.ts');
       const effort = {

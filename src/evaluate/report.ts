@@ -9,10 +9,10 @@ import { type Uint8Batch, sliceImages, toLayout } from '../core/images.ts';
 import type { BlockKey } from '../core/key.ts';
 import { keyToJson } from '../core/keyJson.ts';
 import { writeDirectoryAtomic } from '../io/atomicDir.ts';
-import { boxPlotSvg } from '../report/boxPlot.ts';
+import { boxPlotSvg } from '../plots/boxPlot.ts';
 import { plural } from '../core/words.ts';
-import { imageGridSvg } from '../report/imageGrid.ts';
-import { svgToPng } from '../report/render.ts';
+import { imageGridSvg } from '../plots/imageGrid.ts';
+import { svgToPng } from '../plots/render.ts';
 import { type EvaluateResult, type KeyNames, SYSTEM_A } from './evaluate.ts';
 
 /** What the paper reports (Iijima & Kiya 2022, Table 1 and Fig. 5; CIFAR-10, ConvMixer-256/8, M = P = 4). */

@@ -7,10 +7,10 @@
  */
 import { type ImageBatch, type Uint8Batch, sliceImages, toLayout } from '../core/images.ts';
 import { writeDirectoryAtomic } from '../io/atomicDir.ts';
-import { boxPlotSvg } from '../report/boxPlot.ts';
+import { boxPlotSvg } from '../plots/boxPlot.ts';
 import { plural } from '../core/words.ts';
-import { imageGridSvg } from '../report/imageGrid.ts';
-import { svgToPng } from '../report/render.ts';
+import { imageGridSvg } from '../plots/imageGrid.ts';
+import { svgToPng } from '../plots/render.ts';
 import { type SystemBResult, systemBModelInput } from './systemB.ts';
 import { type SystemBKey, type SystemBTransform } from '../variants/systemBKey.ts';
 

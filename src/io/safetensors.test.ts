@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FC_RUNS } from '../../properties/setup.ts';
 import { CipherpatchError } from '../core/errors.ts';
+import { buildFile, concat, entry, expectedValues, f32, fileFrom, nameArb, rawEntryArb, rawFileArb, sameValues, u64le } from '../../properties/safetensorsFiles.ts';
 import {
   DTYPE_BYTES,
   MAX_HEADER_BYTES,
@@ -12,105 +13,11 @@ import {
   type SafetensorsDType,
   type Tensor,
   type TensorData,
-  halfPrecision,
   readSafetensors,
   readSafetensorsFile,
   writeSafetensors,
   writeSafetensorsFile,
 } from './safetensors.ts';
-
-// ---------------------------------------------------------------------------
-// An independent file builder and value decoder (DataView + JSON.stringify,
-// written from the format description), so the tests are not circular.
-
-interface RawEntry {
-  readonly name: string;
-  readonly dtype: string;
-  readonly shape: readonly number[];
-  readonly bytes: Uint8Array;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-function u64le(n: number | bigint): Uint8Array {
-  const b = new Uint8Array(8);
-  new DataView(b.buffer).setBigUint64(0, BigInt(n), true);
-  return b;
-}
-
-/** A file from a header text and a buffer, with the header padded by `pad` spaces. */
-function fileFrom(headerText: string, buffer: Uint8Array = new Uint8Array(0), pad = 0): Uint8Array {
-  const header = new TextEncoder().encode(headerText + ' '.repeat(pad));
-  return concat([u64le(header.length), header, buffer]);
-}
-
-/** The canonical file for these entries: names sorted, buffer in that order, padded to 8. */
-function buildFile(entries: readonly RawEntry[], metadata?: Record<string, string>): Uint8Array {
-  const sorted = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const metaKeys = metadata ? Object.keys(metadata).sort() : [];
-  let offset = 0;
-  const pieces: string[] = [];
-  // written by hand: an object would put integer-like keys ("0") first
-  if (metaKeys.length > 0) pieces.push(`"__metadata__":{${metaKeys.map((k) => `${JSON.stringify(k)}:${JSON.stringify(metadata![k])}`).join(',')}}`);
-  for (const e of sorted) {
-    pieces.push(`${JSON.stringify(e.name)}:${JSON.stringify({ dtype: e.dtype, shape: e.shape, data_offsets: [offset, offset + e.bytes.length] })}`);
-    offset += e.bytes.length;
-  }
-  const text = `{${pieces.join(',')}}`;
-  const length = new TextEncoder().encode(text).length;
-  return fileFrom(text, concat(sorted.map((e) => e.bytes)), (8 - (length % 8)) % 8);
-}
-
-/** float16 by arithmetic, the textbook way. */
-function f16Value(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const m = h & 0x3ff;
-  if (e === 0) return sign * m * 2 ** -24;
-  if (e === 31) return m === 0 ? sign * Infinity : NaN;
-  return sign * (1 + m / 1024) * 2 ** (e - 15);
-}
-
-function bf16Value(h: number): number {
-  const dv = new DataView(new ArrayBuffer(4));
-  dv.setUint32(0, h << 16);
-  return dv.getFloat32(0);
-}
-
-/** The values of a tensor's little-endian bytes, decoded with DataView. */
-function expectedValues(dtype: string, bytes: Uint8Array): (number | bigint)[] {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const size = DTYPE_BYTES[dtype as SafetensorsDType];
-  const out: (number | bigint)[] = [];
-  for (let at = 0; at < bytes.length; at += size) {
-    switch (dtype) {
-      case 'F64': out.push(dv.getFloat64(at, true)); break;
-      case 'F32': out.push(dv.getFloat32(at, true)); break;
-      case 'F16': out.push(f16Value(dv.getUint16(at, true))); break;
-      case 'BF16': out.push(bf16Value(dv.getUint16(at, true))); break;
-      case 'I64': out.push(dv.getBigInt64(at, true)); break;
-      case 'I32': out.push(dv.getInt32(at, true)); break;
-      case 'I16': out.push(dv.getInt16(at, true)); break;
-      case 'I8': out.push(dv.getInt8(at)); break;
-      default: out.push(dv.getUint8(at)); break;
-    }
-  }
-  return out;
-}
-
-function sameValues(actual: TensorData, expected: (number | bigint)[]): boolean {
-  if (actual.length !== expected.length) return false;
-  for (let i = 0; i < expected.length; i++) if (!Object.is(actual[i], expected[i])) return false;
-  return true;
-}
 
 function rejectsWith(bytes: Uint8Array, check: string): CipherpatchError {
   try {
@@ -122,34 +29,6 @@ function rejectsWith(bytes: Uint8Array, check: string): CipherpatchError {
   }
   throw new Error(`expected a ${check} rejection, but the file was accepted`);
 }
-
-function f32(values: number[]): Uint8Array {
-  const b = new Uint8Array(4 * values.length);
-  const dv = new DataView(b.buffer);
-  values.forEach((v, i) => dv.setFloat32(4 * i, v, true));
-  return b;
-}
-
-const entry = (name: string, begin: number, end: number, dtype = 'U8', shape: number[] = [end - begin]): string =>
-  `${JSON.stringify(name)}:{"dtype":"${dtype}","shape":${JSON.stringify(shape)},"data_offsets":[${begin},${end}]}`;
-
-// ---------------------------------------------------------------------------
-// Generators.
-
-const nameArb = fc.oneof(fc.string({ maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 6 })).filter((s) => s !== '__metadata__');
-const shapeArb = fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 3 });
-const rawEntryArb: fc.Arbitrary<Omit<RawEntry, 'name'>> = fc
-  .tuple(fc.constantFrom(...SAFETENSORS_DTYPES), shapeArb)
-  .chain(([dtype, shape]) => {
-    const count = shape.reduce((a, b) => a * b, 1);
-    const size = DTYPE_BYTES[dtype];
-    const bytes = dtype === 'BOOL' ? fc.uint8Array({ min: 0, max: 1, minLength: count, maxLength: count }) : fc.uint8Array({ minLength: count * size, maxLength: count * size });
-    return bytes.map((b) => ({ dtype, shape, bytes: b }));
-  });
-const rawFileArb = fc.record({
-  entries: fc.uniqueArray(fc.tuple(nameArb, rawEntryArb), { selector: ([n]) => n, maxLength: 5 }).map((list) => list.map(([name, e]) => ({ name, ...e }))),
-  metadata: fc.option(fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 }), { maxKeys: 3 }), { nil: undefined }),
-});
 
 // ---------------------------------------------------------------------------
 
@@ -233,61 +112,6 @@ describe('safetensors: hand-made files', () => {
     expect(Object.getPrototypeOf(metadata)).toBe(Object.prototype);
     expect(Object.keys(metadata)).toEqual(['__proto__']);
     expect(metadata.__proto__).toBe('x');
-  });
-});
-
-describe('safetensors: half precision', () => {
-  it('decodes all 65,536 F16 patterns like the textbook formula and encodes them back bit for bit', () => {
-    const f = new Float32Array(1);
-    const bits = new Uint32Array(f.buffer);
-    for (let h = 0; h < 0x10000; h++) {
-      bits[0] = halfPrecision.f16ToF32Bits(h);
-      const want = f16Value(h);
-      if (!Object.is(f[0], want)) throw new Error(`F16 ${h.toString(16)} decoded to ${f[0]}, expected ${want}`);
-      if (halfPrecision.f32BitsToF16(bits[0]) !== h) throw new Error(`F16 ${h.toString(16)} did not survive a round trip`);
-    }
-  });
-
-  it('encodes every BF16 pattern back bit for bit', () => {
-    for (let h = 0; h < 0x10000; h++) if (halfPrecision.f32BitsToBf16((h << 16) >>> 0) !== h) throw new Error(`BF16 ${h.toString(16)}`);
-  });
-
-  /** Checks that `h` is the nearest (ties to even) of the 16-bit neighbours to x. */
-  function isNearest(x: number, h: number, value: (m: number) => number, infBits: number, infValue: number): boolean {
-    const sign = h & 0x8000;
-    if ((x < 0 || Object.is(x, -0)) !== (sign !== 0)) return false;
-    const ax = Math.abs(x);
-    const m = h & 0x7fff;
-    const mag = (k: number) => (k === infBits ? infValue : value(k));
-    const d = Math.abs(ax - mag(m));
-    for (const k of [m - 1, m + 1]) {
-      if (k < 0 || k > infBits) continue;
-      const dk = Math.abs(ax - mag(k));
-      if (dk < d || (dk === d && (m & 1) === 1)) return false;
-    }
-    return true;
-  }
-
-  it('rounds float32 to F16 and BF16 to nearest, ties to even', () => {
-    fc.assert(
-      fc.property(fc.float({ noNaN: true }), (x) => {
-        const b = new Uint32Array(new Float32Array([x]).buffer)[0];
-        const h = halfPrecision.f32BitsToF16(b);
-        const hb = halfPrecision.f32BitsToBf16(b);
-        return isNearest(x, h, f16Value, 0x7c00, 2 ** 16) && isNearest(x, hb, bf16Value, 0x7f80, 2 ** 128);
-      }),
-    );
-    // exact ties and boundaries
-    expect(halfPrecision.f32BitsToF16(new Uint32Array(new Float32Array([65520]).buffer)[0])).toBe(0x7c00);
-    expect(halfPrecision.f32BitsToF16(new Uint32Array(new Float32Array([65519]).buffer)[0])).toBe(0x7bff);
-    expect(halfPrecision.f32BitsToF16(new Uint32Array(new Float32Array([2 ** -25]).buffer)[0])).toBe(0);
-    expect(halfPrecision.f32BitsToF16(new Uint32Array(new Float32Array([3 * 2 ** -25]).buffer)[0])).toBe(2);
-    expect(halfPrecision.f32BitsToF16(new Uint32Array(new Float32Array([1 + 2 ** -11]).buffer)[0])).toBe(0x3c00);
-  });
-
-  it('NaN stays NaN', () => {
-    expect(halfPrecision.f32BitsToF16(0x7f800001) & 0x7fff).toBeGreaterThan(0x7c00);
-    expect(halfPrecision.f32BitsToBf16(0x7f800001) & 0x7fff).toBeGreaterThan(0x7f80);
   });
 });
 

@@ -13,17 +13,19 @@
  *
  * Reading rejects anything else with a CipherpatchError whose check starts
  * with "safetensors." — never another exception and never a wrong tensor.
- * The header is parsed by a strict JSON parser of our own so that duplicate
- * keys (which JSON.parse would silently merge) are caught.
+ * The header is parsed by a strict JSON parser of our own (safetensorsJson.ts)
+ * so that duplicate keys (which JSON.parse would silently merge) are caught.
  *
  * F16 and BF16 tensors are held as Float32Array (every F16/BF16 value is
- * exactly a float32). The conversion works on bit patterns, so reading and
+ * exactly a float32). The conversion (halfPrecision.ts) works on bit patterns, so reading and
  * writing again gives back the same bytes, NaN payloads included; writing
  * other float32 values to F16/BF16 rounds to nearest, ties to even.
  */
 import { readFileSync } from 'node:fs';
 import { CipherpatchError, fail } from '../core/errors.ts';
 import { type WriteOptions, writeFileAtomic } from './atomicWrite.ts';
+import { f16ToF32Bits, f32BitsToBf16, f32BitsToF16 } from './halfPrecision.ts';
+import { JsonParser, type JsonValue, describeJson, nonNegativeInteger, quote } from './safetensorsJson.ts';
 
 export type SafetensorsDType = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
 
@@ -73,7 +75,6 @@ export const SAFETENSORS_DTYPES = Object.keys(DTYPE_BYTES) as SafetensorsDType[]
 
 /** The reference implementation refuses headers above 100 MB; so do we. */
 export const MAX_HEADER_BYTES = 100_000_000;
-const MAX_JSON_DEPTH = 64;
 const METADATA_KEY = '__metadata__';
 
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -81,247 +82,6 @@ const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 function isDtype(value: string): value is SafetensorsDType {
   return Object.prototype.hasOwnProperty.call(DTYPE_BYTES, value);
 }
-
-function quote(name: string): string {
-  return JSON.stringify(name);
-}
-
-// ---------------------------------------------------------------------------
-// A strict JSON parser (RFC 8259) that keeps numbers as text and reports
-// duplicate keys. It works on the decoded header string.
-
-class JsonNumber {
-  constructor(readonly text: string) {}
-}
-type JsonValue = null | boolean | string | JsonNumber | JsonValue[] | Map<string, JsonValue>;
-
-class JsonParser {
-  private at = 0;
-  constructor(private readonly text: string) {}
-
-  parseDocument(): JsonValue {
-    this.skipSpace();
-    const value = this.parseValue(0, []);
-    this.skipSpace();
-    if (this.at < this.text.length) this.error(`unexpected ${this.describe()} after the JSON value`);
-    return value;
-  }
-
-  private error(message: string): never {
-    fail('safetensors.header-json', `header is not valid JSON: ${message} at character ${this.at}`);
-  }
-
-  private describe(): string {
-    if (this.at >= this.text.length) return 'end of header';
-    return `character ${JSON.stringify(this.text[this.at])}`;
-  }
-
-  private skipSpace(): void {
-    const t = this.text;
-    while (this.at < t.length) {
-      const c = t.charCodeAt(this.at);
-      if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) this.at++;
-      else break;
-    }
-  }
-
-  private parseValue(depth: number, path: string[]): JsonValue {
-    const c = this.text[this.at];
-    if (c === '{') return this.parseObject(depth + 1, path);
-    if (c === '[') return this.parseArray(depth + 1, path);
-    if (c === '"') return this.parseString();
-    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return this.parseNumber();
-    for (const [word, value] of [['true', true], ['false', false], ['null', null]] as const) {
-      if (this.text.startsWith(word, this.at)) {
-        this.at += word.length;
-        return value;
-      }
-    }
-    return this.error(`expected a value, found ${this.describe()}`);
-  }
-
-  private enter(depth: number): void {
-    if (depth > MAX_JSON_DEPTH) this.error(`nesting deeper than ${MAX_JSON_DEPTH} levels`);
-  }
-
-  private parseObject(depth: number, path: string[]): Map<string, JsonValue> {
-    this.enter(depth);
-    this.at++; // {
-    const result = new Map<string, JsonValue>();
-    this.skipSpace();
-    if (this.text[this.at] === '}') {
-      this.at++;
-      return result;
-    }
-    for (;;) {
-      this.skipSpace();
-      if (this.text[this.at] !== '"') this.error(`expected a quoted key, found ${this.describe()}`);
-      const key = this.parseString();
-      if (result.has(key)) {
-        if (path.length === 0) fail('safetensors.duplicate-name', `header names ${quote(key)} twice (duplicate JSON key): which tensor is meant is ambiguous`);
-        fail('safetensors.duplicate-key', `header entry ${path.map(quote).join('.')} has the key ${quote(key)} twice (duplicate JSON key)`);
-      }
-      this.skipSpace();
-      if (this.text[this.at] !== ':') this.error(`expected ":" after key ${quote(key)}, found ${this.describe()}`);
-      this.at++;
-      this.skipSpace();
-      result.set(key, this.parseValue(depth, [...path, key]));
-      this.skipSpace();
-      const c = this.text[this.at];
-      this.at++;
-      if (c === '}') return result;
-      if (c !== ',') {
-        this.at--;
-        this.error(`expected "," or "}" in an object, found ${this.describe()}`);
-      }
-    }
-  }
-
-  private parseArray(depth: number, path: string[]): JsonValue[] {
-    this.enter(depth);
-    this.at++; // [
-    const result: JsonValue[] = [];
-    this.skipSpace();
-    if (this.text[this.at] === ']') {
-      this.at++;
-      return result;
-    }
-    for (;;) {
-      this.skipSpace();
-      result.push(this.parseValue(depth, [...path, String(result.length)]));
-      this.skipSpace();
-      const c = this.text[this.at];
-      this.at++;
-      if (c === ']') return result;
-      if (c !== ',') {
-        this.at--;
-        this.error(`expected "," or "]" in an array, found ${this.describe()}`);
-      }
-    }
-  }
-
-  private parseString(): string {
-    const t = this.text;
-    this.at++; // opening quote
-    let out = '';
-    let chunk = this.at;
-    for (;;) {
-      if (this.at >= t.length) this.error('unterminated string');
-      const c = t.charCodeAt(this.at);
-      if (c === 0x22) {
-        out += t.slice(chunk, this.at);
-        this.at++;
-        return out;
-      }
-      if (c < 0x20) this.error('unescaped control character in a string');
-      if (c !== 0x5c) {
-        this.at++;
-        continue;
-      }
-      out += t.slice(chunk, this.at);
-      const e = t[this.at + 1];
-      const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
-      if (e !== undefined && Object.prototype.hasOwnProperty.call(simple, e)) {
-        out += simple[e];
-        this.at += 2;
-      } else if (e === 'u') {
-        const hex = t.slice(this.at + 2, this.at + 6);
-        if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.error('bad \\u escape in a string');
-        out += String.fromCharCode(parseInt(hex, 16));
-        this.at += 6;
-      } else {
-        this.error('bad escape in a string');
-      }
-      chunk = this.at;
-    }
-  }
-
-  private parseNumber(): JsonNumber {
-    const match = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
-    match.lastIndex = this.at;
-    const m = match.exec(this.text);
-    if (m === null) this.error('malformed number');
-    this.at += m[0].length;
-    return new JsonNumber(m[0]);
-  }
-}
-
-function describeJson(value: JsonValue): string {
-  if (value === null) return 'null';
-  if (typeof value === 'boolean') return String(value);
-  if (typeof value === 'string') return `the string ${quote(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-  if (value instanceof JsonNumber) return `the number ${value.text}`;
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  return 'an object';
-}
-
-/** A JSON integer written as plain digits that is a safe non-negative integer, else undefined. */
-function nonNegativeInteger(value: JsonValue): number | undefined {
-  if (!(value instanceof JsonNumber) || !/^(?:0|[1-9][0-9]*)$/.test(value.text)) return undefined;
-  const n = Number(value.text);
-  return Number.isSafeInteger(n) ? n : undefined;
-}
-
-// ---------------------------------------------------------------------------
-// Half-precision conversions on bit patterns.
-
-/** float16 bits → float32 bits (exact; NaN payloads kept). */
-function f16ToF32Bits(h: number): number {
-  const sign = (h & 0x8000) << 16;
-  const exp = (h >>> 10) & 0x1f;
-  let mant = h & 0x3ff;
-  if (exp === 0x1f) return (sign | 0x7f800000 | (mant << 13)) >>> 0;
-  if (exp !== 0) return (sign | ((exp - 15 + 127) << 23) | (mant << 13)) >>> 0;
-  if (mant === 0) return sign >>> 0;
-  // subnormal: value = mant · 2^-24; normalise
-  let e = -14;
-  while ((mant & 0x400) === 0) {
-    mant <<= 1;
-    e--;
-  }
-  return (sign | ((e + 127) << 23) | ((mant & 0x3ff) << 13)) >>> 0;
-}
-
-/** float32 bits → float16 bits, round to nearest, ties to even; NaN stays NaN (payload kept where it fits). */
-function f32BitsToF16(b: number): number {
-  const sign = (b >>> 16) & 0x8000;
-  const exp = (b >>> 23) & 0xff;
-  const mant = b & 0x7fffff;
-  if (exp === 0xff) {
-    if (mant === 0) return sign | 0x7c00;
-    const payload = mant >>> 13;
-    return sign | 0x7c00 | (payload === 0 ? 0x200 : payload);
-  }
-  const e = exp - 127 + 15;
-  if (e >= 0x1f) return sign | 0x7c00; // overflow → ∞
-  if (e <= 0) {
-    if (exp === 0) return sign; // float32 zero or subnormal: far below float16's range
-    const full = mant | 0x800000; // 24 significant bits
-    const shift = 14 - e; // value = full · 2^(e-38) = (full >> shift) units of 2^-24
-    if (shift > 24) return sign;
-    let h = full >>> shift;
-    const rem = full & ((1 << shift) - 1);
-    const half = 1 << (shift - 1);
-    if (rem > half || (rem === half && (h & 1) === 1)) h++;
-    return sign | h;
-  }
-  let h = (e << 10) | (mant >>> 13);
-  const rem = mant & 0x1fff;
-  if (rem > 0x1000 || (rem === 0x1000 && (h & 1) === 1)) h++; // a carry into the exponent is right, up to ∞
-  return sign | h;
-}
-
-/** float32 bits → bfloat16 bits, round to nearest, ties to even; NaN stays NaN. */
-function f32BitsToBf16(b: number): number {
-  if ((b & 0x7f800000) === 0x7f800000 && (b & 0x7fffff) !== 0) {
-    const top = b >>> 16;
-    return (top & 0x7f) === 0 ? top | 0x40 : top;
-  }
-  return ((b + 0x7fff + ((b >>> 16) & 1)) >>> 16) & 0xffff;
-}
-
-/** Exposed for tests: the half-precision conversions. */
-export const halfPrecision = { f16ToF32Bits, f32BitsToF16, f32BitsToBf16 } as const;
 
 // ---------------------------------------------------------------------------
 // Decoding and encoding tensor bytes.
