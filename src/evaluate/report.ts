@@ -13,7 +13,7 @@ import { boxPlotSvg } from '../report/boxPlot.ts';
 import { plural } from '../core/words.ts';
 import { imageGridSvg } from '../report/imageGrid.ts';
 import { svgToPng } from '../report/render.ts';
-import { type EvaluateResult, type KeyNames, SYSTEM_A } from './evaluate.ts';
+import { type EvaluateResult, type KeyNames, SYSTEM_A, fallbackNote } from './evaluate.ts';
 import { sliceImages } from '../engine/engine.ts';
 
 /** What the paper reports (Iijima & Kiya 2022, Table 1 and Fig. 5; CIFAR-10, ConvMixer-256/8, M = P = 4). */
@@ -112,7 +112,7 @@ ${system.intro}
 
 - Data: ${ctx.data}, ${result.images} test images
 - Weights: \`${ctx.weightsPath}\`; ${noun}: \`${ctx.keyPath}\` (block ${ctx.key.blockSize}, ${plural(ctx.key.channels, 'channel')})
-- Engine: ${result.engine.name}, backend ${result.engine.backend}, ${result.engine.threads} thread(s), ${result.engine.version}
+- Engine: ${result.engine.name}, backend ${result.engine.backend}, ${result.engine.threads} thread(s), ${result.engine.version}${fallbackNote(result.engine)}
 - Time: ${result.seconds.total.toFixed(1)} s in all, ${result.seconds.imagesPerSecond.toFixed(1)} images/s
 
 ## Table 1

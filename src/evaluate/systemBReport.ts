@@ -12,6 +12,7 @@ import { boxPlotSvg } from '../report/boxPlot.ts';
 import { plural } from '../core/words.ts';
 import { imageGridSvg } from '../report/imageGrid.ts';
 import { svgToPng } from '../report/render.ts';
+import { fallbackNote } from './evaluate.ts';
 import { type SystemBKey, type SystemBResult, type SystemBTransform, systemBModelInput } from './systemB.ts';
 
 /** The System B authors' logged accuracies (ResNet-18, CIFAR-10, 200 epochs, M = 4), right key set. */
@@ -77,7 +78,7 @@ transformation. The key set selects the transform.
 
 - Data: ${ctx.data}, ${result.images} test images
 - Model: ${ctx.model}, \`${ctx.weightsPath}\`; key set: \`${ctx.keyPath}\` (${result.transform})
-- Engine: ${result.engine.name}, backend ${result.engine.backend}, ${result.engine.threads} thread(s), ${result.engine.version}
+- Engine: ${result.engine.name}, backend ${result.engine.backend}, ${result.engine.threads} thread(s), ${result.engine.version}${fallbackNote(result.engine)}
 - Time: ${result.seconds.total.toFixed(1)} s in all, ${result.seconds.imagesPerSecond.toFixed(1)} images/s
 
 | Test images | Accuracy (this run) | Authors (ResNet-18, 200 epochs) |
