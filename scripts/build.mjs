@@ -24,4 +24,4 @@ if (compiled.status !== 0) {
 }
 const assets = srcAssets(root);
 for (const rel of assets) cpSync(join(root, 'src', rel), join(dist, rel));
-process.stdout.write(`build: dist/ compiled from src/, ${assets.length} asset${assets.length === 1 ? '' : 's'} copied${assets.length ? `: ${assets.join(', ')}` : ''}\n`);
+process.stderr.write(`build: dist/ compiled from src/, ${assets.length} asset${assets.length === 1 ? '' : 's'} copied${assets.length ? `: ${assets.join(', ')}` : ''}\n`);
