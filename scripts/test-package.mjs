@@ -1,5 +1,5 @@
 /**
- * `npm run test:package`: the npm package as a user gets it (about a minute).
+ * `npm run test:package`: the npm package as a user gets it (3–4 minutes on 2 busy cores).
  *
  *  1. `npm pack` (prepack builds dist/): at most 2 MB; no source, test, golden,
  *     benchmark or mutation file in it; the compiled library, its .d.ts and
