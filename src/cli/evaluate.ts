@@ -7,7 +7,7 @@ import { type Uint8Batch, imageBatch } from '../core/images.ts';
 import { CipherpatchError } from '../core/errors.ts';
 import type { TfjsBackendRequest } from '../engine/engine.ts';
 import { type EngineRequest, createEngine, createResNetEngine } from '../engine/factory.ts';
-import { DEFAULT_WRONG_KEYS, type KeyedSystem, SYSTEM_A, runKeyedExperiment, wrongKeyCount } from '../evaluate/evaluate.ts';
+import { DEFAULT_WRONG_KEYS, type ExperimentSummary, type KeyedSystem, SYSTEM_A, fallbackNote, runKeyedExperiment, wrongKeyCount } from '../evaluate/evaluate.ts';
 import { type ReportSystem, SYSTEM_A_REPORT, writeEvaluateReport } from '../evaluate/report.ts';
 import { evaluateSystemB } from '../evaluate/systemB.ts';
 import { SYSTEM_C, SYSTEM_C_REPORT } from '../evaluate/systemC.ts';
@@ -197,6 +197,6 @@ function percent(x: number): string {
 }
 
 /** The engine that ran and its speed, as both branches print it. */
-function engineLine(result: { readonly engine: { readonly name: string; readonly backend: string; readonly threads: number; readonly version: string }; readonly seconds: { readonly imagesPerSecond: number } }): string {
-  return `engine: ${result.engine.name} (${result.engine.backend}, ${result.engine.threads} thread(s), ${result.engine.version}); ${result.seconds.imagesPerSecond.toFixed(1)} images/s`;
+function engineLine(result: Pick<ExperimentSummary, 'engine' | 'seconds'>): string {
+  return `engine: ${result.engine.name} (${result.engine.backend}, ${result.engine.threads} thread(s), ${result.engine.version}); ${result.seconds.imagesPerSecond.toFixed(1)} images/s${fallbackNote(result.engine)}`;
 }

@@ -51,7 +51,7 @@ export interface WrongKeyResult<K = BlockKey> {
 /** What every experiment's result ends with: the wrong keys' five-number summary, the engine that ran, its speed. */
 export interface ExperimentSummary {
   readonly wrongKeySummary: FiveNumberSummary | null;
-  readonly engine: { readonly name: string; readonly backend: string; readonly threads: number; readonly version: string };
+  readonly engine: { readonly name: string; readonly backend: string; readonly threads: number; readonly version: string; readonly fallback?: string };
   readonly seconds: { readonly total: number; readonly perPass: number; readonly imagesPerSecond: number };
 }
 
@@ -215,9 +215,14 @@ export function experimentSummary(wrong: readonly { accuracy: number }[], engine
   const total = (performance.now() - started) / 1000;
   return {
     wrongKeySummary: wrong.length > 0 ? summarize(wrong.map((w) => w.accuracy)) : null,
-    engine: { name: engine.name, backend: engine.backend, threads: engine.threads, version: engine.version },
+    engine: { name: engine.name, backend: engine.backend, threads: engine.threads, version: engine.version, ...(engine.fallback === undefined ? {} : { fallback: engine.fallback }) },
     seconds: { total, perPass: total / passes, imagesPerSecond: (passes * count) / total },
   };
+}
+
+/** Why this engine ran instead of onnx, as a clause to append to a line naming the engine ('' when it was the one asked for). */
+export function fallbackNote(engine: { readonly fallback?: string }): string {
+  return engine.fallback === undefined ? '' : `; ${engine.fallback}`;
 }
 
 export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult> {

@@ -13,7 +13,7 @@ import { boxPlotSvg } from '../plots/boxPlot.ts';
 import { plural } from '../core/words.ts';
 import { imageGridSvg } from '../plots/imageGrid.ts';
 import { svgToPng } from '../plots/render.ts';
-import { type EvaluateResult, type KeyNames, SYSTEM_A } from './evaluate.ts';
+import { type EvaluateResult, type KeyNames, SYSTEM_A, fallbackNote } from './evaluate.ts';
 
 /** What the paper reports (Iijima & Kiya 2022, Table 1 and Fig. 5; CIFAR-10, ConvMixer-256/8, M = P = 4). */
 export const PAPER = {
@@ -111,7 +111,7 @@ ${system.intro}
 
 - Data: ${ctx.data}, ${result.images} test images
 - Weights: \`${ctx.weightsPath}\`; ${noun}: \`${ctx.keyPath}\` (block ${ctx.key.blockSize}, ${plural(ctx.key.channels, 'channel')})
-- Engine: ${result.engine.name}, backend ${result.engine.backend}, ${result.engine.threads} thread(s), ${result.engine.version}
+- Engine: ${result.engine.name}, backend ${result.engine.backend}, ${result.engine.threads} thread(s), ${result.engine.version}${fallbackNote(result.engine)}
 - Time: ${result.seconds.total.toFixed(1)} s in all, ${result.seconds.imagesPerSecond.toFixed(1)} images/s
 
 ## Table 1
