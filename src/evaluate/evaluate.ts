@@ -20,6 +20,7 @@ import type { ConvMixerWeights } from '../model/convmixer.ts';
 import { type Progress, silentProgress } from '../io/progress.ts';
 import { type FiveNumberSummary, summarize } from '../report/statistics.ts';
 import { plural } from '../core/words.ts';
+import type { ShardRange } from '../core/shards.ts';
 
 export interface EvaluateOptions<K = BlockKey> {
   readonly weights: ConvMixerWeights;
@@ -34,6 +35,8 @@ export interface EvaluateOptions<K = BlockKey> {
   readonly wrongKeySeed: string;
   /** Explicit wrong keys (e.g. a golden run's); used instead of seeded ones, the first `wrongKeys` of them (all by default). */
   readonly wrongKeyList?: readonly K[];
+  /** Only wrong keys start … end − 1 of the experiment's list (one shard of it, src/evaluate/shard.ts); each keeps its index and seed. Default: all. */
+  readonly wrongKeyRange?: ShardRange;
   /** Images per engine call (progress granularity). */
   readonly chunk?: number;
   readonly progress?: Progress;
@@ -186,22 +189,36 @@ export function checkExperimentInputs(count: number, labels: Uint8Array, wrongKe
 
 /**
  * Scores the model under each wrong key: `logitsFor(key, index)` gives the
- * logits of every image; the accuracy against `labels` is kept.
+ * logits of every image; the accuracy against `labels` is kept. The keys are
+ * numbered from `first` (a shard's first key; 0 by default).
  */
-export async function scoreWrongKeys<K>(keys: readonly { seed: string; key: K }[], labels: Uint8Array, classes: number, logitsFor: (key: K, index: number) => Promise<Float32Array>): Promise<WrongKeyResult<K>[]> {
+export async function scoreWrongKeys<K>(keys: readonly { seed: string; key: K }[], labels: Uint8Array, classes: number, logitsFor: (key: K, index: number) => Promise<Float32Array>, first = 0): Promise<WrongKeyResult<K>[]> {
   const wrong: WrongKeyResult<K>[] = [];
-  for (const [index, wk] of keys.entries()) {
+  for (const [i, wk] of keys.entries()) {
+    const index = first + i;
     const logits = await logitsFor(wk.key, index);
     wrong.push({ index, seed: wk.seed, key: wk.key, accuracy: score(argmaxRows(logits, classes), labels).accuracy });
   }
   return wrong;
 }
 
+/** The wrong keys' five-number summary (null without wrong keys). */
+export function wrongKeySummary(wrong: readonly { accuracy: number }[]): FiveNumberSummary | null {
+  return wrong.length > 0 ? summarize(wrong.map((w) => w.accuracy)) : null;
+}
+
+/** Checks a shard's range of the wrong keys (`evaluate.wrong-key-range`) and returns it; the whole list when there is none. */
+export function wrongKeyRangeOf(range: ShardRange | undefined, wrongKeys: number): ShardRange {
+  if (range === undefined) return { start: 0, end: wrongKeys };
+  if (!Number.isInteger(range.start) || !Number.isInteger(range.end) || range.start < 0 || range.start > range.end || range.end > wrongKeys) fail('evaluate.wrong-key-range', `wrong keys ${range.start} … ${range.end - 1} are not a range of the ${wrongKeys} wrong keys`);
+  return range;
+}
+
 /** The parts every experiment's result shares: the wrong keys' five-number summary, the engine that ran, and the time of `passes` passes over `count` images since `started` (performance.now()). */
 export function experimentSummary(wrong: readonly { accuracy: number }[], engine: Engine<unknown>, started: number, passes: number, count: number): ExperimentSummary {
   const total = (performance.now() - started) / 1000;
   return {
-    wrongKeySummary: wrong.length > 0 ? summarize(wrong.map((w) => w.accuracy)) : null,
+    wrongKeySummary: wrongKeySummary(wrong),
     engine: { name: engine.name, backend: engine.backend, threads: engine.threads, version: engine.version },
     seconds: { total, perPass: total / passes, imagesPerSecond: (passes * count) / total },
   };
@@ -220,8 +237,9 @@ export async function runKeyedExperiment<K>(system: KeyedSystem<K>, options: Eva
   const n = images.shape.count;
   checkExperimentInputs(n, labels, wrongKeys, `wrong ${system.keyNouns}`);
   system.checkKey(key, weights, `the model (patch size ${weights.config.patch}, ${plural(weights.config.channels, 'channel')})`);
+  const range = wrongKeyRangeOf(options.wrongKeyRange, wrongKeys);
   // The wrong keys are checked before any pass: a bad list must not fail after minutes of inference.
-  const keys = options.wrongKeyList === undefined ? seededWrongKeys(system, key, wrongKeys, options.wrongKeySeed) : explicitWrongKeys(system, weights, key, options.wrongKeyList, wrongKeys);
+  const keys = (options.wrongKeyList === undefined ? seededWrongKeys(system, key, range.end, options.wrongKeySeed) : explicitWrongKeys(system, weights, key, options.wrongKeyList, wrongKeys)).slice(range.start, range.end);
   const classes = weights.config.classes;
   const started = performance.now();
   let passes = 0;
@@ -249,10 +267,16 @@ export async function runKeyedExperiment<K>(system: KeyedSystem<K>, options: Eva
     let maxDiff = 0;
     for (let i = 0; i < plainLogits.length; i++) maxDiff = Math.max(maxDiff, Math.abs(plainLogits[i] - encEncLogits[i]));
 
-    const wrong = await scoreWrongKeys(keys, labels, classes, (wrongKey, index) => {
-      passes++;
-      return pass(encrypted, wrongKey, `wrong ${system.keyNoun} ${index + 1}/${keys.length}`);
-    });
+    const wrong = await scoreWrongKeys(
+      keys,
+      labels,
+      classes,
+      (wrongKey, index) => {
+        passes++;
+        return pass(encrypted, wrongKey, `wrong ${system.keyNoun} ${index + 1}/${wrongKeys}`);
+      },
+      range.start,
+    );
     return {
       images: n,
       plainModelPlainImages: plain,

@@ -30,8 +30,9 @@ import { shuffle } from '../variants/builtin/systemA.ts';
 import { ffx, negpos } from '../variants/builtin/systemB.ts';
 import { VARIANT_KEY_FORMAT } from '../variants/builtin/common.ts';
 import type { Variant } from '../variants/contract.ts';
-import { type ExperimentSummary, type Scored, type WrongKeyResult, argmaxRows, checkExperimentInputs, experimentSummary, logitsInChunks, score, scoreWrongKeys, wrongKeyCount } from './evaluate.ts';
+import { type ExperimentSummary, type Scored, type WrongKeyResult, argmaxRows, checkExperimentInputs, experimentSummary, logitsInChunks, score, scoreWrongKeys, wrongKeyCount, wrongKeyRangeOf } from './evaluate.ts';
 import { plural } from '../core/words.ts';
+import type { ShardRange } from '../core/shards.ts';
 
 export const SYSTEM_B_TRANSFORMS = ['shuffle', 'negpos', 'ffx'] as const;
 export type SystemBTransform = (typeof SYSTEM_B_TRANSFORMS)[number];
@@ -221,6 +222,8 @@ export interface SystemBEvaluateOptions {
   readonly wrongKeySeed: string;
   /** Explicit wrong key sets (e.g. a golden run's), the first `wrongKeys` of them (all by default). */
   readonly wrongKeyList?: readonly SystemBKey[];
+  /** Only wrong key sets start … end − 1 (one shard, src/evaluate/shard.ts); each keeps its index and seed. Default: all. */
+  readonly wrongKeyRange?: ShardRange;
   /** Images per engine call. */
   readonly chunk?: number;
   readonly progress?: Progress;
@@ -261,14 +264,15 @@ export async function evaluateSystemB(options: SystemBEvaluateOptions): Promise<
   if (key.channels !== weights.config.channels) fail('key.wrong-channels', `key set is for ${plural(key.channels, 'channel')}, the model takes ${weights.config.channels}`);
   const { height, width } = images.shape;
   if (height % key.blockSize !== 0 || width % key.blockSize !== 0) fail('image.not-divisible', `image size ${width}×${height} is not divisible by the key set's block size ${key.blockSize}`);
-  const keys = options.wrongKeyList === undefined ? wrongSystemBKeys(key, wrongKeys, options.wrongKeySeed) : explicitWrongKeys(key, options.wrongKeyList, wrongKeys);
+  const range = wrongKeyRangeOf(options.wrongKeyRange, wrongKeys);
+  const keys = (options.wrongKeyList === undefined ? wrongSystemBKeys(key, range.end, options.wrongKeySeed) : explicitWrongKeys(key, options.wrongKeyList, wrongKeys)).slice(range.start, range.end);
   const classes = weights.config.classes;
   const started = performance.now();
   const engine = await options.createEngine(weights);
   try {
     const right = score(argmaxRows(await logitsOf(engine, images, key, chunk, progress, `right key set (${key.transform})`), classes), labels);
     const plain = score(argmaxRows(await logitsOf(engine, images, null, chunk, progress, 'plain images'), classes), labels);
-    const wrong: SystemBWrongKey[] = await scoreWrongKeys(keys, labels, classes, (wrongKey, index) => logitsOf(engine, images, wrongKey, chunk, progress, `wrong key set ${index + 1}/${keys.length}`));
+    const wrong: SystemBWrongKey[] = await scoreWrongKeys(keys, labels, classes, (wrongKey, index) => logitsOf(engine, images, wrongKey, chunk, progress, `wrong key set ${index + 1}/${wrongKeys}`), range.start);
     return {
       transform: key.transform,
       images: n,

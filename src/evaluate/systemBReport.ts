@@ -12,6 +12,7 @@ import { boxPlotSvg } from '../report/boxPlot.ts';
 import { plural } from '../core/words.ts';
 import { imageGridSvg } from '../report/imageGrid.ts';
 import { svgToPng } from '../report/render.ts';
+import { EXAMPLE_IMAGES } from './report.ts';
 import { type SystemBKey, type SystemBResult, type SystemBTransform, systemBModelInput } from './systemB.ts';
 
 /** The System B authors' logged accuracies (ResNet-18, CIFAR-10, 200 epochs, M = 4), right key set. */
@@ -112,7 +113,7 @@ export function writeSystemBReport(dir: string, result: SystemBResult, ctx: Syst
     files.set('wrong-keys.png', svgToPng(svg));
   }
   if (ctx.sampleImages !== undefined && ctx.key !== undefined) {
-    const shown = sliceImages(ctx.sampleImages, 0, Math.min(8, ctx.sampleImages.shape.count));
+    const shown = sliceImages(ctx.sampleImages, 0, Math.min(EXAMPLE_IMAGES, ctx.sampleImages.shape.count));
     const columnLabels = ctx.sampleLabels && ctx.classNames ? Array.from(ctx.sampleLabels.subarray(0, shown.shape.count), (l) => ctx.classNames?.[l] ?? String(l)) : undefined;
     const grid = imageGridSvg(
       [
