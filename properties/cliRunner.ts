@@ -10,9 +10,14 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-export async function cipherpatch(...args: string[]): Promise<CliResult> {
+export function cipherpatch(...args: string[]): Promise<CliResult> {
+  return cipherpatchWithEnv(process.env, ...args);
+}
+
+/** The same with this environment (e.g. the variables a scheduler sets). */
+export async function cipherpatchWithEnv(env: NodeJS.ProcessEnv, ...args: string[]): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 64 << 20, env });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };

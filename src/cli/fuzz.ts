@@ -80,9 +80,9 @@ export function registerFuzz(program: Command, io: Io): void {
     );
   withOutputs(command, (o: FuzzOpts) => [o.json === undefined ? undefined : { path: o.json, kind: 'file', force: o.force }, o.shard === undefined ? undefined : { path: shardFile(o, DEFAULT_FUZZ_SHARD_FILE), kind: 'file', force: o.force }])
     .action(async (spec: string, opts: FuzzOpts) => {
-      if (opts.path !== undefined && (opts.only === undefined || opts.only.length !== 1)) fail('fuzz.replay', '--path replays one counterexample: name its check with --only (as the replay line does)');
       const { fuzzShardRun, writeFuzzShard } = await import('./fuzzShard.ts');
       const shard = fuzzShardRun(opts);
+      if (opts.path !== undefined && (opts.only === undefined || opts.only.length !== 1)) fail('fuzz.replay', '--path replays one counterexample: name its check with --only (as the replay line does)');
       const { loadVariant } = await import('../variants/registry.ts');
       const { fuzzVariant } = await import('../variants/harness.ts');
       const { formatReport, reportToJson } = await import('../variants/report.ts');
