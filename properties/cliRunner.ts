@@ -10,14 +10,9 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-export function cipherpatch(...args: string[]): Promise<CliResult> {
-  return cipherpatchWithEnv(process.env, ...args);
-}
-
-/** The same with this environment (e.g. the variables a scheduler sets). */
-export async function cipherpatchWithEnv(env: NodeJS.ProcessEnv, ...args: string[]): Promise<CliResult> {
+export async function cipherpatch(...args: string[]): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 64 << 20, env });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };

@@ -6,14 +6,15 @@
  * src/evaluate/shard.test.ts); merge refuses what is not one whole job and
  * writes nothing then.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type CliResult, cipherpatch, cipherpatchWithEnv } from '../../properties/cliRunner.ts';
+import { type CliResult, cipherpatch } from '../../properties/cliRunner.ts';
 import { rejection } from '../../properties/rejection.ts';
 import { expectSameReport } from '../../properties/sameReport.ts';
 import { DEFAULT_SEED } from '../variants/harness.ts';
+import { runCipherpatch } from './badInputs/table.ts';
 import { shardRun } from './evaluateShard.ts';
 import { fuzzShardRun } from './fuzzShard.ts';
 
@@ -22,8 +23,6 @@ const MODEL = join(GOLDEN, 'runs/cpu-20ep/model.safetensors');
 const dir = mkdtempSync(join(tmpdir(), 'cipherpatch-merge-'));
 const cifar = join(dir, 'cifar');
 const at = (name: string) => join(dir, name);
-/** The environment without any variable a scheduler sets. */
-const { JOB_COMPLETION_INDEX: _k8s, SLURM_ARRAY_TASK_ID: _slurm, SLURM_ARRAY_TASK_MIN: _min, ...plainEnv } = process.env;
 
 beforeAll(() => {
   mkdirSync(cifar);
@@ -43,7 +42,7 @@ describe('evaluate --shard i/n, then cipherpatch merge', () => {
       cipherpatch(...systemA, '--report', at('a-one')),
       ...[0, 2].map((i) => cipherpatch(...systemA, '--shard', `${i}/3`, '--shard-out', at('a-{i}-of-{n}.json'))),
       // as a Kubernetes Indexed Job runs it: the index from the environment
-      cipherpatchWithEnv({ ...plainEnv, JOB_COMPLETION_INDEX: '1' }, ...systemA, '--shard', 'auto/3', '--shard-out', at('a-{i}-of-{n}.json')),
+      runCipherpatch([...systemA, '--shard', 'auto/3', '--shard-out', at('a-{i}-of-{n}.json')], { env: { JOB_COMPLETION_INDEX: '1' } }),
     ]);
     ok(one);
     shards.forEach(ok);
@@ -56,37 +55,7 @@ describe('evaluate --shard i/n, then cipherpatch merge', () => {
     expect(JSON.parse(readFileSync(at('a-merged/report.json'), 'utf8')).results.wrongKeys.map((w: { seed: string }) => w.seed)).toEqual([0, 1, 2, 3, 4, 5].map((i) => `wrong-key:${i}`));
   });
 
-  it('merge refuses a missing shard and a shard of another job, and writes nothing', async () => {
-    const a = [0, 1, 2].map((i) => at(`a-${i}-of-3.json`));
-    const doc = JSON.parse(readFileSync(a[2], 'utf8'));
-    writeFileSync(at('more-keys.json'), JSON.stringify({ ...doc, job: { ...doc.job, wrongKeys: 7 } }));
-    const cases: [string[], RegExp][] = [
-      [[a[0], a[1]], /\[merge\.missing-shard\]: shard 2 of 3 is missing/],
-      [[a[0], a[1], at('more-keys.json')], /\[merge\.different-job\]: .*more-keys\.json is a shard of another job than .*a-0-of-3\.json: wrongKeys is 7, not 6/],
-    ];
-    for (const [files, message] of cases) {
-      const r = await cipherpatch('merge', ...files, '--report', at('never'));
-      expect(r.code, files.join(' ')).toBe(1);
-      expect(r.stderr, files.join(' ')).toMatch(message);
-      expect(existsSync(at('never'))).toBe(false);
-    }
-    const json = await cipherpatch('merge', ...a, '--json', at('never.json'));
-    expect(json.stderr).toMatch(/\[merge\.output\]: evaluate shards merge into a report directory: use --report <dir>, not --json/);
-    expect(existsSync(at('never.json'))).toBe(false);
-  });
-
-  it('usage: --report with --shard, or auto/n without the variables a scheduler sets; no file written', async () => {
-    const cases: [string[], RegExp][] = [
-      [['--shard', '0/3', '--report', at('never')], /\[evaluate\.shard-report\]: a shard writes its shard file \(--shard-out\), not a report/],
-      [['--shard', 'auto/3', '--shard-out', at('never.json')], /\[shard\.index-env\]: --shard auto\/n takes the shard index from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID, and neither is set/],
-    ];
-    for (const [args, message] of cases) {
-      const r = await cipherpatchWithEnv(plainEnv, ...systemA, ...args);
-      expect(r.code, args.join(' ')).toBe(1);
-      expect(r.stderr, args.join(' ')).toMatch(message);
-    }
-    expect(existsSync(at('never'))).toBe(false);
-    expect(existsSync(at('never.json'))).toBe(false);
+  it('--shard-out names a shard file only with --shard; the shard’s range and file', () => {
     const flags = { weights: MODEL, wrongKeySeed: 'wrong-key', force: false, engine: 'auto', executionProvider: 'cpu', backend: 'auto' };
     const alone = rejection(() => shardRun({ ...flags, shardOut: 'x.json' }, 6));
     expect(alone.check).toBe('evaluate.shard-out');
@@ -120,7 +89,7 @@ describe('fuzz --shard i/n, then cipherpatch merge', () => {
     expect(again.stdout).toContain(adaptable[2].detail.slice(0, 80));
   });
 
-  it('shard 0 of 1 is the plain run; --path is refused in a shard; shards of another variant do not merge', async () => {
+  it('shard 0 of 1 is the plain run; shards of another variant do not merge', async () => {
     const flip = ['fuzz', 'flip', '--runs', '4', '--only', 'invertible,serialization,key-sensitivity'];
     const [plain, shard] = await Promise.all([cipherpatch(...flip, '--json', at('flip-plain.json')), cipherpatch(...flip, '--shard', '0/1', '--shard-out', at('flip-{i}.json'))]);
     ok(plain);
@@ -131,10 +100,6 @@ describe('fuzz --shard i/n, then cipherpatch merge', () => {
     expect(merged).toEqual(one);
     expect(shards).toHaveLength(1);
     expect(counterexamples).toEqual([]);
-    // In a shard, --path is refused before --only is checked: the replay is a plain fuzz command's.
-    const replay = await cipherpatch(...flip, '--shard', '0/2', '--path', '0:1');
-    expect(replay.code).toBe(1);
-    expect(replay.stderr).toMatch(/\[fuzz\.shard-replay\]: --path replays one counterexample with a plain fuzz command/);
     const mixed = await cipherpatch('merge', at('flip-0.json'), at('f-1-of-3.json'));
     expect(mixed.stderr).toMatch(/\[merge\.different-job\]: .*variant is "ffx", not "flip"/);
   });
