@@ -13,6 +13,9 @@ export { type ConvMixerConfig, type ConvMixerWeights, convMixerTensorSpecs, conv
 export { type Engine, type EngineOptions, createEngine } from './engine/engine.ts';
 export { type EvaluateOptions, type EvaluateResult, encryptModel, evaluate, wrongKeysFor } from './evaluate/evaluate.ts';
 export { writeEvaluateReport } from './evaluate/report.ts';
+export { type Shard, type ShardRange, parseShard, shardRange } from './core/shards.ts';
+export { type EvaluateJob, type EvaluateShardDocument, type MergedEvaluation, evaluateJob, evaluateShardDocument, mergeEvaluateShards, parseEvaluateShard } from './evaluate/shard.ts';
+export { type ShardFiles, readShardFiles } from './io/shardFiles.ts';
 export { type Safetensors, type Tensor, readSafetensors, readSafetensorsFile, writeSafetensors, writeSafetensorsFile } from './io/safetensors.ts';
 export { CIFAR10_CLASSES, parseCifarRecords, readCifarSplit, readCifarSplitAll, resolveCifarDir } from './io/cifar10.ts';
 export { fetchCifar10 } from './io/cifarFetch.ts';
