@@ -9,9 +9,10 @@ import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { rejection } from '../../properties/rejection.ts';
+import { asyncRejection, rejection } from '../../properties/rejection.ts';
 import { expectSameReport } from '../../properties/sameReport.ts';
 import { imageBatch } from '../core/images.ts';
+import { generateKey } from '../core/keygen.ts';
 import { type ShardRange, shardRange } from '../core/shards.ts';
 import { createEngine, createResNetEngine } from '../engine/engine.ts';
 import { CIFAR10_CLASSES, readCifarSplitAll, resolveCifarDir } from '../io/cifar10.ts';
@@ -20,6 +21,7 @@ import { readSafetensorsFile } from '../io/safetensors.ts';
 import { readShardFiles } from '../io/shardFiles.ts';
 import { randomConvMixerWeights } from '../model/convmixer.ts';
 import { resnetWeightsFromTensors } from '../model/resnet.ts';
+import { evaluate } from './evaluate.ts';
 import { writeEvaluateReport } from './report.ts';
 import { type EvaluateJob, type EvaluateShardDocument, type ExperimentResult, type ShardReportContext, type ShardSystemId, evaluateJob, evaluateShardDocument, mergeEvaluateShards, parseEvaluateShard } from './shard.ts';
 import { evaluateSystemB } from './systemB.ts';
@@ -88,6 +90,20 @@ describe('evaluate shards merged are one run', () => {
     writeSystemBReport(at('b-one'), one, { ...report, command: 'cipherpatch evaluate' });
     merged.writeReport(at('b-merged'), 'cipherpatch merge B-0.json B-1.json');
     expectSameReport(at('b-one'), at('b-merged'));
+  });
+});
+
+describe('a shard’s range of the wrong keys', () => {
+  it('outside the experiment’s wrong keys: refused before any engine is made', async () => {
+    const { images, labels } = await testImages(2);
+    const weights = randomConvMixerWeights({ dim: 4, depth: 1, kernel: 3, patch: 4, channels: 3, classes: 10 }, 'range-test');
+    const key = generateKey({ blockSize: 4, channels: 3, seed: 'k' });
+    const noEngine = () => Promise.reject(new Error('an engine was made before the range was checked'));
+    for (const range of [{ start: 2, end: 4 }, { start: 2, end: 1 }, { start: -1, end: 1 }]) {
+      const e = await asyncRejection(evaluate({ weights, key, images, labels, wrongKeys: 3, wrongKeySeed: 's', wrongKeyRange: range, createEngine: noEngine }));
+      expect(e.check).toBe('evaluate.wrong-key-range');
+      expect(e.message).toBe(`wrong keys ${range.start} … ${range.end - 1} are not a range of the 3 wrong keys`);
+    }
   });
 });
 
