@@ -66,6 +66,9 @@ export interface ReportContext<K = BlockKey> {
 
 const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
 
+/** How many test images the Fig. 4 picture (examples.png) shows: the first ones. */
+export const EXAMPLE_IMAGES = 8;
+
 const systemOf = <K>(ctx: ReportContext<K>): ReportSystem<K> => ctx.system ?? (SYSTEM_A_REPORT as unknown as ReportSystem<K>);
 
 export function reportJson<K>(result: EvaluateResult<K>, ctx: ReportContext<K>): object {
@@ -157,7 +160,7 @@ export function writeEvaluateReport<K>(dir: string, result: EvaluateResult<K>, c
     files.set('wrong-keys.png', svgToPng(svg));
   }
   const samples = toLayout(ctx.sampleImages, 'NHWC');
-  const shown = sliceImages(samples, 0, Math.min(8, samples.shape.count));
+  const shown = sliceImages(samples, 0, Math.min(EXAMPLE_IMAGES, samples.shape.count));
   const columnLabels = ctx.sampleLabels && ctx.classNames ? Array.from(ctx.sampleLabels.subarray(0, shown.shape.count), (l) => ctx.classNames?.[l] ?? String(l)) : undefined;
   const grid = imageGridSvg(
     [

@@ -14,6 +14,7 @@ import { svgToPng } from '../plots/render.ts';
 import { type SystemBResult, systemBModelInput } from './systemB.ts';
 import { type SystemBKey, type SystemBTransform } from '../variants/systemBKey.ts';
 import { fallbackNote } from './evaluate.ts';
+import { EXAMPLE_IMAGES } from './report.ts';
 
 /** The System B authors' logged accuracies (ResNet-18, CIFAR-10, 200 epochs, M = 4), right key set. */
 export const SYSTEM_B_AUTHORS: Readonly<Record<SystemBTransform | 'plain', number>> = { plain: 0.9543, shuffle: 0.9256, negpos: 0.9341, ffx: 0.9227 };
@@ -113,7 +114,7 @@ export function writeSystemBReport(dir: string, result: SystemBResult, ctx: Syst
     files.set('wrong-keys.png', svgToPng(svg));
   }
   if (ctx.sampleImages !== undefined && ctx.key !== undefined) {
-    const shown = sliceImages(ctx.sampleImages, 0, Math.min(8, ctx.sampleImages.shape.count));
+    const shown = sliceImages(ctx.sampleImages, 0, Math.min(EXAMPLE_IMAGES, ctx.sampleImages.shape.count));
     const columnLabels = ctx.sampleLabels && ctx.classNames ? Array.from(ctx.sampleLabels.subarray(0, shown.shape.count), (l) => ctx.classNames?.[l] ?? String(l)) : undefined;
     const grid = imageGridSvg(
       [
