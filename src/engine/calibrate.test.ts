@@ -6,7 +6,7 @@ import { type ConvMixerConfig, randomConvMixerWeights } from '../model/convmixer
 import { CALIBRATION_BATCHES, CALIBRATION_IMAGES, CALIBRATION_ROUNDS, type CalibrationResult, type OnnxTuning, calibrate, calibrationCandidates, calibrationKey, chooseTuning } from './calibrate.ts';
 import { createOnnxEngine, loadOnnxRuntime } from './onnx.ts';
 import { calibrateOnnx } from './onnxCalibration.ts';
-import { type CalibrationStore, MIN_IMAGES_TO_CALIBRATE, chooseOnnxTuning } from './tuning.ts';
+import { BUSY_LOAD_PER_CPU, type CalibrationStore, MIN_IMAGES_TO_CALIBRATE, chooseOnnxTuning } from './tuning.ts';
 import { CALIBRATION_FORMAT, fileCalibrationStore, readCalibrationFile } from '../io/calibrationCache.ts';
 
 const TINY: ConvMixerConfig = { dim: 8, depth: 2, kernel: 3, patch: 4, channels: 3, classes: 10 };
@@ -98,7 +98,7 @@ describe('chooseOnnxTuning', () => {
     const map = new Map<string, CalibrationResult>();
     return { map, get: (k) => map.get(k), set: (k, r) => void map.set(k, r) };
   };
-  const base = async () => ({ runtime: await loadOnnxRuntime(), weights, height: 16, width: 16, threads: 2 });
+  const base = async () => ({ runtime: await loadOnnxRuntime(), weights, height: 16, width: 16, threads: 2, load: () => 0 });
   const never = async (): Promise<CalibrationResult> => {
     throw new Error('must not calibrate');
   };
@@ -130,6 +130,14 @@ describe('chooseOnnxTuning', () => {
     expect(again).toMatchObject({ batchSize: 32, spinning: true });
     expect(again.source).toMatch(/^cached/);
     expect(calls).toBe(1);
+  });
+
+  it('on a busy machine a calibration serves the run but is not cached', async () => {
+    const store = memoryStore();
+    const choice = await chooseOnnxTuning({ ...(await base()), load: () => BUSY_LOAD_PER_CPU + 0.01, plannedImages: MIN_IMAGES_TO_CALIBRATE, mode: 'auto', store, measure: async () => measured });
+    expect(choice).toMatchObject({ batchSize: 32, spinning: true });
+    expect(choice.source).toMatch(/busy.*not cached/);
+    expect(store.map.size).toBe(0);
   });
 
   it('refresh measures again despite a cached result; another thread count or model shape is another entry', async () => {

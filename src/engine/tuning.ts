@@ -6,6 +6,7 @@
  * forward images); otherwise the engine's defaults. The cache itself (a file)
  * is the caller's: `CalibrationStore`.
  */
+import os from 'node:os';
 import type { ConvMixerWeights } from '../model/convmixer.ts';
 import { type CalibrationResult, type OnnxTuning, calibrationKey } from './calibrate.ts';
 import { ONNX_DEFAULT_BATCH_SIZE, type OnnxRuntimeInfo } from './onnx.ts';
@@ -13,6 +14,16 @@ import { calibrateOnnx } from './onnxCalibration.ts';
 
 /** A calibration takes ≈ 4,000 forward images; below this many images in the run it is not worth it. */
 export const MIN_IMAGES_TO_CALIBRATE = 100_000;
+
+/**
+ * Above this load (the 1-minute load average per logical CPU, before the
+ * calibration starts) other processes skew the measurement: the result serves
+ * this run but is not cached.
+ */
+export const BUSY_LOAD_PER_CPU = 0.75;
+
+/** The 1-minute load average per logical CPU. */
+export const loadPerCpu = (): number => os.loadavg()[0] / os.availableParallelism();
 
 export type TuningMode = 'auto' | 'off' | 'refresh';
 export const TUNING_MODES: readonly TuningMode[] = ['auto', 'off', 'refresh'];
@@ -41,6 +52,8 @@ export async function chooseOnnxTuning(options: {
   readonly store: CalibrationStore;
   /** Runs the calibration (default: calibrateOnnx); tests pass a fake. */
   readonly measure?: typeof calibrateOnnx;
+  /** The machine's load per CPU (default: loadPerCpu); tests pass a fake. */
+  readonly load?: () => number;
 }): Promise<TuningChoice> {
   const { runtime, weights, height, width, threads, mode, store } = options;
   if (mode === 'off') return { ...DEFAULT_TUNING, source: 'default (tuning off)' };
@@ -50,8 +63,13 @@ export async function chooseOnnxTuning(options: {
   if (mode === 'auto' && options.plannedImages < MIN_IMAGES_TO_CALIBRATE) {
     return { ...DEFAULT_TUNING, source: `default (${options.plannedImages} forward images: too few to repay a calibration, which runs from ${MIN_IMAGES_TO_CALIBRATE})` };
   }
+  const load = (options.load ?? loadPerCpu)();
   const started = performance.now();
   const result = await (options.measure ?? calibrateOnnx)(runtime, weights, { height, width, threads });
+  const took = `calibrated in ${((performance.now() - started) / 1000).toFixed(1)} s`;
+  if (load > BUSY_LOAD_PER_CPU) {
+    return { batchSize: result.batchSize, spinning: result.spinning, source: `${took}; the machine was busy (load ${load.toFixed(2)} per CPU), so this calibration serves this run only and is not cached` };
+  }
   store.set(key, result);
-  return { batchSize: result.batchSize, spinning: result.spinning, source: `calibrated in ${((performance.now() - started) / 1000).toFixed(1)} s` };
+  return { batchSize: result.batchSize, spinning: result.spinning, source: took };
 }
