@@ -21,11 +21,11 @@ import os from 'node:os';
 import type { ConvMixerConfig } from '../model/convmixer.ts';
 
 /** Batch sizes tried (images per session run). */
-export const CALIBRATION_BATCHES: readonly number[] = [16, 32, 64, 128];
+export const CALIBRATION_BATCHES: readonly number[] = [32, 64, 128];
 /** Images per timed pass: every candidate runs the same images. */
-export const CALIBRATION_IMAGES = 256;
+export const CALIBRATION_IMAGES = 512;
 /** Rounds; each runs every candidate once and the best pass of each is kept. */
-export const CALIBRATION_ROUNDS = 2;
+export const CALIBRATION_ROUNDS = 3;
 /** Spinning threads must be this much faster than sleeping ones to be chosen. */
 export const SPINNING_MARGIN = 1.03;
 
