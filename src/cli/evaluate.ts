@@ -21,6 +21,8 @@ import { isOrthogonalKeyFile, readKeyFile, readKeyListFile, readOrthogonalKeyFil
 import { readConvMixerFile } from '../io/modelFile.ts';
 import { type Progress, progressFor, silentProgress } from '../io/progress.ts';
 import { availableParallelism } from 'node:os';
+import type { TuningMode } from '../engine/tuning.ts';
+import { UNTUNED_BATCH_SIZE, defaultTuningMode, engineTuning, tuningMode } from './tuning.ts';
 import { type Io, commandLine, nonNegativeInteger, positiveInteger, withOutputs } from './io.ts';
 import { folderName, plural } from '../core/words.ts';
 import type { ShardSystemId } from '../evaluate/shard.ts';
@@ -42,7 +44,8 @@ interface EvaluateFlags {
   workers: number;
   threads?: number;
   executionProvider: 'cpu' | 'cuda';
-  batchSize: number;
+  batchSize?: number;
+  tuning: TuningMode;
   progress?: boolean;
   shard?: string;
   shardOut?: string;
@@ -76,7 +79,8 @@ export function registerEvaluate(program: Command, io: Io): void {
     .addOption(new Option('--execution-provider <name>', 'onnx: onnxruntime execution provider').choices(['cpu', 'cuda']).default('cpu'))
     .addOption(new Option('--backend <name>', 'tfjs backend: auto = tfjs-node-gpu/tfjs-node if installed, else wasm, else cpu').choices(['auto', 'wasm', 'cpu', 'tensorflow']).default('auto'))
     .option('--workers <n>', 'tfjs: worker threads (each runs its own engine)', positiveInteger('--workers'), Math.max(1, availableParallelism()))
-    .option('--batch-size <n>', 'images per forward pass', positiveInteger('--batch-size'), 64)
+    .option('--batch-size <n>', `images per forward pass (default: onnx on the CPU calibrates it for this machine, see --tuning; else ${UNTUNED_BATCH_SIZE})`, positiveInteger('--batch-size'))
+    .option('--tuning <mode>', 'onnx on the CPU without --batch-size: auto = a cached calibration of batch size and thread spinning, measured on first use when the run is long enough; refresh = measure again; off = batch 64, sleeping threads (default: $CIPHERPATCH_TUNING, else auto)', tuningMode, defaultTuningMode())
     .option('--progress', 'show progress on stderr (the default: bars on a terminal, a line every few seconds otherwise)')
     .option('--no-progress', 'never show progress')
     .option('--shard <i/n>', `run shard i of n (${SHARD_INDEX_HELP}): the base passes and wrong keys ⌊i·K/n⌋ … ⌊(i+1)·K/n⌋ − 1 of K, into a shard file for cipherpatch merge instead of a report`)
@@ -131,7 +135,9 @@ async function evaluateConvMixerCommand<K extends { readonly blockSize: number; 
   const { location, test, images } = await readTestImages(o);
   const wrong = (n: number) => plural(n, `wrong ${system.keyNoun}`, `wrong ${system.keyNouns}`);
   io.err(`evaluate${run.label ? ` (${run.label})` : ''}: ${images.shape.count} test images, ${wrong(wrongKeys)}${shardNote(shard)}, engine ${o.engine} (onnx: ${o.executionProvider}, ${o.threads ?? 'all'} thread(s); tfjs: backend ${o.backend}, ${o.workers} worker(s))`);
-  const engineOptions = { engine: o.engine, backend: o.backend, workers: o.workers, threads: o.threads, executionProvider: o.executionProvider, batchSize: o.batchSize } as const;
+  const passes = 3 + (shard === undefined ? wrongKeys : shard.range.end - shard.range.start);
+  const tuned = await engineTuning(o, io, { weights: run.weights, height: images.shape.height, width: images.shape.width, plannedImages: passes * images.shape.count });
+  const engineOptions = { engine: o.engine, backend: o.backend, workers: o.workers, threads: o.threads, executionProvider: o.executionProvider, ...tuned } as const;
   const result = await runKeyedExperiment(system, { ...experimentInputs(o, images, test.labels), weights: run.weights, key, wrongKeyList, createEngine: (w) => createEngine(w, undefined, engineOptions), wrongKeyRange: shard?.range });
   const context = { weightsPath: o.weights, keyPath: o.key, key, data: describeData(location.dir), sampleImages: images, sampleLabels: test.labels, classNames: CIFAR10_CLASSES };
   const written =
@@ -186,7 +192,7 @@ async function evaluateSystemBCommand(o: EvaluateFlags, tensors: Safetensors['te
     weights,
     key,
     wrongKeyList,
-    createEngine: (w) => createResNetEngine(w, { engine: o.engine, backend: o.backend, batchSize: o.batchSize, threads: o.threads, executionProvider: o.executionProvider }),
+    createEngine: (w) => createResNetEngine(w, { engine: o.engine, backend: o.backend, batchSize: o.batchSize ?? UNTUNED_BATCH_SIZE, threads: o.threads, executionProvider: o.executionProvider }),
     wrongKeyRange: shard?.range,
   });
   const context = { weightsPath: o.weights, keyPath: o.key, data: describeData(location.dir), model, sampleImages: images, key, sampleLabels: test.labels, classNames: CIFAR10_CLASSES };

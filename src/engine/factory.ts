@@ -30,6 +30,8 @@ export interface EngineOptions {
   readonly executionProvider?: 'cpu' | 'cuda';
   /** onnx graph form (default 'auto'; see src/engine/onnxGraph.ts). */
   readonly onnxGraph?: 'auto' | 'conv' | 'dense';
+  /** onnx: idle intra-op threads spin-wait (true) or sleep (default false); see OnnxEngineOptions.spinning. */
+  readonly spinning?: boolean;
   /** Module to import instead of "onnxruntime-node" (custom builds; tests). */
   readonly onnxModule?: string;
 }
@@ -69,7 +71,7 @@ export async function createEngine(
   const onnx = await runsOnOnnx(options);
   if (onnx === true) {
     const { createOnnxEngine } = await import('./onnx.ts');
-    return createOnnxEngine(model, { batchSize: options.batchSize, threads: options.threads, executionProvider: options.executionProvider, graph: options.onnxGraph, module: options.onnxModule });
+    return createOnnxEngine(model, { batchSize: options.batchSize, threads: options.threads, executionProvider: options.executionProvider, graph: options.onnxGraph, spinning: options.spinning, module: options.onnxModule });
   }
   const workers = options.workers ?? 1;
   if (!Number.isSafeInteger(workers) || workers < 1) fail('engine.workers', `workers must be a positive integer, got ${String(options.workers)}`);

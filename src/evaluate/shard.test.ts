@@ -123,6 +123,14 @@ describe('merging evaluate shards: what is refused, what is reported', () => {
     expect(e.message).toMatch(/C-2\.json ran on onnx \(cpu, onnxruntime-node 0\.0\.1\), .*C-0\.json on onnx .*: run every shard on the same engine$/);
   });
 
+  it('shards whose engine settings differ (threads, spinning: machines of a matrix) merge: the logits do not depend on them', () => {
+    const shards = load();
+    const e0 = shards[0].doc.result.engine as { version: string };
+    const runtime = e0.version.split(' (')[0];
+    Object.assign(shards[1].doc.result.engine, { version: `${runtime} (CPU execution provider, 16 intra-op threads, spinning, dense graph)` });
+    expect(mergeEvaluateShards(shards).result.wrongKeys).toHaveLength(5);
+  });
+
   it('base passes that differ from shard 0’s are reported, and the report keeps shard 0’s', () => {
     const shards = load();
     const base = shards[2].doc.result.base.plainModelPlainImages as { predictions: string };

@@ -39,6 +39,9 @@ import { writeSystemBReport } from './systemBReport.ts';
 import { SYSTEM_C_REPORT } from './systemC.ts';
 
 export const EVALUATE_SHARD_FORMAT = 'cipherpatch-evaluate-shard';
+
+/** An engine's runtime and version without its settings: "onnxruntime-node 1.30.0 (CPU …, 2 intra-op threads)" → "onnxruntime-node 1.30.0". */
+const runtimeOf = (version: string): string => version.split(' (')[0];
 export const EVALUATE_SHARD_VERSION = 1;
 
 /** An experiment's result as every system has it: the images, the wrong keys, the summary; the rest are the base passes. */
@@ -311,7 +314,9 @@ export function mergeEvaluateShards(shards: readonly { readonly file: string; re
     }
     const e = doc.result.engine;
     const e0 = first.result.engine;
-    if (e.name !== e0.name || e.backend !== e0.backend || e.version !== e0.version) {
+    // The runtime and its version must agree; its settings (threads, spinning, graph) may differ between
+    // machines: they change the speed, not the logits (src/engine/calibrate.ts).
+    if (e.name !== e0.name || e.backend !== e0.backend || runtimeOf(e.version) !== runtimeOf(e0.version)) {
       fail('merge.engine-mismatch', `${file} ran on ${e.name} (${e.backend}, ${e.version}), ${files.get(first)} on ${e0.name} (${e0.backend}, ${e0.version}): run every shard on the same engine`);
     }
     const differing = Object.keys({ ...first.result.base, ...doc.result.base }).filter((k) => JSON.stringify(first.result.base[k]) !== JSON.stringify(doc.result.base[k]));
