@@ -19,7 +19,8 @@
  *
  * Timing: --repeat (3) rounds; each round runs every configuration once
  * (engine made afresh, one untimed warm-up batch, one timed pass; start-up is
- * not timed) and then one round of the PyTorch script; each row keeps its
+ * not timed; each round starts one configuration later than the last) and
+ * then one round of the PyTorch script; each row keeps its
  * best pass. Interleaving spreads bursts of load from other processes over
  * all engines alike.
  *
@@ -306,7 +307,9 @@ const torch = engines.includes('torch') ? findTorch() : undefined;
 // burst of load from another process hits all engines alike rather than whichever ran at the time.
 for (let round = 1; round <= repeat; round++) {
   process.stderr.write(`round ${round}/${repeat}\n`);
-  for (const c of cases) await runNodeCase(c);
+  // Each round starts one configuration later, so that no configuration always runs first (right after
+  // PyTorch's round, when the first pass measured up to 10 % slow) or always last.
+  for (let i = 0; i < cases.length; i++) await runNodeCase(cases[(i + round - 1) % cases.length]);
   if (torch !== undefined) runTorchRound(torch);
 }
 console.log(`load average after: ${load()} (${((Date.now() - started.getTime()) / 1000).toFixed(0)} s)`);
