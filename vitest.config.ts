@@ -11,6 +11,10 @@ export default defineConfig({
   test: {
     include: ['spec/**/*.test.ts', 'src/**/*.test.ts', 'properties/**/*.test.ts', 'golden/**/*.test.ts', 'scripts/**/*.test.ts', 'bench/**/*.test.ts'],
     setupFiles: ['properties/setup.ts'],
+    // The CLI runs in the tests keep evaluate's untuned onnx settings (batch 64, sleeping threads) whatever
+    // calibration the machine's cache holds: spinning threads picked on an idle machine would slow the
+    // parallel test workers. src/engine/calibrate.test.ts tests the tuning itself.
+    env: { CIPHERPATCH_TUNING: 'off' },
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',

@@ -6,6 +6,10 @@ import { keyToJson } from '../../core/keyJson.ts';
 import { generateKey } from '../../core/keygen.ts';
 import { orthogonal } from '../../variants/builtin/systemC.ts';
 import { REPORT_MARKER, reportMarkerText } from '../../io/outputPaths.ts';
+import { availableParallelism } from 'node:os';
+import { calibrationKey } from '../../engine/calibrate.ts';
+import { loadOnnxRuntime } from '../../engine/onnx.ts';
+import { readConvMixerFile } from '../../io/modelFile.ts';
 import { type Row, type TinyFixtures, badInputSuite, tinyFixtures, writeTree } from './table.ts';
 
 const evaluate = (fx: TinyFixtures, report: string, ...rest: string[]) => ['evaluate', '--weights', fx.model, '--key', fx.key, '--data', fx.cifar, '--limit', '50', '--wrong-keys', '2', '--report', report, ...rest];
@@ -183,6 +187,46 @@ const rows: Row<TinyFixtures>[] = [
     argv: (s, fx) => evaluate(fx, join(s, 'r'), '--no-progress'),
     code: 0,
     notStderr: /images \(\d+ %\)/,
+    changes: { added: ['r/', /^r\/[^/]+$/] },
+  },
+  // Issue 24: the onnx settings evaluate picks without --batch-size.
+  {
+    id: '24 evaluate --tuning with an unknown mode is refused before the work',
+    argv: (s, fx) => evaluate(fx, join(s, 'r'), '--tuning', 'fast'),
+    code: 2,
+    stderr: /--tuning must be one of auto, off, refresh, got "fast"/,
+    notStderr: STARTED,
+  },
+  {
+    id: '24 evaluate without --batch-size runs a cached calibration of this machine and model shape, and says so',
+    setup: async (s, fx) => {
+      const runtime = await loadOnnxRuntime();
+      const { weights } = readConvMixerFile(fx.model);
+      const key = calibrationKey({ runtime: `${runtime.module} ${runtime.version}`, threads: availableParallelism(), config: weights.config, height: 32, width: 32 });
+      const entry = { batchSize: 7, spinning: false, measured: { 'batch 7': 1 }, at: '2026-12-03T00:00:00.000Z' };
+      writeTree(s, { 'calibration.json': JSON.stringify({ format: 'cipherpatch-onnx-calibration', version: 1, entries: { [key]: entry } }) });
+    },
+    env: (s) => ({ CIPHERPATCH_TUNING: 'auto', CIPHERPATCH_CALIBRATION_FILE: join(s, 'calibration.json') }),
+    argv: (s, fx) => evaluate(fx, join(s, 'r'), '--no-progress'),
+    code: 0,
+    stderr: /^onnx tuning: batch 7, sleeping idle threads — cached \(calibrated 2026-12-03T00:00:00\.000Z\)/m,
+    changes: { added: ['r/', /^r\/[^/]+$/] },
+  },
+  {
+    id: '24 evaluate --tuning off keeps batch 64 with sleeping threads',
+    env: (s) => ({ CIPHERPATCH_TUNING: 'auto', CIPHERPATCH_CALIBRATION_FILE: join(s, 'none.json') }),
+    argv: (s, fx) => evaluate(fx, join(s, 'r'), '--no-progress', '--tuning', 'off'),
+    code: 0,
+    stderr: /^onnx tuning: batch 64, sleeping idle threads — default \(tuning off\)$/m,
+    changes: { added: ['r/', /^r\/[^/]+$/] },
+  },
+  {
+    id: '24 evaluate --batch-size is the user\'s: no tuning, no calibration file read or written',
+    setup: (s) => writeTree(s, { 'calibration.json': '{ not json' }),
+    env: (s) => ({ CIPHERPATCH_TUNING: 'refresh', CIPHERPATCH_CALIBRATION_FILE: join(s, 'calibration.json') }),
+    argv: (s, fx) => evaluate(fx, join(s, 'r'), '--no-progress', '--batch-size', '16'),
+    code: 0,
+    notStderr: /onnx tuning/,
     changes: { added: ['r/', /^r\/[^/]+$/] },
   },
 ];
