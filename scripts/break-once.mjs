@@ -32,9 +32,25 @@ const MUTANTS = [
   ['flip vector not shuffled (first p_b/2 positions)', 'src/core/keygen.ts', 'for (let k = 0; k < pb / 2; k++) flip[order[k]] = 1;', 'for (let k = 0; k < pb / 2; k++) flip[k] = 1;', 'properties/keys.test.ts'],
   ['tfjs engine: residual dropped', 'src/engine/tfjs.ts', 'layer.depthwiseNorm), z);', 'layer.depthwiseNorm), tf.zerosLike(z));', 'properties/engineTfjs.test.ts'],
   ['onnx conv graph: residual dropped', 'src/engine/onnxGraph.ts', "const residual = g.node('Add', [batchNorm(g.gelu(mixed), layer.depthwiseNorm, `${i}.0.fn.2`), z]);", "const residual = g.node('Add', [batchNorm(g.gelu(mixed), layer.depthwiseNorm, `${i}.0.fn.2`), g.node('Sub', [z, z])]);", 'properties/engineOnnx.test.ts'],
+  // Issue 25: what `cipherpatch evaluate` reports with the default (seeded) wrong keys.
+  ['evaluate: wrong key i seeded from "<seed>-<i>" (not "<seed>:<i>")', 'src/evaluate/evaluate.ts', 'const s = `${seed}:${i}`;', 'const s = `${seed}-${i}`;', 'src/evaluate/wrongKeys.test.ts'],
+  ['evaluate: seeded wrong keys start at index 1', 'src/evaluate/evaluate.ts', 'for (let i = 0; out.length < count; i++) {', 'for (let i = 1; out.length < count; i++) {', 'src/evaluate/wrongKeys.test.ts'],
+  ['evaluate: a seeded wrong key equal to the right key is kept', 'src/evaluate/evaluate.ts', 'if (!system.equal(k, key)) out.push', 'if (true) out.push', 'src/evaluate/wrongKeys.test.ts'],
+  ['evaluate: one seeded wrong key too many', 'src/evaluate/evaluate.ts', 'for (let i = 0; out.length < count; i++) {', 'for (let i = 0; out.length <= count; i++) {', 'src/evaluate/wrongKeys.test.ts'],
+  ['evaluate: seeded wrong keys in reverse order', 'src/evaluate/evaluate.ts', '  return out;\n}\n\n/** Wrong keys for the experiment', '  return out.reverse();\n}\n\n/** Wrong keys for the experiment', 'src/evaluate/wrongKeys.test.ts'],
+  ['evaluate: 99 wrong keys by default', 'src/evaluate/evaluate.ts', 'export const DEFAULT_WRONG_KEYS = 100;', 'export const DEFAULT_WRONG_KEYS = 99;', 'src/evaluate/wrongKeys.test.ts'],
+  ['evaluate: an explicit list outranks the count asked for', 'src/evaluate/evaluate.ts', 'return requested ?? list?.length ?? DEFAULT_WRONG_KEYS;', 'return list?.length ?? requested ?? DEFAULT_WRONG_KEYS;', 'src/evaluate/wrongKeys.test.ts'],
+  ['evaluate: wrong key accuracy scored with the next key\'s logits index', 'src/evaluate/evaluate.ts', 'wrong.push({ index, seed: wk.seed', 'wrong.push({ index: index + 1, seed: wk.seed', 'src/evaluate/wrongKeys.test.ts'],
+  ['evaluate: listed wrong keys named from 1', 'src/evaluate/evaluate.ts', 'return { seed: `list:${i}`, key };', 'return { seed: `list:${i + 1}`, key };', 'src/evaluate/wrongKeys.test.ts'],
+  ['evaluate: every wrong key run with the first one', 'src/evaluate/evaluate.ts', 'return pass(encrypted, wrongKey, `wrong', 'return pass(encrypted, keys[0].key, `wrong', 'src/evaluate/wrongKeys.test.ts'],
+  ['statistics: mean divides by n − 1', 'src/metrics/statistics.ts', 'mean: values.reduce((s, v) => s + v, 0) / values.length,', 'mean: values.reduce((s, v) => s + v, 0) / (values.length - 1),', 'src/evaluate/wrongKeys.test.ts'],
+  ['statistics: summary of the unsorted values', 'src/metrics/statistics.ts', 'const sorted = [...values].sort((a, b) => a - b);', 'const sorted = [...values];', 'src/evaluate/wrongKeys.test.ts'],
+  ['cli evaluate: default --wrong-key-seed "wrong-keys"', 'src/cli/evaluate.ts', "derived from \"<s>:<i>\"', 'wrong-key')", "derived from \"<s>:<i>\"', 'wrong-keys')", 'src/cli/commands.test.ts'],
 ];
 
 const filter = process.argv[2] ?? '';
+// One report file per run: several checkouts may break code at the same time.
+const reportFile = `/tmp/break-once-${process.pid}.json`;
 const rows = [];
 for (const [name, file, from, to, tests] of MUTANTS) {
   if (!name.includes(filter)) continue;
@@ -53,22 +69,22 @@ for (const [name, file, from, to, tests] of MUTANTS) {
   }
   writeFileSync(file, original.replace(from, to));
   let failed = [];
-  rmSync('/tmp/break-once.json', { force: true });
+  rmSync(reportFile, { force: true });
   let runError = '';
   try {
-    execFileSync('npx', ['vitest', 'run', ...tests.split(' '), '--reporter=json', '--outputFile=/tmp/break-once.json'], { stdio: 'ignore' });
+    execFileSync('npx', ['vitest', 'run', ...tests.split(' '), '--reporter=json', `--outputFile=${reportFile}`], { stdio: 'ignore' });
   } catch (e) {
     // failing tests are what we want; a killed run is reported below
     runError = e.signal ? `killed by ${e.signal}` : '';
   } finally {
     restore();
   }
-  if (!existsSync('/tmp/break-once.json')) {
+  if (!existsSync(reportFile)) {
     rows.push([name, `NO REPORT (test run ${runError || 'crashed'})`]);
     console.log(`${name}\n    ${rows.at(-1)[1]}`);
     continue;
   }
-  const report = JSON.parse(readFileSync('/tmp/break-once.json', 'utf8'));
+  const report = JSON.parse(readFileSync(reportFile, 'utf8'));
   failed = report.testResults.flatMap((f) => f.assertionResults.filter((a) => a.status === 'failed').map((a) => a.title));
   rows.push([name, failed.length === 0 ? 'SURVIVED (no test failed)' : `caught by ${failed.length}: ${failed.join(' | ')}`]);
   console.log(`${name}\n    ${rows.at(-1)[1]}`);
