@@ -9,7 +9,7 @@ if (process.env.FC_SEED === 'random') {
 
 export default defineConfig({
   test: {
-    include: ['spec/**/*.test.ts', 'src/**/*.test.ts', 'properties/**/*.test.ts', 'golden/**/*.test.ts'],
+    include: ['spec/**/*.test.ts', 'src/**/*.test.ts', 'properties/**/*.test.ts', 'golden/**/*.test.ts', 'scripts/**/*.test.ts', 'bench/**/*.test.ts'],
     setupFiles: ['properties/setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,

@@ -6,7 +6,7 @@
  *   npx tsx bench/engine.ts [--engines onnx,tfjs,torch] [--batch 32,128] [--threads 1,2]
  *                           [--onnx-graph dense,conv] [--gelu op,erf] [--spinning off,on] [--backend wasm]
  *                           [--workers 1,2] [--images N] [--tfjs-images N] [--repeat R]
- *                           [--python PATH]
+ *                           [--python PATH] [--tuning refresh|auto] [--ghz G]
  *
  * Defaults: every engine; batch sizes 32 and 128; onnx with 1 and 2 intra-op
  * threads, on the dense graph (what the engine picks for 32×32) and the conv
@@ -22,6 +22,16 @@
  * not timed) and then one round of the PyTorch script; each row keeps its
  * best pass. Interleaving spreads bursts of load from other processes over
  * all engines alike.
+ *
+ * The "evaluate" engine is onnx as `cipherpatch evaluate` runs it with no
+ * flags: every core, and the batch size and thread spinning its calibration
+ * picks (src/engine/tuning.ts); the bench calibrates afresh (--tuning refresh,
+ * the default; the result is cached as evaluate would) or takes the cached
+ * calibration (--tuning auto). It is in the default --engines.
+ *
+ * "% peak" is the GFLOP/s over the machine's FP32 peak from the CPU's flags
+ * and clock (bench/cpuPeak.ts, printed with its inputs; --ghz overrides the
+ * clock).
  *
  * GFLOP/s counts 2 × multiply-adds of the convolutions and the head
  * (flopsPerImage: 89.9 MFLOP per image, the same for every engine whatever it
@@ -42,6 +52,10 @@ import { createEngine } from '../src/engine/factory.ts';
 import { createOnnxEngine, loadOnnxRuntime } from '../src/engine/onnx.ts';
 import { selectTfjsBackend } from '../src/engine/tfjs.ts';
 import { type ConvMixerConfig, flopsPerImage, randomConvMixerWeights } from '../src/model/convmixer.ts';
+import { type CalibrationResult, candidateName } from '../src/engine/calibrate.ts';
+import { type TuningChoice, chooseOnnxTuning } from '../src/engine/tuning.ts';
+import { defaultCalibrationFile, fileCalibrationStore } from '../src/io/calibrationCache.ts';
+import { cpuPeak, describePeak } from './cpuPeak.ts';
 
 const CONFIG: ConvMixerConfig = { dim: 256, depth: 8, kernel: 9, patch: 4, channels: 3, classes: 10 };
 const SIZE = 32;
@@ -60,7 +74,7 @@ function list<T extends string>(name: string, raw: string, allowed: readonly T[]
 
 const { values } = parseArgs({
   options: {
-    engines: { type: 'string', default: 'onnx,tfjs,torch' },
+    engines: { type: 'string', default: 'evaluate,onnx,tfjs,torch' },
     batch: { type: 'string', default: '32,128' },
     threads: { type: 'string', default: '1,2' },
     'onnx-graph': { type: 'string', default: 'dense,conv' },
@@ -72,9 +86,15 @@ const { values } = parseArgs({
     'tfjs-images': { type: 'string' },
     repeat: { type: 'string' },
     python: { type: 'string' },
+    tuning: { type: 'string', default: 'refresh' },
+    ghz: { type: 'string' },
   },
 });
-const engines = list('engines', values.engines!, ['onnx', 'tfjs', 'torch'] as const);
+const engines = list('engines', values.engines!, ['evaluate', 'onnx', 'tfjs', 'torch'] as const);
+const tuningMode = list('tuning', values.tuning!, ['refresh', 'auto'] as const)[0];
+const ghz = values.ghz === undefined ? undefined : Number(values.ghz);
+if (ghz !== undefined && !(ghz > 0)) throw new Error(`--ghz must be a positive number, got "${values.ghz}"`);
+const peak = cpuPeak(ghz);
 const batches = values.batch!.split(',').map((b) => positiveInt('batch', b.trim(), 32));
 const threadCounts = values.threads!.split(',').map((t) => positiveInt('threads', t.trim(), 1));
 const graphs = list('onnx-graph', values['onnx-graph']!, ['dense', 'conv'] as const);
@@ -180,6 +200,34 @@ async function addOnnxCases(): Promise<void> {
           }
 }
 
+/** onnx as `cipherpatch evaluate` runs it with no flags: every core, the calibrated batch size and spinning. */
+async function addEvaluateCase(): Promise<TuningChoice | undefined> {
+  let runtime;
+  try {
+    runtime = await loadOnnxRuntime();
+  } catch (error) {
+    if (!(error instanceof CipherpatchError)) throw error;
+    notes.push(`evaluate's engine skipped: ${error.message}`);
+    return undefined;
+  }
+  const file = defaultCalibrationFile();
+  const threads = cores;
+  const inner = fileCalibrationStore(file, (m) => notes.push(m));
+  let seen: CalibrationResult | undefined; // the calibration used, cached or new, for the printout
+  const store = { get: (k: string) => (seen = inner.get(k)), set: (k: string, r: CalibrationResult) => inner.set(k, (seen = r)) };
+  const choice = await chooseOnnxTuning({ runtime, weights, height: SIZE, width: SIZE, threads, plannedImages: Number.MAX_SAFE_INTEGER, mode: tuningMode, store });
+  console.log(`evaluate's onnx settings: ${candidateName(choice)} — ${choice.source} (${file})`);
+  if (seen !== undefined) console.log(`  calibration, images/s: ${Object.entries(seen.measured).map(([c, r]) => `${c}: ${r}`).join('; ')}`);
+  cases.push({
+    make: () => createOnnxEngine(weights, { threads, batchSize: choice.batchSize, spinning: choice.spinning }),
+    images: randomImages(images),
+    engine: 'onnx',
+    detail: () => `as evaluate runs it (${candidateName(choice)}, calibrated)`,
+    batch: choice.batchSize,
+  });
+  return choice;
+}
+
 async function addTfjsCases(): Promise<void> {
   for (const backend of backends) {
     try {
@@ -249,6 +297,8 @@ const started = new Date();
 console.log(`ConvMixer-${CONFIG.dim}/${CONFIG.depth} (k ${CONFIG.kernel}, P ${CONFIG.patch}), ${SIZE}×${SIZE}×3, ${(flops / 1e6).toFixed(1)} MFLOP/image`);
 console.log(`Node ${process.version}, ${cores} logical CPUs (${os.cpus()[0]?.model ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; best of ${repeat} rounds`);
 console.log(`${started.toISOString()}; load average before: ${load()}`);
+console.log(describePeak(peak));
+const evaluateChoice = engines.includes('evaluate') ? await addEvaluateCase() : undefined;
 if (engines.includes('onnx')) await addOnnxCases();
 if (engines.includes('tfjs')) await addTfjsCases();
 const torch = engines.includes('torch') ? findTorch() : undefined;
@@ -265,12 +315,12 @@ console.log('');
 const rate = (r: Row) => r.images / r.seconds;
 const table = [...rows.values()];
 const torchBest = table.filter((r) => r.engine === 'pytorch').reduce((best, r) => Math.max(best, rate(r)), 0);
-console.log('| engine | configuration | threads | batch | images | best s | images/s | GFLOP/s | cores busy | × PyTorch best |');
-console.log('|---|---|---|---|---|---|---|---|---|---|');
+console.log('| engine | configuration | threads | batch | images | best s | images/s | GFLOP/s | % peak | cores busy | × PyTorch best |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of table) {
   const vsTorch = torchBest > 0 ? `${(rate(r) / torchBest).toFixed(2)}` : '—';
   const busy = r.busy === undefined ? '—' : r.busy.toFixed(2);
-  console.log(`| ${r.engine} | ${r.detail} | ${r.threads} | ${r.batch} | ${r.images} | ${r.seconds.toFixed(3)} | ${rate(r).toFixed(1)} | ${((rate(r) * flops) / 1e9).toFixed(1)} | ${busy} | ${vsTorch} |`);
+  console.log(`| ${r.engine} | ${r.detail} | ${r.threads} | ${r.batch} | ${r.images} | ${r.seconds.toFixed(3)} | ${rate(r).toFixed(1)} | ${((rate(r) * flops) / 1e9).toFixed(1)} | ${peak.gflops > 0 ? ((100 * rate(r) * flops) / 1e9 / peak.gflops).toFixed(0) : '—'} | ${busy} | ${vsTorch} |`);
 }
 console.log('');
 console.log('Versions:');
@@ -278,6 +328,8 @@ for (const v of [...new Set(table.map((r) => `${r.engine}: ${r.version}`))]) con
 for (const note of notes) console.log(`- ${note}`);
 if (torchBest > 0) {
   const best = (engine: string) => table.filter((r) => r.engine === engine).reduce<Row | undefined>((b, r) => (b === undefined || rate(r) > rate(b) ? r : b), undefined);
+  const asEvaluate = table.find((r) => r.detail.startsWith('as evaluate runs it'));
+  if (asEvaluate !== undefined) console.log(`- onnx as evaluate runs it (${asEvaluate.detail}) / best PyTorch: ${(rate(asEvaluate) / torchBest).toFixed(2)}×`);
   for (const engine of ['onnx', 'tfjs', 'tfjs-parallel']) {
     const b = best(engine);
     if (b !== undefined) console.log(`- best ${engine} (${b.detail}, ${b.threads} thread(s), batch ${b.batch}) / best PyTorch: ${(rate(b) / torchBest).toFixed(2)}×`);

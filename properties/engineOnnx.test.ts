@@ -233,9 +233,13 @@ describe('onnx engine set-up and bad input', () => {
     const fallback = await createEngine(weights, undefined, { engine: 'auto', onnxModule, backend: 'cpu' });
     try {
       expect(fallback.name).toBe('tfjs');
+      expect(fallback.fallback).toMatch(/^--engine auto fell back to tfjs: onnxruntime is not available \(import "onnxruntime-node-that-is-not-installed" failed: /);
     } finally {
       fallback.dispose();
     }
+    const asked = await createEngine(weights, undefined, { engine: 'tfjs', backend: 'cpu' });
+    expect(asked.fallback).toBeUndefined();
+    asked.dispose();
     // A module that loads but is not onnxruntime.
     await rejects(loadOnnxRuntime('seedrandom'), 'engine.onnx-unavailable', /does not export onnxruntime's InferenceSession/);
   });
@@ -244,6 +248,7 @@ describe('onnx engine set-up and bad input', () => {
     const engine = await createEngine(weights, undefined, { engine: 'auto', threads: 1 });
     try {
       expect(engine.name).toBe('onnx');
+      expect(engine.fallback).toBeUndefined();
       expect(engine.backend).toBe('cpu');
       expect(engine.threads).toBe(1);
     } finally {

@@ -112,6 +112,7 @@ describe('ResNet engine set-up and input', () => {
     const missing = { onnxModule: 'onnxruntime-node-that-does-not-exist' };
     const fallback = await createResNetEngine(weights, { engine: 'auto', backend: 'cpu', ...missing });
     expect(fallback.name).toBe('tfjs');
+    expect(fallback.fallback).toMatch(/^--engine auto fell back to tfjs: onnxruntime is not available \(import "onnxruntime-node-that-does-not-exist" failed: /);
     fallback.dispose();
     await expect(createResNetEngine(weights, { engine: 'onnx', ...missing })).rejects.toMatchObject({ check: 'engine.onnx-unavailable' });
     await expect(createResNetEngine(weights, { engine: 'tfjs', workers: 2 })).rejects.toMatchObject({ check: 'engine.workers' });

@@ -16,7 +16,7 @@ describe('library entry point', () => {
   });
 
   it('exports the engine, model, I/O and evaluate APIs', () => {
-    for (const name of ['createEngine', 'evaluate', 'readSafetensors', 'readCifarSplit', 'fetchCifar10', 'randomConvMixerWeights', 'encryptOrthogonal', 'parseKey', 'serializeKey']) {
+    for (const name of ['createEngine', 'evaluate', 'readSafetensors', 'readCifarSplit', 'fetchCifar10', 'randomConvMixerWeights', 'encryptOrthogonal', 'parseKey', 'serializeKey', 'parseShard', 'shardRange', 'evaluateShardDocument', 'mergeEvaluateShards', 'readShardFiles']) {
       expect(typeof (cipherpatch as Record<string, unknown>)[name], name).toBe('function');
     }
   });

@@ -4,10 +4,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { type Uint8Batch, imageBatch } from '../core/images.ts';
-import { CipherpatchError } from '../core/errors.ts';
+import { CipherpatchError, fail } from '../core/errors.ts';
 import type { TfjsBackendRequest } from '../engine/engine.ts';
 import { type EngineRequest, createEngine, createResNetEngine } from '../engine/factory.ts';
-import { DEFAULT_WRONG_KEYS, type KeyedSystem, SYSTEM_A, runKeyedExperiment, wrongKeyCount } from '../evaluate/evaluate.ts';
+import { DEFAULT_WRONG_KEYS, type ExperimentSummary, type KeyedSystem, SYSTEM_A, fallbackNote, runKeyedExperiment, wrongKeyCount } from '../evaluate/evaluate.ts';
 import { type ReportSystem, SYSTEM_A_REPORT, writeEvaluateReport } from '../evaluate/report.ts';
 import { evaluateSystemB } from '../evaluate/systemB.ts';
 import { SYSTEM_C, SYSTEM_C_REPORT } from '../evaluate/systemC.ts';
@@ -21,8 +21,13 @@ import { isOrthogonalKeyFile, readKeyFile, readKeyListFile, readOrthogonalKeyFil
 import { readConvMixerFile } from '../io/modelFile.ts';
 import { type Progress, progressFor, silentProgress } from '../io/progress.ts';
 import { availableParallelism } from 'node:os';
-import { type Io, nonNegativeInteger, positiveInteger, withOutputs } from './io.ts';
+import type { TuningMode } from '../engine/tuning.ts';
+import { UNTUNED_BATCH_SIZE, defaultTuningMode, engineTuning, tuningMode } from './tuning.ts';
+import { type Io, commandLine, nonNegativeInteger, positiveInteger, withOutputs } from './io.ts';
 import { folderName, plural } from '../core/words.ts';
+import type { ShardSystemId } from '../evaluate/shard.ts';
+import { type ShardRun, shardRun, writeEvaluateShard } from './evaluateShard.ts';
+import { DEFAULT_EVALUATE_SHARD_FILE, SHARD_INDEX_HELP, shardFile } from './shard.ts';
 
 interface EvaluateFlags {
   weights: string;
@@ -39,8 +44,11 @@ interface EvaluateFlags {
   workers: number;
   threads?: number;
   executionProvider: 'cpu' | 'cuda';
-  batchSize: number;
+  batchSize?: number;
+  tuning: TuningMode;
   progress?: boolean;
+  shard?: string;
+  shardOut?: string;
 }
 
 /** How to name the data honestly in a report. */
@@ -71,9 +79,12 @@ export function registerEvaluate(program: Command, io: Io): void {
     .addOption(new Option('--execution-provider <name>', 'onnx: onnxruntime execution provider').choices(['cpu', 'cuda']).default('cpu'))
     .addOption(new Option('--backend <name>', 'tfjs backend: auto = tfjs-node-gpu/tfjs-node if installed, else wasm, else cpu').choices(['auto', 'wasm', 'cpu', 'tensorflow']).default('auto'))
     .option('--workers <n>', 'tfjs: worker threads (each runs its own engine)', positiveInteger('--workers'), Math.max(1, availableParallelism()))
-    .option('--batch-size <n>', 'images per forward pass', positiveInteger('--batch-size'), 64)
+    .option('--batch-size <n>', `images per forward pass (default: onnx on the CPU calibrates it for this machine, see --tuning; else ${UNTUNED_BATCH_SIZE})`, positiveInteger('--batch-size'))
+    .option('--tuning <mode>', 'onnx on the CPU without --batch-size: auto = a cached calibration of batch size and thread spinning, measured on first use when the run is long enough; refresh = measure again; off = batch 64, sleeping threads (default: $CIPHERPATCH_TUNING, else auto)', tuningMode, defaultTuningMode())
     .option('--progress', 'show progress on stderr (the default: bars on a terminal, a line every few seconds otherwise)')
     .option('--no-progress', 'never show progress')
+    .option('--shard <i/n>', `run shard i of n (${SHARD_INDEX_HELP}): the base passes and wrong keys ⌊i·K/n⌋ … ⌊(i+1)·K/n⌋ − 1 of K, into a shard file for cipherpatch merge instead of a report`)
+    .option('--shard-out <file>', `with --shard: the shard file to write; {i} and {n} become the index and count (default: ${DEFAULT_EVALUATE_SHARD_FILE})`)
     .addHelpText(
       'after',
       '\nExamples:\n  cipherpatch evaluate --weights convmixer.safetensors --key key.json --wrong-keys 100 --report report/\n' +
@@ -81,9 +92,14 @@ export function registerEvaluate(program: Command, io: Io): void {
         '      --wrong-keys-file golden/runs/cpu-20ep/system-c-matrices.safetensors --report report-c/    # System C\n' +
         '  cipherpatch evaluate --weights golden/runs/system-b-cpu/ffx/model.safetensors --key golden/system-b/ffx.json --wrong-keys 10 --report report-b/\n\n' +
         'System B models (a ResNet, recognised by its tensor names) run on onnx or tfjs like ConvMixers (tfjs: one worker, --workers is ignored);\n' +
-        'wrong key sets come from the key set\'s variant, seeded by --wrong-key-seed, or from --wrong-keys-file (golden/system-b/wrong-keys-*.json).',
+        'wrong key sets come from the key set\'s variant, seeded by --wrong-key-seed, or from --wrong-keys-file (golden/system-b/wrong-keys-*.json).\n\n' +
+        'Sharding (README, "Sharding"): run shards 0 … n−1 anywhere, then merge their files into the report one run writes:\n' +
+        '  cipherpatch evaluate --weights m.safetensors --key key.json --wrong-keys 1000 --shard 3/10        # writes evaluate-shard-3-of-10.json\n' +
+        '  cipherpatch evaluate … --shard auto/10 --shard-out /results/evaluate-shard-{i}-of-{n}.json         # Kubernetes Indexed Job, Slurm array\n' +
+        '  cipherpatch merge /results/evaluate-shard-*.json --report report/',
     );
-  withOutputs(command, (o: EvaluateFlags) => [{ path: o.report, kind: 'directory', force: o.force }]).action(async (o: EvaluateFlags) => {
+  withOutputs(command, (o: EvaluateFlags) => [o.shard === undefined ? { path: o.report, kind: 'directory', force: o.force } : { path: shardFile(o, DEFAULT_EVALUATE_SHARD_FILE), kind: 'file', force: o.force }]).action(async (o: EvaluateFlags) => {
+      if (o.shard !== undefined && command.getOptionValueSource('report') === 'cli') fail('evaluate.shard-report', 'a shard writes its shard file (--shard-out), not a report: cipherpatch merge writes the report from all the shard files');
       const { tensors } = readSafetensorsFile(o.weights);
       if (looksLikeResNet(tensors)) {
         await evaluateSystemBCommand(o, tensors, io);
@@ -94,12 +110,12 @@ export function registerEvaluate(program: Command, io: Io): void {
       if (isOrthogonalKeyFile(o.key)) {
         const key = readOrthogonalKeyFile(o.key, params);
         const wrongKeyList = o.wrongKeysFile === undefined ? undefined : readOrthogonalKeyListFile(o.wrongKeysFile, params);
-        await evaluateConvMixerCommand(o, io, { weights, key, wrongKeyList, system: SYSTEM_C, report: SYSTEM_C_REPORT, label: 'System C' });
+        await evaluateConvMixerCommand(o, io, { weights, key, wrongKeyList, system: SYSTEM_C, report: SYSTEM_C_REPORT, label: 'System C', id: 'C' });
         return;
       }
       const key = readKeyFile(o.key, params);
       const wrongKeyList = o.wrongKeysFile === undefined ? undefined : readKeyListFile(o.wrongKeysFile, params);
-      await evaluateConvMixerCommand(o, io, { weights, key, wrongKeyList, system: SYSTEM_A, report: SYSTEM_A_REPORT });
+      await evaluateConvMixerCommand(o, io, { weights, key, wrongKeyList, system: SYSTEM_A, report: SYSTEM_A_REPORT, id: 'A' });
     });
 }
 
@@ -111,20 +127,23 @@ export function registerEvaluate(program: Command, io: Io): void {
 async function evaluateConvMixerCommand<K extends { readonly blockSize: number; readonly channels: number }>(
   o: EvaluateFlags,
   io: Io,
-  run: { weights: ConvMixerWeights; key: K; wrongKeyList?: readonly K[]; system: KeyedSystem<K>; report: ReportSystem<K>; label?: string },
+  run: { weights: ConvMixerWeights; key: K; wrongKeyList?: readonly K[]; system: KeyedSystem<K>; report: ReportSystem<K>; label?: string; id: ShardSystemId },
 ): Promise<void> {
   const { system, key, wrongKeyList } = run;
+  const wrongKeys = wrongKeyCount(o.wrongKeys, wrongKeyList);
+  const shard = shardRun(o, wrongKeys);
   const { location, test, images } = await readTestImages(o);
   const wrong = (n: number) => plural(n, `wrong ${system.keyNoun}`, `wrong ${system.keyNouns}`);
-  io.err(`evaluate${run.label ? ` (${run.label})` : ''}: ${images.shape.count} test images, ${wrong(wrongKeyCount(o.wrongKeys, wrongKeyList))}, engine ${o.engine} (onnx: ${o.executionProvider}, ${o.threads ?? 'all'} thread(s); tfjs: backend ${o.backend}, ${o.workers} worker(s))`);
-  const engineOptions = { engine: o.engine, backend: o.backend, workers: o.workers, threads: o.threads, executionProvider: o.executionProvider, batchSize: o.batchSize } as const;
-  const result = await runKeyedExperiment(system, { ...experimentInputs(o, images, test.labels), weights: run.weights, key, wrongKeyList, createEngine: (w) => createEngine(w, undefined, engineOptions) });
-  const files = writeEvaluateReport(
-    o.report,
-    result,
-    { weightsPath: o.weights, keyPath: o.key, key, system: run.report, data: describeData(location.dir), command: ['cipherpatch', ...process.argv.slice(2)].join(' '), sampleImages: images, sampleLabels: test.labels, classNames: CIFAR10_CLASSES },
-    { overwrite: o.force },
-  );
+  io.err(`evaluate${run.label ? ` (${run.label})` : ''}: ${images.shape.count} test images, ${wrong(wrongKeys)}${shardNote(shard)}, engine ${o.engine} (onnx: ${o.executionProvider}, ${o.threads ?? 'all'} thread(s); tfjs: backend ${o.backend}, ${o.workers} worker(s))`);
+  const passes = 3 + (shard === undefined ? wrongKeys : shard.range.end - shard.range.start);
+  const tuned = await engineTuning(o, io, { weights: run.weights, height: images.shape.height, width: images.shape.width, plannedImages: passes * images.shape.count });
+  const engineOptions = { engine: o.engine, backend: o.backend, workers: o.workers, threads: o.threads, executionProvider: o.executionProvider, ...tuned } as const;
+  const result = await runKeyedExperiment(system, { ...experimentInputs(o, images, test.labels), weights: run.weights, key, wrongKeyList, createEngine: (w) => createEngine(w, undefined, engineOptions), wrongKeyRange: shard?.range });
+  const context = { weightsPath: o.weights, keyPath: o.key, key, data: describeData(location.dir), sampleImages: images, sampleLabels: test.labels, classNames: CIFAR10_CLASSES };
+  const written =
+    shard === undefined
+      ? reportLine(o.report, writeEvaluateReport(o.report, result, { ...context, system: run.report, command: commandLine() }, { overwrite: o.force }))
+      : writeEvaluateShard(shard, o, run.id, { result, report: context, images, labels: test.labels, wrongKeys, wrongKeyList, wrongNouns: `wrong ${system.keyNouns}` });
   const rows = [
     ['plain model, plain images:', result.plainModelPlainImages.accuracy, ''],
     ['encrypted model, plain images:', result.encryptedModelPlainImages.accuracy, ''],
@@ -138,7 +157,17 @@ async function evaluateConvMixerCommand<K extends { readonly blockSize: number; 
     const s = result.wrongKeySummary;
     io.out(`${head}encrypted model, ${wrong(s.count)}:   median ${percent(s.median)} [min ${percent(s.min)}, max ${percent(s.max)}]`);
   }
-  io.out(`report: ${folderName(o.report)} (${files.join(', ')})`);
+  io.out(written);
+}
+
+/** The line that names the report and its files. */
+function reportLine(dir: string, files: readonly string[]): string {
+  return `report: ${folderName(dir)} (${files.join(', ')})`;
+}
+
+/** What the first line adds for a shard: which of the wrong keys it runs. */
+function shardNote(shard: ShardRun | undefined): string {
+  return shard === undefined ? '' : ` (shard ${shard.shard.index} of ${shard.shard.count}: ${shard.range.end - shard.range.start} of them)`;
 }
 
 /** The System B branch of `cipherpatch evaluate`: a ResNet trained on transformed images, its key set, wrong key sets. */
@@ -153,22 +182,24 @@ async function evaluateSystemBCommand(o: EvaluateFlags, tensors: Safetensors['te
   const { width, blocks, channels } = weights.config;
   const key = readSystemBKeyFile(o.key, { channels });
   const wrongKeyList = o.wrongKeysFile === undefined ? undefined : readSystemBKeyListFile(o.wrongKeysFile, { blockSize: key.blockSize, channels });
+  const wrongKeys = wrongKeyCount(o.wrongKeys, wrongKeyList);
+  const shard = shardRun(o, wrongKeys);
   const { location, test, images } = await readTestImages(o);
   const model = `ResNet (CIFAR variant) width ${width}, blocks ${blocks.join('/')}${blocks.join() === '2,2,2,2' ? ' (ResNet-18)' : ''}`;
-  io.err(`evaluate (System B, ${key.transform}): ${images.shape.count} test images, ${wrongKeyCount(o.wrongKeys, wrongKeyList)} wrong key sets, ${model}, engine ${o.engine} (onnx: ${o.executionProvider}, ${o.threads ?? 'all'} thread(s); tfjs: backend ${o.backend}, 1 worker)`);
+  io.err(`evaluate (System B, ${key.transform}): ${images.shape.count} test images, ${wrongKeys} wrong key sets${shardNote(shard)}, ${model}, engine ${o.engine} (onnx: ${o.executionProvider}, ${o.threads ?? 'all'} thread(s); tfjs: backend ${o.backend}, 1 worker)`);
   const result = await evaluateSystemB({
     ...experimentInputs(o, images, test.labels),
     weights,
     key,
     wrongKeyList,
-    createEngine: (w) => createResNetEngine(w, { engine: o.engine, backend: o.backend, batchSize: o.batchSize, threads: o.threads, executionProvider: o.executionProvider }),
+    createEngine: (w) => createResNetEngine(w, { engine: o.engine, backend: o.backend, batchSize: o.batchSize ?? UNTUNED_BATCH_SIZE, threads: o.threads, executionProvider: o.executionProvider }),
+    wrongKeyRange: shard?.range,
   });
-  const files = writeSystemBReport(
-    o.report,
-    result,
-    { weightsPath: o.weights, keyPath: o.key, data: describeData(location.dir), command: ['cipherpatch', ...process.argv.slice(2)].join(' '), model, sampleImages: images, key, sampleLabels: test.labels, classNames: CIFAR10_CLASSES },
-    { overwrite: o.force },
-  );
+  const context = { weightsPath: o.weights, keyPath: o.key, data: describeData(location.dir), model, sampleImages: images, key, sampleLabels: test.labels, classNames: CIFAR10_CLASSES };
+  const written =
+    shard === undefined
+      ? reportLine(o.report, writeSystemBReport(o.report, result, { ...context, command: commandLine() }, { overwrite: o.force }))
+      : writeEvaluateShard(shard, o, 'B', { result, report: context, images, labels: test.labels, wrongKeys, wrongKeyList, wrongNouns: 'wrong key sets' });
   io.out(engineLine(result));
   io.out(`System B (${key.transform}), right key set:   ${percent(result.rightKey.accuracy)}`);
   io.out(`System B (${key.transform}), plain images:    ${percent(result.plainImages.accuracy)}`);
@@ -176,7 +207,7 @@ async function evaluateSystemBCommand(o: EvaluateFlags, tensors: Safetensors['te
     const s = result.wrongKeySummary;
     io.out(`System B (${key.transform}), ${plural(s.count, 'wrong key set')}: median ${percent(s.median)} [min ${percent(s.min)}, max ${percent(s.max)}]`);
   }
-  io.out(`report: ${folderName(o.report)} (${files.join(', ')})`);
+  io.out(written);
 }
 
 /** The CIFAR-10 test split that both branches evaluate on (--data, --limit). */
@@ -197,6 +228,6 @@ function percent(x: number): string {
 }
 
 /** The engine that ran and its speed, as both branches print it. */
-function engineLine(result: { readonly engine: { readonly name: string; readonly backend: string; readonly threads: number; readonly version: string }; readonly seconds: { readonly imagesPerSecond: number } }): string {
-  return `engine: ${result.engine.name} (${result.engine.backend}, ${result.engine.threads} thread(s), ${result.engine.version}); ${result.seconds.imagesPerSecond.toFixed(1)} images/s`;
+function engineLine(result: Pick<ExperimentSummary, 'engine' | 'seconds'>): string {
+  return `engine: ${result.engine.name} (${result.engine.backend}, ${result.engine.threads} thread(s), ${result.engine.version}); ${result.seconds.imagesPerSecond.toFixed(1)} images/s${fallbackNote(result.engine)}`;
 }

@@ -14,6 +14,7 @@ import { writeFileAtomic } from '../io/atomicWrite.ts';
 import { plural } from '../core/words.ts';
 import type { Variant } from '../variants/contract.ts';
 import { type Io, nonNegativeInteger, positiveInteger, withOutputs } from './io.ts';
+import { DEFAULT_FUZZ_SHARD_FILE, SHARD_INDEX_HELP, shardFile } from './shard.ts';
 
 interface FuzzOpts {
   runs: number;
@@ -28,6 +29,8 @@ interface FuzzOpts {
   wrongKeys?: number;
   images?: number;
   keySeed?: string;
+  shard?: string;
+  shardOut?: string;
 }
 
 const DEFAULT_IMAGES = 1000;
@@ -69,12 +72,16 @@ export function registerFuzz(program: Command, io: Io): void {
     .option('--images <N>', `with --model: use the first N test images (default ${DEFAULT_IMAGES})`, positiveInteger('--images'))
     .option('--wrong-keys <N>', 'with --model: number of wrong keys (default 10)', nonNegativeInteger('--wrong-keys'))
     .option('--key-seed <S>', 'with --model: the right key is generateKey(params, S), wrong key i comes from "S/wrong/i" (default "fuzz")')
+    .option('--shard <i/n>', `run shard i of n (${SHARD_INDEX_HELP}): the battery with seed S + i and runs ⌊i·R/n⌋ … ⌊(i+1)·R/n⌋ − 1 of --runs R, into a shard file for cipherpatch merge`)
+    .option('--shard-out <file>', `with --shard: the shard file to write; {i} and {n} become the index and count (default: ${DEFAULT_FUZZ_SHARD_FILE})`)
     .addHelpText(
       'after',
-      '\nExamples:\n  cipherpatch fuzz system-a\n  cipherpatch fuzz system-a --model golden/runs/cpu/model.safetensors --data <cifar-dir> --images 200 --wrong-keys 5\n  cipherpatch fuzz ffx --runs 500 --json ffx.json\n  cipherpatch fuzz ./examples/my-variant.ts\n  cipherpatch fuzz ffx --only adaptable --seed 20220723 --path "0:0:0"\n\nThe plug-in contract: src/variants/contract.ts (README, "Fuzzing transform variants").',
+      '\nExamples:\n  cipherpatch fuzz system-a\n  cipherpatch fuzz system-a --model golden/runs/cpu/model.safetensors --data <cifar-dir> --images 200 --wrong-keys 5\n  cipherpatch fuzz ffx --runs 500 --json ffx.json\n  cipherpatch fuzz ./examples/my-variant.ts\n  cipherpatch fuzz ffx --only adaptable --seed 20220723 --path "0:0:0"\n  cipherpatch fuzz ffx --runs 30000 --shard 2/3        # then: cipherpatch merge fuzz-shard-*-of-3.json --json ffx.json\n\nThe plug-in contract: src/variants/contract.ts (README, "Fuzzing transform variants").',
     );
-  withOutputs(command, (o: FuzzOpts) => [o.json === undefined ? undefined : { path: o.json, kind: 'file', force: o.force }])
+  withOutputs(command, (o: FuzzOpts) => [o.json === undefined ? undefined : { path: o.json, kind: 'file', force: o.force }, o.shard === undefined ? undefined : { path: shardFile(o, DEFAULT_FUZZ_SHARD_FILE), kind: 'file', force: o.force }])
     .action(async (spec: string, opts: FuzzOpts) => {
+      const { fuzzShardRun, writeFuzzShard } = await import('./fuzzShard.ts');
+      const shard = fuzzShardRun(opts);
       if (opts.path !== undefined && (opts.only === undefined || opts.only.length !== 1)) fail('fuzz.replay', '--path replays one counterexample: name its check with --only (as the replay line does)');
       const { loadVariant } = await import('../variants/registry.ts');
       const { fuzzVariant } = await import('../variants/harness.ts');
@@ -93,8 +100,8 @@ export function registerFuzz(program: Command, io: Io): void {
       const { validateVariant } = await import('../variants/validate.ts');
       const withModel = opts.model !== undefined && validateVariant(loaded.candidate).ok ? await loadModelAndData(loaded.candidate as Variant<unknown>, opts.model, opts) : undefined;
       const report = fuzzVariant(loaded.candidate, {
-        runs: opts.runs,
-        ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+        runs: shard?.runs ?? opts.runs,
+        ...(shard !== undefined ? { seed: shard.seed } : opts.seed !== undefined ? { seed: opts.seed } : {}),
         ...(opts.path !== undefined ? { path: opts.path } : {}),
         ...(opts.only !== undefined ? { only: opts.only } : {}),
         enumerationLimit: opts.limit,
@@ -102,6 +109,7 @@ export function registerFuzz(program: Command, io: Io): void {
         source: loaded.source,
       });
       io.out(formatReport(report).trimEnd());
+      if (shard !== undefined) io.out(writeFuzzShard(shard, opts, report, loaded.source));
       let accuracy: Record<string, unknown> | undefined;
       if (withModel !== undefined && report.contract.length === 0) {
         const { measureAccuracy, formatAccuracy } = await import('../variants/accuracy.ts');

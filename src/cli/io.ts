@@ -47,3 +47,8 @@ export function nonEmpty(flag: string, why: string): (value: string) => string {
     return value;
   };
 }
+
+/** The command line as a report or a shard file records it. */
+export function commandLine(): string {
+  return ['cipherpatch', ...process.argv.slice(2)].join(' ');
+}

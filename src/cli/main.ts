@@ -3,7 +3,6 @@
  * the library. Errors from the library (CipherpatchError) become one line on
  * stderr and exit code 1; usage errors exit with 2.
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Help, type Option } from 'commander';
 import { CipherpatchError } from '../core/errors.ts';
 import { registerAttack } from './attack.ts';
@@ -15,10 +14,11 @@ import { registerImage } from './image.ts';
 import { type Io, processIo } from './io.ts';
 import { registerKeygen } from './keygen.ts';
 import { registerKeyspace } from './keyspace.ts';
+import { registerMerge } from './merge.ts';
 import { registerModel } from './model.ts';
+import { VERSION } from './version.ts';
 
-/** package.json's version, for --version. */
-export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export { VERSION } from './version.ts';
 
 /**
  * Option help as commander writes it, except: required options say so, and
@@ -47,6 +47,7 @@ export function buildProgram(io: Io = processIo): Command {
   registerEvaluate(program, io);
   registerData(program, io);
   registerFuzz(program, io);
+  registerMerge(program, io);
   registerAttack(program, io);
   registerAttackReport(program, io);
   for (const command of program.commands) command.exitOverride();

@@ -31,6 +31,8 @@ export interface Engine<Config = ConvMixerConfig> {
   logitsNormalized(images: ImageBatch<Float32Array>): Promise<Float32Array>;
   /** Frees every resource (tensors, workers). The engine is unusable afterwards. */
   dispose(): void;
+  /** Set when 'auto' could not run onnx and this tfjs engine ran instead: why onnxruntime did not load. */
+  readonly fallback?: string;
 }
 
 export type TfjsBackendRequest = 'auto' | 'wasm' | 'cpu' | 'tensorflow';

@@ -30,6 +30,8 @@ export interface EngineOptions {
   readonly executionProvider?: 'cpu' | 'cuda';
   /** onnx graph form (default 'auto'; see src/engine/onnxGraph.ts). */
   readonly onnxGraph?: 'auto' | 'conv' | 'dense';
+  /** onnx: idle intra-op threads spin-wait (true) or sleep (default false); see OnnxEngineOptions.spinning. */
+  readonly spinning?: boolean;
   /** Module to import instead of "onnxruntime-node" (custom builds; tests). */
   readonly onnxModule?: string;
 }
@@ -66,26 +68,32 @@ export async function createEngine(
   } else {
     model = convMixerWeightsFromTensors(weights, config);
   }
-  if (await runsOnOnnx(options)) {
+  const onnx = await runsOnOnnx(options);
+  if (onnx === true) {
     const { createOnnxEngine } = await import('./onnx.ts');
-    return createOnnxEngine(model, { batchSize: options.batchSize, threads: options.threads, executionProvider: options.executionProvider, graph: options.onnxGraph, module: options.onnxModule });
+    return createOnnxEngine(model, { batchSize: options.batchSize, threads: options.threads, executionProvider: options.executionProvider, graph: options.onnxGraph, spinning: options.spinning, module: options.onnxModule });
   }
   const workers = options.workers ?? 1;
   if (!Number.isSafeInteger(workers) || workers < 1) fail('engine.workers', `workers must be a positive integer, got ${String(options.workers)}`);
   if (workers > 1) {
     const { createParallelEngine } = await import('./parallel.ts');
-    return createParallelEngine(model, { backend: options.backend, batchSize: options.batchSize, workers });
+    return withFallback(await createParallelEngine(model, { backend: options.backend, batchSize: options.batchSize, workers }), onnx);
   }
   const { createTfjsEngine } = await import('./tfjs.ts');
-  return createTfjsEngine(model, { backend: options.backend, batchSize: options.batchSize });
+  return withFallback(await createTfjsEngine(model, { backend: options.backend, batchSize: options.batchSize }), onnx);
+}
+
+/** The tfjs engine, marked with why 'auto' fell back to it (nothing when tfjs was asked for). */
+function withFallback<E extends Engine<unknown>>(engine: E, onnx: false | { readonly fallback: string }): E {
+  return onnx === false ? engine : Object.assign(engine, { fallback: onnx.fallback });
 }
 
 /**
- * Whether the requested engine is onnx: 'onnx' always, 'auto' when
- * onnxruntime loads (false when it is unavailable; any other error is
- * thrown), 'tfjs' never. Checks `engine.unknown`.
+ * Whether the requested engine is onnx: 'onnx' always (true), 'tfjs' never
+ * (false), 'auto' when onnxruntime loads (true; when it is unavailable, the
+ * fallback with the reason; any other error is thrown). Checks `engine.unknown`.
  */
-async function runsOnOnnx(options: EngineOptions): Promise<boolean> {
+async function runsOnOnnx(options: EngineOptions): Promise<boolean | { readonly fallback: string }> {
   const requested = options.engine;
   if (!ENGINE_REQUESTS.includes(requested)) fail('engine.unknown', `unknown engine "${String(requested)}": use one of ${ENGINE_REQUESTS.join(', ')}`);
   if (requested !== 'auto') return requested === 'onnx';
@@ -93,7 +101,7 @@ async function runsOnOnnx(options: EngineOptions): Promise<boolean> {
   return loadOnnxRuntime(options.onnxModule).then(
     () => true,
     (error: unknown) => {
-      if (error instanceof CipherpatchError && error.check === 'engine.onnx-unavailable') return false;
+      if (error instanceof CipherpatchError && error.check === 'engine.onnx-unavailable') return { fallback: `--engine auto fell back to tfjs: ${error.message}` };
       throw error;
     },
   );
@@ -107,11 +115,12 @@ async function runsOnOnnx(options: EngineOptions): Promise<boolean> {
  * when onnxruntime loads, else tfjs (engine.name says which ran).
  */
 export async function createResNetEngine(weights: ResNetWeights, options: EngineOptions = { engine: 'auto' }): Promise<Engine<ResNetConfig>> {
-  if (await runsOnOnnx(options)) {
+  const onnx = await runsOnOnnx(options);
+  if (onnx === true) {
     const { createOnnxResNetEngine } = await import('./resnetOnnx.ts');
     return createOnnxResNetEngine(weights, { batchSize: options.batchSize, threads: options.threads, executionProvider: options.executionProvider, module: options.onnxModule });
   }
   if (options.workers !== undefined && options.workers !== 1) fail('engine.workers', `a ResNet runs in one tfjs engine; workers must be 1, got ${String(options.workers)}`);
   const { createTfjsResNetEngine } = await import('./resnetTfjs.ts');
-  return createTfjsResNetEngine(weights, { backend: options.backend, batchSize: options.batchSize });
+  return withFallback(await createTfjsResNetEngine(weights, { backend: options.backend, batchSize: options.batchSize }), onnx);
 }

@@ -62,6 +62,13 @@ interface OrtModule {
   readonly env: { readonly versions: { readonly common: string; readonly node?: string } };
 }
 
+/** How a session runs: execution provider, intra-op threads, spinning or sleeping idle threads. */
+export interface OnnxSessionSettings {
+  readonly provider: OnnxExecutionProvider;
+  readonly threads: number;
+  readonly spinning: boolean;
+}
+
 export interface OnnxRuntimeInfo {
   readonly ort: OrtModule;
   /** e.g. "1.30.0". */
@@ -128,20 +135,11 @@ export function checkExecutionProvider(provider: OnnxExecutionProvider): OnnxExe
 export async function createOnnxSession(
   runtime: OnnxRuntimeInfo,
   model: Uint8Array,
-  settings: { readonly provider: OnnxExecutionProvider; readonly threads: number; readonly spinning: boolean },
+  settings: OnnxSessionSettings,
   graph: string,
 ): Promise<OrtSession> {
-  const options = {
-    executionProviders: [settings.provider],
-    graphOptimizationLevel: 'all',
-    intraOpNumThreads: settings.threads,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    logSeverityLevel: 3, // errors only: no warnings about folded initializers
-    extra: { session: { intra_op: { allow_spinning: settings.spinning ? '1' : '0' } } },
-  };
   try {
-    return await runtime.ort.InferenceSession.create(model, options);
+    return await runtime.ort.InferenceSession.create(model, onnxSessionOptions(settings));
   } catch (error) {
     if (settings.provider === 'cuda') {
       fail(
@@ -151,6 +149,19 @@ export async function createOnnxSession(
     }
     fail('engine.onnx-session', `onnxruntime could not load the ${graph} graph: ${errorText(error)}`);
   }
+}
+
+/** The session options every engine session uses (bench/profile.ts adds onnxruntime's profiler to them). */
+export function onnxSessionOptions(settings: OnnxSessionSettings): Record<string, unknown> {
+  return {
+    executionProviders: [settings.provider],
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: settings.threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    logSeverityLevel: 3, // errors only: no warnings about folded initializers
+    extra: { session: { intra_op: { allow_spinning: settings.spinning ? '1' : '0' } } },
+  };
 }
 
 /** What an onnx engine lends the shared forward path: `running` holds the runs in flight, so dispose releases sessions only after they finish. */

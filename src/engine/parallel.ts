@@ -7,9 +7,9 @@
  * worker idle), queued, and handed to whichever worker is free; the logits
  * come back in image order whatever order the chunks finish in.
  *
- * Workers run src/engine/worker.ts directly from TypeScript through tsx's
- * loader (see workerEntry), whether the parent runs under tsx, vitest or
- * plain node.
+ * Workers run worker.ts directly from TypeScript through tsx's loader (see
+ * workerEntry), whether the parent runs under tsx, vitest or plain node; the
+ * compiled package (dist/) runs worker.js as it is.
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -46,13 +46,15 @@ function workerError(failure: WorkerFailure, context: string): Error {
 }
 
 /**
- * The worker's entry: a tiny ESM module (as a data: URL) that registers tsx's
- * TypeScript loader inside the new thread and then imports worker.ts. Passing
- * `execArgv: ['--import', 'tsx']` does not work for worker threads on Node 20
- * (tsx's loader registers itself on the main thread only: "Unknown file
- * extension .ts"), whereas calling tsx's register() in the worker does.
+ * The worker's entry. Compiled (this module is a .js file): worker.js beside
+ * it. From the sources: a tiny ESM module (as a data: URL) that registers
+ * tsx's TypeScript loader inside the new thread and then imports worker.ts.
+ * Passing `execArgv: ['--import', 'tsx']` does not work for worker threads on
+ * Node 20 (tsx's loader registers itself on the main thread only: "Unknown
+ * file extension .ts"), whereas calling tsx's register() in the worker does.
  */
 function workerEntry(): URL {
+  if (import.meta.url.endsWith('.js')) return new URL('./worker.js', import.meta.url);
   const api = createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs');
   const worker = new URL('./worker.ts', import.meta.url).href;
   const source = `import { register } from ${JSON.stringify(pathToFileURL(api).href)};\nregister();\nawait import(${JSON.stringify(worker)});\n`;

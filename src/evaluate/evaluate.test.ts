@@ -7,8 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { asyncRejection } from '../../properties/rejection.ts';
 import { imageBatch } from '../core/images.ts';
 import { generateKey } from '../core/keygen.ts';
+import { createEngine } from '../engine/factory.ts';
 import { randomConvMixerWeights } from '../model/convmixer.ts';
 import { type EvaluateOptions, evaluate } from './evaluate.ts';
+import { reportJson, reportMarkdown } from './report.ts';
 
 const weights = randomConvMixerWeights({ dim: 4, depth: 1, kernel: 3, patch: 2, channels: 3, classes: 10 }, 'evaluate-test');
 const key = generateKey({ blockSize: 2, channels: 3, seed: 'right' });
@@ -47,5 +49,28 @@ describe('evaluate: the explicit wrong-key list, checked before any engine', () 
     const e = await asyncRejection(evaluate(options([generateKey({ blockSize: 4, channels: 3, seed: 'other' })], 1)));
     expect(e.check).toBe('key.wrong-block-size');
     expect(e.message).toContain('wrong key 0 of the list');
+  });
+});
+
+describe('evaluate: which engine ran, and why', () => {
+  const run = (engine: 'auto' | 'tfjs') =>
+    evaluate({
+      ...options(undefined, 1),
+      createEngine: (w) => createEngine(w, undefined, { engine, backend: 'cpu', onnxModule: 'onnxruntime-node-that-is-not-installed' }),
+    });
+  const context = { weightsPath: 'w.safetensors', keyPath: 'k.json', key, data: 'test data', command: 'test', sampleImages: options([], 1).images };
+
+  it("'auto' without onnxruntime: the result, report.json and report.md say that tfjs ran and why", async () => {
+    const result = await run('auto');
+    expect(result.engine.name).toBe('tfjs');
+    expect(result.engine.fallback).toMatch(/^--engine auto fell back to tfjs: onnxruntime is not available \(import "onnxruntime-node-that-is-not-installed" failed: /);
+    expect((reportJson(result, context) as { engine: { fallback?: string } }).engine.fallback).toBe(result.engine.fallback);
+    expect(reportMarkdown(result, context)).toContain(`- Engine: tfjs, backend cpu, 1 thread(s), ${result.engine.version}; --engine auto fell back to tfjs: onnxruntime is not available`);
+  });
+
+  it('tfjs asked for: no fallback anywhere', async () => {
+    const result = await run('tfjs');
+    expect(result.engine).not.toHaveProperty('fallback');
+    expect(reportMarkdown(result, context)).toContain(`- Engine: tfjs, backend cpu, 1 thread(s), ${result.engine.version}\n`);
   });
 });

@@ -21,6 +21,7 @@ import { type Progress, silentProgress } from '../io/progress.ts';
 import { type Scored, argmaxRows, maxAbsDifference, predictionMismatches, score } from '../metrics/scoring.ts';
 import { type FiveNumberSummary, summarize } from '../metrics/statistics.ts';
 import { plural } from '../core/words.ts';
+import type { ShardRange } from '../core/shards.ts';
 
 export interface EvaluateOptions<K = BlockKey> {
   readonly weights: ConvMixerWeights;
@@ -35,6 +36,8 @@ export interface EvaluateOptions<K = BlockKey> {
   readonly wrongKeySeed: string;
   /** Explicit wrong keys (e.g. a golden run's); used instead of seeded ones, the first `wrongKeys` of them (all by default). */
   readonly wrongKeyList?: readonly K[];
+  /** Only wrong keys start … end − 1 of the experiment's list (one shard of it, src/evaluate/shard.ts); each keeps its index and seed. Default: all. */
+  readonly wrongKeyRange?: ShardRange;
   /** Images per engine call (progress granularity). */
   readonly chunk?: number;
   readonly progress?: Progress;
@@ -51,7 +54,7 @@ export interface WrongKeyResult<K = BlockKey> {
 /** What every experiment's result ends with: the wrong keys' five-number summary, the engine that ran, its speed. */
 export interface ExperimentSummary {
   readonly wrongKeySummary: FiveNumberSummary | null;
-  readonly engine: { readonly name: string; readonly backend: string; readonly threads: number; readonly version: string };
+  readonly engine: { readonly name: string; readonly backend: string; readonly threads: number; readonly version: string; readonly fallback?: string };
   readonly seconds: { readonly total: number; readonly perPass: number; readonly imagesPerSecond: number };
 }
 
@@ -147,7 +150,7 @@ function checkExperimentInputs(count: number, labels: Uint8Array, wrongKeys: num
 }
 
 /** The options every experiment has, whatever its system's key type K. */
-type ExperimentInputs<K> = Pick<EvaluateOptions<K>, 'images' | 'labels' | 'wrongKeys' | 'wrongKeySeed' | 'wrongKeyList' | 'chunk' | 'progress'>;
+type ExperimentInputs<K> = Pick<EvaluateOptions<K>, 'images' | 'labels' | 'wrongKeys' | 'wrongKeySeed' | 'wrongKeyList' | 'wrongKeyRange' | 'chunk' | 'progress'>;
 
 /** What a system brings to the start of its experiment. */
 interface ExperimentRules<K> {
@@ -168,7 +171,12 @@ interface ExperimentStart<K> {
   readonly count: number;
   readonly chunk: number;
   readonly progress: Progress;
+  /** The wrong keys this run scores: those of `range` (all of them unless a shard's range is given). */
   readonly wrongKeys: readonly { seed: string; key: K }[];
+  /** Which of the experiment's wrong keys these are (a shard's range; 0 … total by default). */
+  readonly range: ShardRange;
+  /** How many wrong keys the whole experiment has (every shard together). */
+  readonly total: number;
   /** performance.now() once everything is checked. */
   readonly started: number;
 }
@@ -184,9 +192,11 @@ export function startExperiment<K>(options: ExperimentInputs<K>, rules: Experime
   const count = options.images.shape.count;
   checkExperimentInputs(count, options.labels, wanted, rules.wrongKeysName);
   rules.checkKey();
+  const range = wrongKeyRangeOf(options.wrongKeyRange, wanted);
   const list = options.wrongKeyList;
   let wrongKeys: { seed: string; key: K }[];
-  if (list === undefined) wrongKeys = rules.seeded(wanted, options.wrongKeySeed);
+  // Seeded keys up to the range's end (key i is the same in every shard); a list is checked whole.
+  if (list === undefined) wrongKeys = rules.seeded(range.end, options.wrongKeySeed);
   else {
     if (list.length < wanted) fail('evaluate.wrong-keys', `${wanted} ${rules.wrongKeysName} asked for, but the list holds ${list.length}`);
     wrongKeys = list.slice(0, wanted).map((key, i) => {
@@ -194,30 +204,49 @@ export function startExperiment<K>(options: ExperimentInputs<K>, rules: Experime
       return { seed: `list:${i}`, key };
     });
   }
-  return { count, chunk: options.chunk ?? rules.chunk, progress: options.progress ?? silentProgress, wrongKeys, started: performance.now() };
+  return { count, chunk: options.chunk ?? rules.chunk, progress: options.progress ?? silentProgress, wrongKeys: wrongKeys.slice(range.start, range.end), range, total: wanted, started: performance.now() };
 }
 
 /**
  * Scores the model under each wrong key: `logitsFor(key, index)` gives the
- * logits of every image; the accuracy against `labels` is kept.
+ * logits of every image; the accuracy against `labels` is kept. The keys are
+ * numbered from `first` (a shard's first key; 0 by default).
  */
-export async function scoreWrongKeys<K>(keys: readonly { seed: string; key: K }[], labels: Uint8Array, classes: number, logitsFor: (key: K, index: number) => Promise<Float32Array>): Promise<WrongKeyResult<K>[]> {
+export async function scoreWrongKeys<K>(keys: readonly { seed: string; key: K }[], labels: Uint8Array, classes: number, logitsFor: (key: K, index: number) => Promise<Float32Array>, first = 0): Promise<WrongKeyResult<K>[]> {
   const wrong: WrongKeyResult<K>[] = [];
-  for (const [index, wk] of keys.entries()) {
+  for (const [i, wk] of keys.entries()) {
+    const index = first + i;
     const logits = await logitsFor(wk.key, index);
     wrong.push({ index, seed: wk.seed, key: wk.key, accuracy: score(argmaxRows(logits, classes), labels).accuracy });
   }
   return wrong;
 }
 
+/** The wrong keys' five-number summary (null without wrong keys). */
+export function wrongKeySummary(wrong: readonly { accuracy: number }[]): FiveNumberSummary | null {
+  return wrong.length > 0 ? summarize(wrong.map((w) => w.accuracy)) : null;
+}
+
+/** Checks a shard's range of the wrong keys (`evaluate.wrong-key-range`) and returns it; the whole list when there is none. */
+export function wrongKeyRangeOf(range: ShardRange | undefined, wrongKeys: number): ShardRange {
+  if (range === undefined) return { start: 0, end: wrongKeys };
+  if (!Number.isInteger(range.start) || !Number.isInteger(range.end) || range.start < 0 || range.start > range.end || range.end > wrongKeys) fail('evaluate.wrong-key-range', `wrong keys ${range.start} … ${range.end - 1} are not a range of the ${wrongKeys} wrong keys`);
+  return range;
+}
+
 /** The parts every experiment's result shares: the wrong keys' five-number summary, the engine that ran, and the time of `passes` passes over `count` images since `started` (performance.now()). */
 export function experimentSummary(wrong: readonly { accuracy: number }[], engine: Engine<unknown>, started: number, passes: number, count: number): ExperimentSummary {
   const total = (performance.now() - started) / 1000;
   return {
-    wrongKeySummary: wrong.length > 0 ? summarize(wrong.map((w) => w.accuracy)) : null,
-    engine: { name: engine.name, backend: engine.backend, threads: engine.threads, version: engine.version },
+    wrongKeySummary: wrongKeySummary(wrong),
+    engine: { name: engine.name, backend: engine.backend, threads: engine.threads, version: engine.version, ...(engine.fallback === undefined ? {} : { fallback: engine.fallback }) },
     seconds: { total, perPass: total / passes, imagesPerSecond: (passes * count) / total },
   };
+}
+
+/** Why this engine ran instead of onnx, as a clause to append to a line naming the engine ('' when it was the one asked for). */
+export function fallbackNote(engine: { readonly fallback?: string }): string {
+  return engine.fallback === undefined ? '' : `; ${engine.fallback}`;
 }
 
 export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult> {
@@ -227,7 +256,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluateResult
 /** The experiment (steps 1–4 above) for any keyed system of the ConvMixer: System A's `evaluate`, System C's `evaluateOrthogonal`. */
 export async function runKeyedExperiment<K>(system: KeyedSystem<K>, options: EvaluateOptions<K>): Promise<EvaluateResult<K>> {
   const { weights, key, images, labels } = options;
-  const { count: n, chunk, progress, wrongKeys: keys, started } = startExperiment(options, {
+  const { count: n, chunk, progress, wrongKeys: keys, range, total, started } = startExperiment(options, {
     chunk: 500,
     wrongKeysName: `wrong ${system.keyNouns}`,
     checkKey: () => system.checkKey(key, weights, `the model (patch size ${weights.config.patch}, ${plural(weights.config.channels, 'channel')})`),
@@ -258,10 +287,16 @@ export async function runKeyedExperiment<K>(system: KeyedSystem<K>, options: Eva
     passes += 2;
     const plain = score(argmaxRows(plainLogits, classes), labels);
     const right = score(argmaxRows(encEncLogits, classes), labels);
-    const wrong = await scoreWrongKeys(keys, labels, classes, (wrongKey, index) => {
-      passes++;
-      return pass(encrypted, wrongKey, `wrong ${system.keyNoun} ${index + 1}/${keys.length}`);
-    });
+    const wrong = await scoreWrongKeys(
+      keys,
+      labels,
+      classes,
+      (wrongKey, index) => {
+        passes++;
+        return pass(encrypted, wrongKey, `wrong ${system.keyNoun} ${index + 1}/${total}`);
+      },
+      range.start,
+    );
     return {
       images: n,
       plainModelPlainImages: plain,

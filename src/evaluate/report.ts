@@ -13,7 +13,7 @@ import { boxPlotSvg } from '../plots/boxPlot.ts';
 import { plural } from '../core/words.ts';
 import { imageGridSvg } from '../plots/imageGrid.ts';
 import { svgToPng } from '../plots/render.ts';
-import { type EvaluateResult, type KeyNames, SYSTEM_A } from './evaluate.ts';
+import { type EvaluateResult, type KeyNames, SYSTEM_A, fallbackNote } from './evaluate.ts';
 
 /** What the paper reports (Iijima & Kiya 2022, Table 1 and Fig. 5; CIFAR-10, ConvMixer-256/8, M = P = 4). */
 export const PAPER = {
@@ -66,6 +66,9 @@ export interface ReportContext<K = BlockKey> {
 
 const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
 
+/** How many test images the Fig. 4 picture (examples.png) shows: the first ones. */
+export const EXAMPLE_IMAGES = 8;
+
 const systemOf = <K>(ctx: ReportContext<K>): ReportSystem<K> => ctx.system ?? (SYSTEM_A_REPORT as unknown as ReportSystem<K>);
 
 export function reportJson<K>(result: EvaluateResult<K>, ctx: ReportContext<K>): object {
@@ -111,7 +114,7 @@ ${system.intro}
 
 - Data: ${ctx.data}, ${result.images} test images
 - Weights: \`${ctx.weightsPath}\`; ${noun}: \`${ctx.keyPath}\` (block ${ctx.key.blockSize}, ${plural(ctx.key.channels, 'channel')})
-- Engine: ${result.engine.name}, backend ${result.engine.backend}, ${result.engine.threads} thread(s), ${result.engine.version}
+- Engine: ${result.engine.name}, backend ${result.engine.backend}, ${result.engine.threads} thread(s), ${result.engine.version}${fallbackNote(result.engine)}
 - Time: ${result.seconds.total.toFixed(1)} s in all, ${result.seconds.imagesPerSecond.toFixed(1)} images/s
 
 ## Table 1
@@ -157,7 +160,7 @@ export function writeEvaluateReport<K>(dir: string, result: EvaluateResult<K>, c
     files.set('wrong-keys.png', svgToPng(svg));
   }
   const samples = toLayout(ctx.sampleImages, 'NHWC');
-  const shown = sliceImages(samples, 0, Math.min(8, samples.shape.count));
+  const shown = sliceImages(samples, 0, Math.min(EXAMPLE_IMAGES, samples.shape.count));
   const columnLabels = ctx.sampleLabels && ctx.classNames ? Array.from(ctx.sampleLabels.subarray(0, shown.shape.count), (l) => ctx.classNames?.[l] ?? String(l)) : undefined;
   const grid = imageGridSvg(
     [

@@ -30,6 +30,7 @@ import { type SystemBKey, type SystemBTransform, variantFor, wrongSystemBKeys } 
 import { type ExperimentSummary, type WrongKeyResult, experimentSummary, logitsInChunks, scoreWrongKeys, startExperiment } from './evaluate.ts';
 import { type Scored, argmaxRows, score } from '../metrics/scoring.ts';
 import { plural } from '../core/words.ts';
+import type { ShardRange } from '../core/shards.ts';
 
 /**
  * A key set's transform as a lookup table, read off the variant itself: model
@@ -140,6 +141,8 @@ export interface SystemBEvaluateOptions {
   readonly wrongKeySeed: string;
   /** Explicit wrong key sets (e.g. a golden run's), the first `wrongKeys` of them (all by default). */
   readonly wrongKeyList?: readonly SystemBKey[];
+  /** Only wrong key sets start … end − 1 (one shard, src/evaluate/shard.ts); each keeps its index and seed. Default: all. */
+  readonly wrongKeyRange?: ShardRange;
   /** Images per engine call. */
   readonly chunk?: number;
   readonly progress?: Progress;
@@ -162,7 +165,7 @@ function logitsOf(engine: Engine<ResNetConfig>, images: Uint8Batch, key: SystemB
 /** System B's experiment on one model (see the header). */
 export async function evaluateSystemB(options: SystemBEvaluateOptions): Promise<SystemBResult> {
   const { weights, key, images, labels } = options;
-  const { count: n, chunk, progress, wrongKeys: keys, started } = startExperiment(options, {
+  const { count: n, chunk, progress, wrongKeys: keys, range, total: wrongKeys, started } = startExperiment(options, {
     chunk: 250,
     wrongKeysName: 'wrong key sets',
     checkKey: () => {
@@ -182,7 +185,7 @@ export async function evaluateSystemB(options: SystemBEvaluateOptions): Promise<
   try {
     const right = score(argmaxRows(await logitsOf(engine, images, key, chunk, progress, `right key set (${key.transform})`), classes), labels);
     const plain = score(argmaxRows(await logitsOf(engine, images, null, chunk, progress, 'plain images'), classes), labels);
-    const wrong: SystemBWrongKey[] = await scoreWrongKeys(keys, labels, classes, (wrongKey, index) => logitsOf(engine, images, wrongKey, chunk, progress, `wrong key set ${index + 1}/${keys.length}`));
+    const wrong: SystemBWrongKey[] = await scoreWrongKeys(keys, labels, classes, (wrongKey, index) => logitsOf(engine, images, wrongKey, chunk, progress, `wrong key set ${index + 1}/${wrongKeys}`), range.start);
     return {
       transform: key.transform,
       images: n,

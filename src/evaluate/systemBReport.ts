@@ -13,6 +13,8 @@ import { imageGridSvg } from '../plots/imageGrid.ts';
 import { svgToPng } from '../plots/render.ts';
 import { type SystemBResult, systemBModelInput } from './systemB.ts';
 import { type SystemBKey, type SystemBTransform } from '../variants/systemBKey.ts';
+import { fallbackNote } from './evaluate.ts';
+import { EXAMPLE_IMAGES } from './report.ts';
 
 /** The System B authors' logged accuracies (ResNet-18, CIFAR-10, 200 epochs, M = 4), right key set. */
 export const SYSTEM_B_AUTHORS: Readonly<Record<SystemBTransform | 'plain', number>> = { plain: 0.9543, shuffle: 0.9256, negpos: 0.9341, ffx: 0.9227 };
@@ -77,7 +79,7 @@ transformation. The key set selects the transform.
 
 - Data: ${ctx.data}, ${result.images} test images
 - Model: ${ctx.model}, \`${ctx.weightsPath}\`; key set: \`${ctx.keyPath}\` (${result.transform})
-- Engine: ${result.engine.name}, backend ${result.engine.backend}, ${result.engine.threads} thread(s), ${result.engine.version}
+- Engine: ${result.engine.name}, backend ${result.engine.backend}, ${result.engine.threads} thread(s), ${result.engine.version}${fallbackNote(result.engine)}
 - Time: ${result.seconds.total.toFixed(1)} s in all, ${result.seconds.imagesPerSecond.toFixed(1)} images/s
 
 | Test images | Accuracy (this run) | Authors (ResNet-18, 200 epochs) |
@@ -112,7 +114,7 @@ export function writeSystemBReport(dir: string, result: SystemBResult, ctx: Syst
     files.set('wrong-keys.png', svgToPng(svg));
   }
   if (ctx.sampleImages !== undefined && ctx.key !== undefined) {
-    const shown = sliceImages(ctx.sampleImages, 0, Math.min(8, ctx.sampleImages.shape.count));
+    const shown = sliceImages(ctx.sampleImages, 0, Math.min(EXAMPLE_IMAGES, ctx.sampleImages.shape.count));
     const columnLabels = ctx.sampleLabels && ctx.classNames ? Array.from(ctx.sampleLabels.subarray(0, shown.shape.count), (l) => ctx.classNames?.[l] ?? String(l)) : undefined;
     const grid = imageGridSvg(
       [

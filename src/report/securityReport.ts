@@ -8,8 +8,8 @@
 import { attackJsonText } from '../attacks/common.ts';
 import { type AttackReport, PAPER_CLAIMS, PAPER_WRONG_KEY_RANGE } from '../attacks/securityReport.ts';
 import { writeDirectoryAtomic } from '../io/atomicDir.ts';
-import { linePlotSvg, type LinePlotOptions, type Series } from './linePlot.ts';
-import { svgToPng } from './render.ts';
+import { linePlotSvg, type LinePlotOptions, type Series } from '../plots/linePlot.ts';
+import { svgToPng } from '../plots/render.ts';
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 

@@ -64,16 +64,21 @@ function commonJsScope(file: string): boolean {
   }
 }
 
+/** Whether cipherpatch runs from its TypeScript sources (tsx or vitest load .ts files), not from the compiled dist/. */
+const FROM_SOURCES = import.meta.url.endsWith('.ts');
+
 /**
- * Imports a plug-in module. A .ts file in CommonJS scope (no "type": "module"
- * package above it, e.g. in /tmp) goes through tsx's own scoped import:
- * through the global hooks Node would run it as CommonJS inside an ES module
- * graph and fail ("Cannot require() ES Module … in a cycle"). Its module then
- * arrives CommonJS-wrapped, and the ES module inside is unwrapped.
+ * Imports a plug-in module. A .ts file goes through tsx's own scoped import
+ * when cipherpatch runs compiled (no TypeScript loader is registered then),
+ * and when it is in CommonJS scope (no "type": "module" package above it,
+ * e.g. in /tmp): through the global hooks Node would run it as CommonJS
+ * inside an ES module graph and fail ("Cannot require() ES Module … in a
+ * cycle"). Its module then arrives CommonJS-wrapped, and the ES module
+ * inside is unwrapped.
  */
 async function importPlugin(file: string): Promise<Record<string, unknown>> {
   const url = pathToFileURL(file).href;
-  if (!/\.tsx?$/.test(file) || !commonJsScope(file)) return (await import(url)) as Record<string, unknown>;
+  if (!/\.tsx?$/.test(file) || (FROM_SOURCES && !commonJsScope(file))) return (await import(url)) as Record<string, unknown>;
   const { tsImport } = await import('tsx/esm/api');
   const mod = (await tsImport(url, import.meta.url)) as Record<string, unknown>;
   const inner = mod.default as Record<string, unknown> | undefined;

@@ -66,7 +66,8 @@ export function formatReport(report: FuzzReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-function counterexamples(lines: string[], title: string, checks: readonly CheckResult[]): void {
+/** Appends `title` and each check's detail, counterexample and replay line to `lines` (nothing when `checks` is empty). */
+export function counterexamples(lines: string[], title: string, checks: readonly CheckResult[]): void {
   if (checks.length === 0) return;
   lines.push('', title);
   for (const c of checks) {
