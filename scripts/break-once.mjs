@@ -46,20 +46,31 @@ const MUTANTS = [
   ['statistics: mean divides by n − 1', 'src/metrics/statistics.ts', 'mean: values.reduce((s, v) => s + v, 0) / values.length,', 'mean: values.reduce((s, v) => s + v, 0) / (values.length - 1),', 'src/evaluate/wrongKeys.test.ts'],
   ['statistics: summary of the unsorted values', 'src/metrics/statistics.ts', 'const sorted = [...values].sort((a, b) => a - b);', 'const sorted = [...values];', 'src/evaluate/wrongKeys.test.ts'],
   ['cli evaluate: default --wrong-key-seed "wrong-keys"', 'src/cli/evaluate.ts', "derived from \"<s>:<i>\"', 'wrong-key')", "derived from \"<s>:<i>\"', 'wrong-keys')", 'src/cli/commands.test.ts'],
+  // Issue 25: values the oracles shared with src (properties/ORACLES.md). Each is now caught by a differential property,
+  // not only by the golden files; a plant may change several files ([file, from, to] triples).
+  ['oracle cut: BatchNorm ε 1e-3 in src (the spec bridges took it from src)', 'src/model/stateDict.ts', 'export const BATCH_NORM_EPS = 1e-5;', 'export const BATCH_NORM_EPS = 1e-3;', 'properties/engineTfjs.test.ts properties/engineResNet.test.ts properties/sharedValues.test.ts'],
+  ['oracle cut: ResNet stage 2 starts with stride 1 (the spec ResNet took its layout from src)', 'src/model/resnet.ts', 'const stride = b === 0 && s > 0 ? 2 : 1;', 'const stride = b === 0 && s > 1 ? 2 : 1;', 'properties/engineResNet.test.ts'],
+  ['oracle cut: NHWC pixelIndex with x and y swapped (the bridge read images with it)', 'src/core/images.ts', 'return layout === \'NHWC\' ? ((n * H + y) * W + x) * C + c', 'return layout === \'NHWC\' ? ((n * W + x) * H + y) * C + c', 'properties/engineTfjs.test.ts properties/sharedValues.test.ts'],
+  ['oracle cut: safetensors I16 read as 4 bytes (the test files took the sizes from src)', 'src/io/safetensors.ts', '  I16: 2,\n', '  I16: 4,\n', 'src/io/safetensors.test.ts properties/sharedValues.test.ts'],
+  ['oracle cut: withinTolerance always true, and BatchNorm ε 1e-3 (the properties compared with src\'s withinTolerance)', [['src/variants/tolerance.ts', 'return Math.abs(a - b) <= tol.atol + tol.rtol * Math.abs(b);', 'return true;'], ['src/model/stateDict.ts', 'export const BATCH_NORM_EPS = 1e-5;', 'export const BATCH_NORM_EPS = 1e-3;']], 'properties/engineTfjs.test.ts'],
+  ['oracle cut: randomOrthogonal off by 1e-9, and validateOrthogonalKey 10⁶× too lax (the property judged Q with it)', [['src/core/orthogonal.ts', 'for (let k = 0; k < n; k++) q[i * n + k] /= norm;', 'for (let k = 0; k < n; k++) q[i * n + k] /= norm * (1 + 1e-9);'], ['src/core/orthogonal.ts', '<= tolerance)) fail(', '<= tolerance * 1e6)) fail(']], 'properties/orthogonal.test.ts'],
 ];
 
 const filter = process.argv[2] ?? '';
 // One report file per run: several checkouts may break code at the same time.
 const reportFile = `/tmp/break-once-${process.pid}.json`;
 const rows = [];
-for (const [name, file, from, to, tests] of MUTANTS) {
+for (const [name, ...rest] of MUTANTS) {
   if (!name.includes(filter)) continue;
-  const original = readFileSync(file, 'utf8');
-  if (!original.includes(from)) {
+  // [name, file, from, to, tests], or [name, [[file, from, to], …], tests] for a plant in several places.
+  const edits = Array.isArray(rest[0]) ? rest[0] : [rest.slice(0, 3)];
+  const tests = Array.isArray(rest[0]) ? rest[1] : rest[3];
+  const originals = new Map(edits.map(([file]) => [file, readFileSync(file, 'utf8')]));
+  if (edits.some(([file, from]) => !originals.get(file).includes(from))) {
     rows.push([name, 'MUTATION NOT APPLIED (source changed)']);
     continue;
   }
-  const restore = () => writeFileSync(file, original);
+  const restore = () => originals.forEach((text, file) => writeFileSync(file, text));
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.removeAllListeners(signal);
     process.once(signal, () => {
@@ -67,7 +78,9 @@ for (const [name, file, from, to, tests] of MUTANTS) {
       process.exit(130);
     });
   }
-  writeFileSync(file, original.replace(from, to));
+  const changed = new Map(originals);
+  for (const [file, from, to] of edits) changed.set(file, changed.get(file).replace(from, to));
+  changed.forEach((text, file) => writeFileSync(file, text));
   let failed = [];
   rmSync(reportFile, { force: true });
   let runError = '';
