@@ -54,6 +54,11 @@ const MUTANTS = [
   ['oracle cut: safetensors I16 read as 4 bytes (the test files took the sizes from src)', 'src/io/safetensors.ts', '  I16: 2,\n', '  I16: 4,\n', 'src/io/safetensors.test.ts properties/sharedValues.test.ts'],
   ['oracle cut: withinTolerance always true, and BatchNorm ε 1e-3 (the properties compared with src\'s withinTolerance)', [['src/variants/tolerance.ts', 'return Math.abs(a - b) <= tol.atol + tol.rtol * Math.abs(b);', 'return true;'], ['src/model/stateDict.ts', 'export const BATCH_NORM_EPS = 1e-5;', 'export const BATCH_NORM_EPS = 1e-3;']], 'properties/engineTfjs.test.ts'],
   ['oracle cut: randomOrthogonal off by 1e-9, and validateOrthogonalKey 10⁶× too lax (the property judged Q with it)', [['src/core/orthogonal.ts', 'for (let k = 0; k < n; k++) q[i * n + k] /= norm;', 'for (let k = 0; k < n; k++) q[i * n + k] /= norm * (1 + 1e-9);'], ['src/core/orthogonal.ts', '<= tolerance)) fail(', '<= tolerance * 1e6)) fail(']], 'properties/orthogonal.test.ts'],
+  // Issue 25: the reports' statistics and the plots' geometry against numpy.
+  ['stats: quantile positions n·q (not (n − 1)·q)', 'src/metrics/statistics.ts', 'const pos = (sorted.length - 1) * q;', 'const pos = Math.min(sorted.length - 1, sorted.length * q);', 'src/metrics/statistics.test.ts src/plots/boxPlot.test.ts src/attacks/randomKey.test.ts'],
+  ['stats: quantile rounds down (no interpolation)', 'src/metrics/statistics.ts', 'return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);', 'return sorted[lo];', 'src/metrics/statistics.test.ts src/plots/boxPlot.test.ts src/attacks/randomKey.test.ts'],
+  ['box plot: box drawn from the median to Q3', 'src/plots/boxPlot.ts', 'height="${Math.max(1, y(s.q1) - y(s.q3))}"', 'height="${Math.max(1, y(s.median) - y(s.q3))}"', 'src/plots/boxPlot.test.ts'],
+  ['random-key attack: best so far is the last try', 'src/attacks/randomKey.ts', 'bestSoFar.push(Math.max(t.accuracy, bestSoFar.at(-1) ?? -Infinity));', 'bestSoFar.push(t.accuracy);', 'src/attacks/randomKey.test.ts'],
 ];
 
 const filter = process.argv[2] ?? '';
