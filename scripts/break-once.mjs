@@ -59,6 +59,8 @@ const MUTANTS = [
   ['stats: quantile rounds down (no interpolation)', 'src/metrics/statistics.ts', 'return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);', 'return sorted[lo];', 'src/metrics/statistics.test.ts src/plots/boxPlot.test.ts src/attacks/randomKey.test.ts'],
   ['box plot: box drawn from the median to Q3', 'src/plots/boxPlot.ts', 'height="${Math.max(1, y(s.q1) - y(s.q3))}"', 'height="${Math.max(1, y(s.median) - y(s.q3))}"', 'src/plots/boxPlot.test.ts'],
   ['random-key attack: best so far is the last try', 'src/attacks/randomKey.ts', 'bestSoFar.push(Math.max(t.accuracy, bestSoFar.at(-1) ?? -Infinity));', 'bestSoFar.push(t.accuracy);', 'src/attacks/randomKey.test.ts'],
+  ['scoring: argmax takes the last of tied logits', 'src/metrics/scoring.ts', 'if (logits[i * classes + c] > logits[i * classes + best]) best = c;', 'if (logits[i * classes + c] >= logits[i * classes + best]) best = c;', 'src/metrics/scoring.test.ts'],
+  ['scoring: largest difference without the absolute value', 'src/metrics/scoring.ts', 'max = Math.max(max, Math.abs(a[i] - b[i]));', 'max = Math.max(max, a[i] - b[i]);', 'src/metrics/scoring.test.ts'],
 ];
 
 const filter = process.argv[2] ?? '';
