@@ -20,6 +20,7 @@ export default defineConfig({
       // Issue 25: the experiment's wrong keys and summary, the statistics and what draws them (stand-in engines, no inference).
       'src/evaluate/evaluate.test.ts',
       'src/evaluate/wrongKeys.test.ts',
+      'src/evaluate/experiment.test.ts',
       'src/metrics/*.test.ts',
       'src/plots/boxPlot.test.ts',
       'src/attacks/randomKey.test.ts',

@@ -16,7 +16,8 @@ describe('scoring', () => {
   });
 
   it('predictionMismatches counts the differing positions; maxAbsDifference the largest |a − b| (0 when empty)', () => {
-    expect(predictionMismatches(Uint8Array.from([1, 2, 3, 4]), Uint8Array.from([1, 0, 3, 0]))).toBe(2);
+    // 2 of 5 positions differ (not 3: the count of differing, not of equal, positions).
+    expect(predictionMismatches(Uint8Array.from([1, 2, 3, 4, 5]), Uint8Array.from([1, 0, 3, 0, 5]))).toBe(2);
     // |1 − 1.5| = 0.5, |−2 − 1| = 3, |0.25 − 0.25| = 0 → 3 (the largest is a negative difference).
     expect(maxAbsDifference(Float32Array.from([1, -2, 0.25]), Float32Array.from([1.5, 1, 0.25]))).toBe(3);
     expect(maxAbsDifference(new Float32Array(0), new Float32Array(0))).toBe(0);
