@@ -21,6 +21,7 @@ export default defineConfig({
       'src/evaluate/evaluate.test.ts',
       'src/evaluate/wrongKeys.test.ts',
       'src/evaluate/experiment.test.ts',
+      'src/evaluate/report.test.ts',
       'src/metrics/*.test.ts',
       'src/plots/boxPlot.test.ts',
       'src/attacks/randomKey.test.ts',
