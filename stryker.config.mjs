@@ -1,4 +1,4 @@
-// Mutation testing of the core (issue 15): `npx stryker run` (npm run mutate).
+// Mutation testing of the core (issue 15) and of the experiment's numbers (issue 25): `npx stryker run` (npm run mutate).
 // One module:  npm run mutate:one -- src/core/keySpace.ts
 // Static mutants (module-level code of the mutated files) are tested and
 // counted: no ignoreStatic. The tests it runs: vitest.mutation.config.ts.
@@ -22,6 +22,12 @@ export default {
     'src/io/safetensorsJson.ts',
     'src/io/halfPrecision.ts',
     'src/io/cifar10.ts',
+    // Issue 25: the experiment, its statistics, its report and Fig. 5's box plot.
+    'src/evaluate/evaluate.ts',
+    'src/evaluate/report.ts',
+    'src/metrics/statistics.ts',
+    'src/metrics/scoring.ts',
+    'src/plots/boxPlot.ts',
   ],
   concurrency: 2,
   incremental: true,

@@ -1,7 +1,8 @@
 /**
  * The tests Stryker runs against mutants of the core (stryker.config.mjs):
  * the fast ones that exercise src/core and src/io — properties (without the
- * engine ones), the golden vectors, and the core and reader unit tests. The
+ * engine ones), the golden vectors, and the core and reader unit tests — and,
+ * since issue 25, those of src/metrics and src/evaluate that need no engine. The
  * slow engine, golden-model and CLI tests stay out: they add minutes per
  * mutant and test nothing in the mutated modules that these do not.
  */
@@ -9,7 +10,22 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['properties/*.test.ts', 'golden/vectors.test.ts', 'src/core/*.test.ts', 'src/io/safetensors.test.ts', 'src/io/halfPrecision.test.ts', 'src/io/cifar10.test.ts'],
+    include: [
+      'properties/*.test.ts',
+      'golden/vectors.test.ts',
+      'src/core/*.test.ts',
+      'src/io/safetensors.test.ts',
+      'src/io/halfPrecision.test.ts',
+      'src/io/cifar10.test.ts',
+      // Issue 25: the experiment's wrong keys and summary, the statistics and what draws them (stand-in engines, no inference).
+      'src/evaluate/evaluate.test.ts',
+      'src/evaluate/wrongKeys.test.ts',
+      'src/evaluate/experiment.test.ts',
+      'src/evaluate/report.test.ts',
+      'src/metrics/*.test.ts',
+      'src/plots/boxPlot.test.ts',
+      'src/attacks/randomKey.test.ts',
+    ],
     // The harness tests (variants, mutants) run every built-in variant through the
     // fuzz battery: they reach most of the core, so each mutant there would rerun
     // them (minutes per mutant under instrumentation), and the core has its own tests.

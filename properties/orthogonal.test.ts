@@ -6,6 +6,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import { decryptImageOrthogonal, encryptImageOrthogonal, transformEmbeddingOrthogonal } from '../spec/orthogonal.ts';
+import { matMul, transpose } from '../spec/modelTransform.ts';
 import { embeddingMatrix, patchEmbeddingConv, weightFromEmbeddingMatrix } from '../spec/patchEmbedding.ts';
 import { imageBatch } from '../src/core/images.ts';
 import { seededRandom } from '../src/core/keygen.ts';
@@ -41,8 +42,13 @@ function expectClose(a: ArrayLike<number>, b: ArrayLike<number>, what: string): 
 }
 
 describe('System C', () => {
+  // QQᵀ from the spec's matrix product (not src's validateOrthogonalKey, the check under test elsewhere: properties/ORACLES.md).
   test.prop([fc.integer({ min: 1, max: 64 }), fc.string()])('randomOrthogonal gives Q with QQᵀ = I', (n, seed) => {
-    expect(() => validateOrthogonalKey({ blockSize: 1, channels: n, matrix: randomOrthogonal(n, seededRandom(seed)) }, 1e-12)).not.toThrow();
+    const q = rows({ blockSize: 1, channels: n, matrix: randomOrthogonal(n, seededRandom(seed)) });
+    const product = matMul(q, transpose(q)).flat();
+    const identity = Array.from({ length: n * n }, (_, i) => (i % (n + 1) === 0 ? 1 : 0));
+    const i = firstMismatch(product, identity, { atol: 1e-12, rtol: 0 });
+    expect(i, i < 0 ? '' : `(QQᵀ)[${Math.floor(i / n)}][${i % n}] = ${product[i]}`).toBe(-1);
   });
 
   test.prop([caseArb])('encryptOrthogonal ≡ spec (x′ = xQ per block), both layouts', (c) => {

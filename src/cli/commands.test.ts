@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cipherpatch } from '../../properties/cliRunner.ts';
+import { oracleSeededKey } from '../../properties/seededKeyOracle.ts';
 import { parseKey } from '../core/keyJson.ts';
 import { transformPatchEmbedding } from '../core/modelTransform.ts';
 import { readSafetensorsFile } from '../io/safetensors.ts';
@@ -117,7 +118,20 @@ describe('evaluate', () => {
     expect(json.results.rightKeyPredictionMismatches).toBe(0);
     expect(json.results.encryptedModelEncryptedImages.correct).toBe(json.results.plainModelPlainImages.correct);
     expect(json.results.wrongKeys).toHaveLength(3);
-    expect(readFileSync(join(report, 'report.md'), 'utf8')).toMatch(/\| Baseline \(plain\) \| plain \|/);
+    // No --wrong-key-seed: wrong key i is the seeded key of "wrong-key:i" (the documented keygen algorithm, properties/seededKeyOracle.ts).
+    expect(json.results.wrongKeys.map((w: { seed: string }) => w.seed)).toEqual(['wrong-key:0', 'wrong-key:1', 'wrong-key:2']);
+    json.results.wrongKeys.forEach((w: { permutation: number[]; flip: number[] }, i: number) => expect({ permutation: w.permutation, flip: w.flip }, `wrong key ${i}`).toEqual(oracleSeededKey(4, 3, `wrong-key:${i}`)));
+    // The summary of three accuracies a ≤ b ≤ c, numpy's linear quantiles (position (3 − 1)·q): Q1 = (a + b)/2, median b, Q3 = (b + c)/2.
+    const [a, b, c] = json.results.wrongKeys.map((w: { accuracy: number }) => w.accuracy).sort((x: number, y: number) => x - y);
+    const summary = json.results.wrongKeySummary;
+    expect([summary.min, summary.median, summary.max, summary.count]).toEqual([a, b, c, 3]);
+    for (const [got, want] of [[summary.q1, (a + b) / 2], [summary.q3, (b + c) / 2], [summary.mean, (a + b + c) / 3]]) expect(got).toBeCloseTo(want, 12);
+    const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
+    const md = readFileSync(join(report, 'report.md'), 'utf8');
+    expect(md).toMatch(/\| Baseline \(plain\) \| plain \|/);
+    expect(md).toContain(`| encrypted, wrong keys | median ${pct(b)} (min ${pct(a)}, Q1 ${pct((a + b) / 2)}, Q3 ${pct((b + c) / 2)}, max ${pct(c)}; 3 keys) | about 12.00 % to 20.00 % (Fig. 5) |`);
+    expect(md).toContain(`| Baseline (plain) | plain | ${pct(json.results.plainModelPlainImages.correct / 120)} | 90.46 % |`);
+    expect(r.stdout).toContain(`encrypted model, 3 wrong keys:   median ${pct(b)} [min ${pct(a)}, max ${pct(c)}]`);
     for (const f of ['examples.png', 'wrong-keys.png']) {
       const image = PNG.sync.read(readFileSync(join(report, f)));
       expect(image.width, f).toBeGreaterThan(300);

@@ -5,9 +5,8 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FC_RUNS } from '../../properties/setup.ts';
 import { CipherpatchError } from '../core/errors.ts';
-import { buildFile, concat, entry, expectedValues, f32, fileFrom, nameArb, rawEntryArb, rawFileArb, sameValues, u64le } from '../../properties/safetensorsFiles.ts';
+import { FORMAT_DTYPE_BYTES, buildFile, concat, entry, expectedValues, f32, fileFrom, nameArb, rawEntryArb, rawFileArb, sameValues, u64le } from '../../properties/safetensorsFiles.ts';
 import {
-  DTYPE_BYTES,
   MAX_HEADER_BYTES,
   SAFETENSORS_DTYPES,
   type SafetensorsDType,
@@ -278,7 +277,7 @@ function checkAgainstOracle(file: Uint8Array, parsed: ReturnType<typeof readSafe
     const t = parsed.tensors.get(name)!;
     expect(t.dtype).toBe(dtype);
     expect(t.shape).toEqual(shape);
-    expect(end - begin).toBe(shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[dtype as SafetensorsDType]);
+    expect(end - begin).toBe(shape.reduce((a, b) => a * b, 1) * FORMAT_DTYPE_BYTES[dtype as SafetensorsDType]);
     covered += end - begin;
     if (!sameValues(t.data, expectedValues(dtype, parts.buffer.subarray(begin, end)))) throw new Error(`tensor ${name} has wrong values`);
   }
