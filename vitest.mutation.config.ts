@@ -22,6 +22,7 @@ export default defineConfig({
       'src/evaluate/wrongKeys.test.ts',
       'src/evaluate/experiment.test.ts',
       'src/evaluate/report.test.ts',
+      'src/evaluate/systemCUnits.test.ts',
       'src/metrics/*.test.ts',
       'src/plots/boxPlot.test.ts',
       'src/attacks/randomKey.test.ts',
