@@ -8,12 +8,12 @@
 import { InvalidArgumentError } from 'commander';
 import type { ConvMixerWeights } from '../model/convmixer.ts';
 import { loadOnnxRuntime, checkThreads } from '../engine/onnx.ts';
-import { type TuningMode, TUNING_MODES, chooseOnnxTuning } from '../engine/tuning.ts';
+import { DEFAULT_TUNING, type TuningMode, TUNING_MODES, chooseOnnxTuning } from '../engine/tuning.ts';
 import { defaultCalibrationFile, fileCalibrationStore } from '../io/calibrationCache.ts';
 import type { Io } from './io.ts';
 
-/** The batch size `evaluate` used before calibration existed, and still uses where it does not tune. */
-export const UNTUNED_BATCH_SIZE = 64;
+/** The batch size `evaluate` used before calibration existed, and still uses where it does not tune (tfjs, CUDA, System B). */
+export const UNTUNED_BATCH_SIZE = DEFAULT_TUNING.batchSize;
 
 export function tuningMode(value: string): TuningMode {
   if (!(TUNING_MODES as readonly string[]).includes(value)) throw new InvalidArgumentError(`--tuning must be one of ${TUNING_MODES.join(', ')}, got "${value}"`);

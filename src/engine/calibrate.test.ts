@@ -174,6 +174,8 @@ describe('the calibration file', () => {
     writeFileSync(file, '{ not json');
     const warnings: string[] = [];
     const store = fileCalibrationStore(file, (m) => warnings.push(m));
+    expect(warnings).toHaveLength(0); // read on first use only
+    expect(store.get('k')).toBeUndefined();
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/not readable JSON/);
     store.set('k', result);

@@ -42,16 +42,28 @@ export function readCalibrationFile(file: string): { entries: Map<string, Calibr
   return { entries };
 }
 
-/** A CalibrationStore backed by `file`: read once, rewritten whole on every set. */
+/**
+ * A CalibrationStore backed by `file`: read on first use (a run with tuning off
+ * or without a calibration to look up never reads it), rewritten whole on
+ * every set.
+ */
 export function fileCalibrationStore(file: string, warn: (message: string) => void = () => undefined): CalibrationStore {
-  const { entries, problem } = readCalibrationFile(file);
-  if (problem !== undefined) warn(problem);
+  let read: Map<string, CalibrationResult> | undefined;
+  const entries = () => {
+    if (read === undefined) {
+      const { entries: found, problem } = readCalibrationFile(file);
+      if (problem !== undefined) warn(problem);
+      read = found;
+    }
+    return read;
+  };
   return {
-    get: (key) => entries.get(key),
+    get: (key) => entries().get(key),
     set(key, result) {
-      entries.set(key, result);
+      const all = entries();
+      all.set(key, result);
       mkdirSync(dirname(file), { recursive: true });
-      writeFileAtomic(file, `${JSON.stringify({ format: CALIBRATION_FORMAT, version: 1, entries: Object.fromEntries(entries) }, null, 2)}\n`, { overwrite: true });
+      writeFileAtomic(file, `${JSON.stringify({ format: CALIBRATION_FORMAT, version: 1, entries: Object.fromEntries(all) }, null, 2)}\n`, { overwrite: true });
     },
   };
 }

@@ -213,11 +213,13 @@ const rows: Row<TinyFixtures>[] = [
     changes: { added: ['r/', /^r\/[^/]+$/] },
   },
   {
-    id: '24 evaluate --tuning off keeps batch 64 with sleeping threads',
-    env: (s) => ({ CIPHERPATCH_TUNING: 'auto', CIPHERPATCH_CALIBRATION_FILE: join(s, 'none.json') }),
+    id: '24 evaluate --tuning off keeps batch 64 with sleeping threads, and never reads the calibration file',
+    setup: (s) => writeTree(s, { 'calibration.json': '{ not json' }),
+    env: (s) => ({ CIPHERPATCH_TUNING: 'auto', CIPHERPATCH_CALIBRATION_FILE: join(s, 'calibration.json') }),
     argv: (s, fx) => evaluate(fx, join(s, 'r'), '--no-progress', '--tuning', 'off'),
     code: 0,
     stderr: /^onnx tuning: batch 64, sleeping idle threads — default \(tuning off\)$/m,
+    notStderr: /not readable JSON/,
     changes: { added: ['r/', /^r\/[^/]+$/] },
   },
   {
