@@ -19,13 +19,18 @@
  *   faster than BatchNorm as Mul/Add, which forces layout reorders.
  *
  * 'dense' — the same network for ONE image size H×W, rearranged for speed.
- *   Activations are channel-major, [d, N, h·w] (h = H/P, w = W/P), and
+ *   Activations are channel-major, [d, h·w, N] (h = H/P, w = W/P; the
+ *   image index innermost), and
  *   (a) the depthwise convolution, a linear map of each channel's h·w plane,
  *       is a batched MatMul with one dense (h·w)×(h·w) matrix per channel,
  *       M_c[p, q] = weight of the tap that carries input position p to
  *       output q (zero where the k×k window, padded PyTorch's "same" way,
- *       does not reach): exact, zero padding included;
- *   (b) the pointwise convolution is one Gemm, W [d, d] × Y [d, N·h·w];
+ *       does not reach): exact, zero padding included. The constant M_cᵀ is
+ *       the left factor, M_cᵀ·Z_c with Z_c [h·w, N]: the product then packs
+ *       only the activation panel (h·w × N) per call, not the h·w × h·w
+ *       matrix, which measured 29 % less MatMul time than the activation on
+ *       the left ([d, N, h·w]·M_c; ConvMixer-256/8, batch 32, one thread);
+ *   (b) the pointwise convolution is one Gemm, W [d, d] × Y [d, h·w·N];
  *   (c) every BatchNorm is folded into the linear operation after it. With
  *       z = s⊙g + t (g the Gelu output, s = γ/√(σ²+ε), t = β − μ·s, both in
  *       float64): the depthwise matrices become s_c·M_c with the bias map
@@ -257,20 +262,22 @@ function buildDenseGraph(g: GraphBuilder, weights: ConvMixerWeights, height: num
   const hw = rows * cols;
   const cpp = C * P * P;
 
-  // Stem: the patches as columns, [C·P·P, N·h·w] (row c·P² + i·P + j matches 0.weight's (d, C, P, P) flattening), then one Gemm.
+  // Stem: the patches as columns, [C·P·P, h·w·N] (row c·P² + i·P + j matches 0.weight's (d, C, P, P)
+  // flattening; column q·N + n is patch q of image n), then one Gemm.
   const split = g.node('Reshape', [ONNX_INPUT, g.int64('stem.split', [0, C, rows, P, cols, P])]);
-  const patches = g.node('Reshape', [g.node('Transpose', [split], [ints('perm', [1, 3, 5, 0, 2, 4])]), g.int64('stem.columns', [cpp, -1])]);
+  const patches = g.node('Reshape', [g.node('Transpose', [split], [ints('perm', [1, 3, 5, 2, 4, 0])]), g.int64('stem.columns', [cpp, -1])]);
   const stem = g.node('Gemm', [g.constant('0.weight', [d, cpp], weights.embedWeight), patches, g.constant('0.bias', [d, 1], weights.embedBias)]);
-  let activation = g.gelu(stem); // g, [d, N·h·w]
+  let activation = g.gelu(stem); // g, [d, h·w·N]
   let norm = affine(weights.embedNorm); // z = scale⊙g + shift
-  const planes = g.int64('shape.planes', [d, -1, hw]);
+  const planes = g.int64('shape.planes', [d, hw, -1]);
   const flatShape = weights.layers.length > 0 ? g.int64('shape.flat', [d, -1]) : '';
 
   const before = Math.floor((k - 1) / 2);
   weights.layers.forEach((layer, l) => {
     const i = 3 + l;
     const { scale: s, shift: t } = norm;
-    // Depthwise: out[c, n, q] = Σ_p z[c, n, p]·M_c[p, q] + b_c, with z = s⊙g + t folded in.
+    // Depthwise: out[c, q, n] = Σ_p M_c[p, q]·z[c, p, n] + b_c, with z = s⊙g + t folded in;
+    // stored transposed, matrices[c][q][p] = M_c[p, q], as the left factor of the MatMul.
     const matrices = new Float32Array(d * hw * hw);
     const biasMap = new Float32Array(d * hw);
     for (let c = 0; c < d; c++) {
@@ -285,7 +292,7 @@ function buildDenseGraph(g: GraphBuilder, weights: ConvMixerWeights, height: num
               const xx = x + b - before;
               if (xx < 0 || xx >= cols) continue;
               const tap = layer.depthwiseWeight[(c * k + a) * k + b];
-              matrices[(c * hw + yy * cols + xx) * hw + q] = s[c] * tap;
+              matrices[(c * hw + q) * hw + yy * cols + xx] = s[c] * tap;
               colSums[q] += tap;
             }
           }
@@ -293,7 +300,7 @@ function buildDenseGraph(g: GraphBuilder, weights: ConvMixerWeights, height: num
       for (let q = 0; q < hw; q++) biasMap[c * hw + q] = layer.depthwiseBias[c] + t[c] * colSums[q];
     }
     const planesIn = g.node('Reshape', [activation, planes]);
-    const mixed = g.node('Add', [g.node('MatMul', [planesIn, g.constant(`${i}.dense.matrices`, [d, hw, hw], matrices)]), g.constant(`${i}.dense.bias`, [d, 1, hw], biasMap)]);
+    const mixed = g.node('Add', [g.node('MatMul', [g.constant(`${i}.dense.matrices`, [d, hw, hw], matrices), planesIn]), g.constant(`${i}.dense.bias`, [d, hw, 1], biasMap)]);
     const g2 = g.gelu(mixed);
     const { scale: s2, shift: t2 } = affine(layer.depthwiseNorm);
 
@@ -335,7 +342,7 @@ function buildDenseGraph(g: GraphBuilder, weights: ConvMixerWeights, height: num
     }
     headBias[o] = sum;
   }
-  const pooled = g.node('ReduceMean', [g.node('Reshape', [activation, planes]), g.int64('head.axes', [2])], [int('keepdims', 0)]); // [d, N]
+  const pooled = g.node('ReduceMean', [g.node('Reshape', [activation, planes]), g.int64('head.axes', [1])], [int('keepdims', 0)]); // [d, N]
   g.node('Gemm', [pooled, g.constant('head.weight', [classes, d], headWeight), g.constant('head.bias', [classes], headBias)], [int('transA', 1), int('transB', 1)], ONNX_OUTPUT);
 }
 
