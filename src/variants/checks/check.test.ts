@@ -130,4 +130,15 @@ describe('check', () => {
     expect(seeds.every((s) => typeof s === 'string' && s.length <= 6)).toBe(true);
     expect(seeds.some((s) => s.length === 6)).toBe(true);
   });
+
+  it('a replayed path stops at its first failure, unshrunk (check.ts:80 ConditionalExpression endOnFailure → false)', () => {
+    const arb = fc.integer({ min: 50, max: 1_000_000 });
+    const ctx = ctxOf(rotation(), 20);
+    const always = () => finding('fails');
+    // Run 0 of seed 1 fails at once; replayed without shrinking it is the first value drawn, shrunk it would be 50.
+    const first = fc.sample(arb, { seed: 1, numRuns: 1 })[0];
+    expect(first).not.toBe(50);
+    expect(runProperty({ ...ctx, path: '0' }, 'x', arb, always).counterexample).toBe(String(first));
+    expect(runProperty(ctx, 'x', arb, always).counterexample).toBe('50');
+  });
 });

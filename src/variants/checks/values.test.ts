@@ -6,10 +6,11 @@
  * (properties/variants.test.ts, mutants.test.ts) in mutation runs; each test
  * names the Stryker mutants it was seen to kill (file:line, mutator).
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { BlockBatch } from '../contract.ts';
 import { type RotKey, ctxOf, mapValues, rotation } from '../fixtures/tiny.ts';
-import { batchOf, randomBytes, sameData, where, workParams } from './batches.ts';
+import { batchCaseArb, batchOf, randomBytes, sameData, where, workParams } from './batches.ts';
 import { checkDeterministic } from './deterministic.ts';
 import { checkDomain } from './domain.ts';
 import { checkInvertible } from './invertible.ts';
@@ -168,5 +169,83 @@ describe('batches', () => {
     expect(r.every((x) => Number.isInteger(x) && x >= 0 && x <= 255)).toBe(true);
     expect(Math.max(...r)).toBeGreaterThan(250);
     expect(new Set(r).size).toBeGreaterThan(100);
+  });
+});
+
+/** Off the 8-bit grid of the unit domain: only the value properties' doubles reach it (the storable check draws 8-bit values). */
+const offGrid = (x: number) => Math.abs(x * 255 - Math.round(x * 255)) > 1e-6;
+const anyOffGrid = (b: BlockBatch) => b.data.some(offGrid);
+
+describe('mutants of the value checks (Stryker, 2026-12-03)', () => {
+  it('the checks draw doubles, not 8-bit values, in the unit domain (shape.ts:11, domain.ts:12, invertible.ts:13, deterministic.ts:10, serialization.ts:10 BooleanLiteral false → true)', () => {
+    const unit = (over: Parameters<typeof rotation>[0]) => ctxOf(rotation({ domain: 'unit', ...over }));
+    expect(checkShape(unit({ encrypt: (b) => ({ ...b, data: anyOffGrid(b) ? b.data.slice(1) : Float64Array.from(b.data) }) })).verdict).toBe('fail');
+    expect(checkDomain(unit({ encrypt: (b) => ({ ...b, data: Float64Array.from(b.data, (x) => (offGrid(x) ? 2 : x)) }) })).verdict).toBe('fail');
+    expect(checkInvertible(unit({ encrypt: idMap, decrypt: mapValues((x) => Math.round(x * 255) / 255) })).verdict).toBe('fail');
+    let calls = 0;
+    expect(checkDeterministic(unit({ encrypt: (b) => ({ ...b, data: Float64Array.from(b.data, (x) => (offGrid(x) ? x + (calls++ % 2) : x)) }) })).verdict).toBe('fail');
+    type K = RotKey & { off?: boolean };
+    const parsedOff = unit({ parseKey: (t) => ({ r: (JSON.parse(t) as { rot: number }).rot, off: true }) as K, encrypt: (b, k) => ({ ...b, data: Float64Array.from(b.data, (x) => ((k as K).off && offGrid(x) ? 0 : x)) }) });
+    expect(checkSerialization(parsedOff).verdict).toBe('fail');
+  });
+
+  it('each check names itself in its fail result and replay line (domain.ts:12,22, invertible.ts:13,24, deterministic.ts:10,25, serialization.ts:10,21, storable.ts:13 StringLiteral)', () => {
+    const replayOf = (id: string) => expect.objectContaining({ command: expect.stringMatching(new RegExp(`^cipherpatch fuzz rotation --only ${id} --seed 1 --path "`)) });
+    expect(checkDomain(ctxOf(rotation({ encrypt: mapValues(() => -1) })))).toMatchObject({ id: 'domain', title: 'domain preserved', verdict: 'fail', replay: replayOf('domain') });
+    expect(checkInvertible(ctxOf(rotation({ decrypt: mapValues(() => -1) })))).toMatchObject({ id: 'invertible', title: 'decrypt ∘ encrypt = id', verdict: 'fail', replay: replayOf('invertible') });
+    let n = 0;
+    expect(checkDeterministic(ctxOf(rotation({ generateKey: () => ({ r: n++ % 2 }) })))).toMatchObject({ id: 'deterministic', title: 'deterministic', verdict: 'fail', replay: replayOf('deterministic') });
+    expect(checkSerialization(ctxOf(rotation({ serializeKey: () => 7 as unknown as string })))).toMatchObject({ id: 'serialization', title: 'key (de)serialization', verdict: 'fail', replay: replayOf('serialization') });
+    expect(checkStorable(ctxOf(rotation({ encrypt: mapValues(() => 0.5) })))).toMatchObject({ id: 'storable', verdict: 'fail', replay: replayOf('storable') });
+  });
+
+  it('a difference at value 0: decrypt out of domain, encrypt not deterministic (domain.ts:20, deterministic.ts:21 EqualityOperator >= → >)', () => {
+    expect(checkDomain(ctxOf(rotation({ encrypt: idMap, decrypt: mapValues((x, i) => (i === 0 ? -1 : x)) }))).detail).toBe('decrypted value -1 (block 0, k=0) is outside the declared input domain "uint8"');
+    let calls = 0;
+    expect(checkDeterministic(ctxOf(rotation({ encrypt: mapValues((x, i) => (i === 0 ? x + (calls++ % 2) : x)) }))).detail).toMatch(/^encrypting the same batch twice with the same key differs at value 0: (0 vs 1|1 vs 0)$/);
+  });
+
+  it('the whole pass result of deterministic with secure keys; a long key text cut to 300 characters (deterministic.ts:30 MethodExpression, :31 StringLiteral)', () => {
+    let m = 0;
+    const fresh = rotation({ keySpace: undefined, generateKey: (_p, seed) => ({ r: seed === undefined ? ++m : 0 }) });
+    expect(checkDeterministic(ctxOf(fresh))).toEqual({ id: 'deterministic', title: 'deterministic', verdict: 'pass', detail: 'same key → same output, same seed → same key; 4 secure keys all differ' });
+    const long = rotation({ keySpace: undefined, generateKey: () => ({ r: 1 }), serializeKey: () => 'k'.repeat(400), parseKey: () => ({ r: 1 }) });
+    expect(checkDeterministic(ctxOf(long)).counterexample).toBe('k'.repeat(300));
+  });
+
+  it('the whole fail result of serialization; garbage that parses as JSON must still be rejected (serialization.ts:21, :24 StringLiteral)', () => {
+    expect(checkSerialization(ctxOf(rotation({ serializeKey: () => 7 as unknown as string })))).toMatchObject({ id: 'serialization', title: 'key (de)serialization', verdict: 'fail', detail: 'serializeKey returned number, expected a string' });
+    // Reads any JSON object (a missing rot is 0) but not an empty text: only '{"not": "a key"}' shows it.
+    const lenient = rotation({ parseKey: (t) => ({ r: (JSON.parse(t) as { rot?: number }).rot ?? 0 }) });
+    expect(checkSerialization(ctxOf(lenient))).toEqual({ id: 'serialization', title: 'key (de)serialization', verdict: 'fail', detail: 'parseKey accepted {"not": "a key"}: bad key text must be rejected' });
+  });
+
+  it('batch cases: values of each domain, n = images·rows·cols·p_b, grids of grid-bound variants (batches.ts:30-32 ConditionalExpression/ArrayDeclaration/ObjectLiteral/EqualityOperator, :37 ObjectLiteral, :43 ArithmeticOperator)', () => {
+    const cases = (over: Parameters<typeof rotation>[0], bytes = false) => {
+      const v = rotation(over);
+      return fc.sample(batchCaseArb(ctxOf(v), workParams(v), bytes), { seed: 11, numRuns: 200 });
+    };
+    const values = (cs: ReturnType<typeof cases>) => cs.flatMap((c) => c.values);
+    for (const c of cases({})) expect(c.values).toHaveLength(c.images * c.rows * c.cols * 2);
+    const shapes = new Set(cases({}).map((c) => `${c.images}${c.rows}${c.cols}`));
+    expect(shapes).toEqual(new Set(['111', '112', '121', '122', '211', '212', '221', '222']));
+    const u8 = values(cases({}));
+    expect(u8.every((x) => Number.isInteger(x) && x >= 0 && x <= 255)).toBe(true);
+    const unit = values(cases({ domain: 'unit' }));
+    expect(unit.every((x) => x >= 0 && x <= 1)).toBe(true);
+    expect(unit.some(offGrid)).toBe(true);
+    expect(unit.some((x) => x > 0.5)).toBe(true);
+    // No −0 (fast-check draws it; the arbitrary maps it to 0), and not all zero.
+    expect(unit.some((x) => Object.is(x, -0))).toBe(false);
+    const real = values(cases({ domain: 'real' }));
+    expect(real.every((x) => x >= -3 && x <= 3 && !Object.is(x, -0))).toBe(true);
+    expect(real.some((x) => x < -1)).toBe(true);
+    expect(real.some((x) => x > 1)).toBe(true);
+    expect(real.some(offGrid)).toBe(true);
+    expect(values(cases({ domain: 'unit' }, true)).every((x) => !offGrid(x))).toBe(true);
+    const grid = cases({ gridBound: true, params: { blockSize: 1, channels: 2, rows: 5, cols: 5 } });
+    expect(new Set(grid.map((c) => `${c.rows}×${c.cols}`))).toEqual(new Set(['2×2']));
+    expect(new Set(grid.map((c) => c.images))).toEqual(new Set([1, 2]));
+    for (const c of grid) expect(c.values).toHaveLength(c.images * 8);
   });
 });
