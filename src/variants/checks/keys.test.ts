@@ -6,6 +6,7 @@
  * time. Each test names the Stryker mutants it was seen to kill.
  */
 import { describe, expect, it } from 'vitest';
+import { randomBytes } from './batches.ts';
 import type { KnownAnswers, VariantParams } from '../contract.ts';
 import { type RotKey, ctxOf, mapValues, rotation } from '../fixtures/tiny.ts';
 import { enumerateFunctions, oneLine } from './enumeration.ts';
@@ -256,3 +257,75 @@ describe('known-answer', () => {
     expect(checkKnownAnswer(ctxOf(u8)).verdict).toBe('fail');
   });
 });
+
+describe('mutants of the key checks (Stryker, 2026-12-03)', () => {
+  const tiny1 = { blockSize: 1, channels: 1 };
+
+  it('the second probe: seeded random bytes under "probe/<params>" (enumeration.ts:16 StringLiteral, ArrowFunction)', () => {
+    const probes: number[][] = [];
+    enumerateFunctions(ctxOf(rotation({ encrypt: (b) => (probes.push(Array.from(b.data)), b) })), { blockSize: 1, channels: 2, rows: 2, cols: 1 }, 1n);
+    expect(probes[1]).toEqual(Array.from(randomBytes('probe/M=1,C=2,grid=2×1', 4)));
+    const unit: number[][] = [];
+    enumerateFunctions(ctxOf(rotation({ domain: 'unit', encrypt: (b) => (unit.push(Array.from(b.data)), b) })), tiny1, 1n);
+    expect(unit[1]).toEqual(Array.from(randomBytes('probe/M=1,C=1', 2), (v) => v / 255));
+  });
+
+  it('fingerprints keep the values and the probes apart (enumeration.ts:21 StringLiteral join(",") and join("|") → "")', () => {
+    // Key 0 encrypts probe 1 (the distinct values 1, 2) to (5, 1) and probe 2 to (23, 7); key 1 to (5, 12) and (3, 7):
+    // "5,1|23,7" ≠ "5,12|3,7", but without "|" both read "5,123,7"; key 2 gives (1, 23) and (4, 5), (12, 3) and (4, 5) for key 3: "123" without ",".
+    const out: Record<number, [number[], number[]]> = { 0: [[5, 1], [23, 7]], 1: [[5, 12], [3, 7]], 2: [[1, 23], [4, 5]], 3: [[12, 3], [4, 5]] };
+    const v = rotation({
+      encrypt: (b, k) => ({ ...b, data: Float64Array.from(b.data[0] === 1 && b.data[1] === 2 ? out[k.r][0] : out[k.r][1]) }),
+      keySpace: claim(() => 4n, () => rotations(4)),
+    });
+    expect(enumerateFunctions(ctxOf(v), tiny1, 4n).count).toEqual({ params: tiny1, claimed: '4', enumerated: 4, distinct: 4 });
+  });
+
+  it('the whole random-pairs pass result; a generic image per run (keySensitivity.ts:34, :38 StringLiteral)', () => {
+    const images = new Set<string>();
+    const v = rotation({ keySpace: undefined, encrypt: (b, k) => (images.add(Array.from(b.data).join()), { ...b, data: Float64Array.from(b.data, (x, i) => (i === 0 ? x + k.r : x)) }) });
+    expect(checkKeySensitivity(ctxOf(v))).toEqual({ id: 'key-sensitivity', title: 'different keys, different ciphertexts', verdict: 'pass', detail: '10 random key pairs: all encrypt a generic image differently' });
+    expect(images.size).toBeGreaterThan(2);
+  });
+
+  it('a seed against itself is skipped even when the key text is not reproducible (keySensitivity.ts:28 ConditionalExpression fc.pre(a !== b) → true)', () => {
+    // Key = the seed; each seed encrypts value 0 with its own offset (injective over ≤ 6 printable characters), and the text carries a counter.
+    const code = (s: string) => [...s].reduce((h, ch) => h * 97 + (ch.charCodeAt(0) - 30), 0);
+    let n = 0;
+    type K = RotKey & { seed: string };
+    const v = rotation({
+      keySpace: undefined,
+      generateKey: (_p, seed) => ({ r: 0, seed: seed ?? '' }) as K,
+      serializeKey: (k) => JSON.stringify({ seed: (k as K).seed, n: n++ }),
+      encrypt: (b, k) => ({ ...b, data: Float64Array.from(b.data, (x, i) => (i === 0 ? x + code((k as K).seed) : x)) }),
+    });
+    expect(checkKeySensitivity(ctxOf(v, 50)).verdict).toBe('pass');
+  });
+
+  it('the whole n/a result without a tiny size (keySpace.ts:47 StringLiteral)', () => {
+    expect(checkKeySpace(ctxOf(rotation({ keySpace: claim(() => 20001n, () => []) }))).space).toEqual({ id: 'key-space', title: 'claimed key space = brute force', verdict: 'n/a', detail: 'log2 = 14.3 at M=1,C=2 (claimed n); no tiny size with at most 20000 keys' });
+  });
+
+  it('fails with more keys than claimed though the functions match the claim, and with a key text twice whose keys differ (keySpace.ts:52 ConditionalExpression → false)', () => {
+    const tiny = [{ blockSize: 1, channels: 2 }];
+    // Three rotations of p_b = 2 values: 2 functions, as claimed, but 3 keys.
+    const three = checkKeySpace(ctxOf(rotation({ keySpace: { formula: 'p_b', size: () => 2n, enumerate: () => rotations(3), tinyParams: tiny } })));
+    expect(three.space.detail).toBe('log2 = 1.0 at M=1,C=2 (claimed p_b); at M=1,C=2: the enumerator yields more keys, the formula claims 2');
+    // Two keys written alike ("k") that encrypt differently: 2 keys, 2 functions, one text twice.
+    const alike = rotation({ serializeKey: () => 'k', keySpace: { formula: 'p_b', size: () => 2n, enumerate: () => rotations(2), tinyParams: tiny } });
+    expect(checkKeySpace(ctxOf(alike)).space).toEqual({ id: 'key-space', title: 'claimed key space = brute force', verdict: 'fail', detail: 'log2 = 1.0 at M=1,C=2 (claimed p_b); at M=1,C=2: the enumerator yields a key twice', counterexample: 'k' });
+  });
+
+  it('known answers: a function is not an object; whole fail results (knownAnswer.ts:22 ConditionalExpression, :23, :30, :31 StringLiteral)', () => {
+    const title = 'known answers match';
+    const fn = Object.assign(() => 0, { source: 'hand', primitive: () => ({ checked: 1, mismatches: [] }) });
+    expect(checkKnownAnswer(ctxOf(rotation({ knownAnswers: fn as never })))).toEqual({ id: 'known-answer', title, verdict: 'fail', detail: '"knownAnswers" must be an object { source, vectors?, primitive? }' });
+    expect(checkKnownAnswer(ctxOf(rotation({ knownAnswers: { source: 'hand' } })))).toEqual({ id: 'known-answer', title, verdict: 'fail', detail: 'knownAnswers (hand) declares neither vectors() nor primitive()' });
+    const plain = { data: Float64Array.of(10, 20), images: 1, rows: 1, cols: 1, blockSize: 1, channels: 2 };
+    const short = rotation({ encrypt: (b) => ({ ...b, data: b.data.slice(1) }), knownAnswers: { source: 'hand', vectors: () => [{ id: 'v', key: { r: 1 }, plain, encrypted: [20, 10] }] } });
+    expect(checkKnownAnswer(ctxOf(short))).toEqual({ id: 'known-answer', title, verdict: 'fail', detail: 'v: encrypt returned 1 values for an input of 2 (1×1×1 blocks of 2)' });
+    const long = rotation({ knownAnswers: { source: 'hand', vectors: () => [{ id: 'v', key: { r: 1 }, plain, encrypted: [20, 10, 0] }] } });
+    expect(checkKnownAnswer(ctxOf(long))).toEqual({ id: 'known-answer', title, verdict: 'fail', detail: 'v: the vector has 3 encrypted values, the batch 2' });
+  });
+});
+
