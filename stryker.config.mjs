@@ -33,6 +33,8 @@ export default {
     // Issue 25, src/variants: the fuzz battery's checks (fast hand-made variants in src/variants/checks/*.test.ts).
     'src/variants/checks/*.ts',
     '!src/variants/checks/*.test.ts',
+    'src/variants/harness.ts',
+    'src/variants/validate.ts',
   ],
   concurrency: 2,
   incremental: true,

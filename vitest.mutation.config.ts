@@ -33,6 +33,7 @@ export default defineConfig({
       'src/variants/affine.test.ts',
       'src/variants/ffx.test.ts',
       'src/variants/checks/*.test.ts',
+      'src/variants/*Units.test.ts',
     ],
     // The harness tests (variants, mutants) run every built-in variant through the
     // fuzz battery: they reach most of the core, so each mutant there would rerun
