@@ -42,7 +42,8 @@ describe('key-sensitivity', () => {
     // Every key serializes by its seed, encrypts as the identity: grid-bound on 1×2 blocks so that the generic image is 1×2.
     const v = rotation({ keySpace: undefined, generateKey: (_p, seed) => ({ r: 0, seed }) as RotKey, serializeKey: (k) => JSON.stringify(k), encrypt: mapValues((x) => x) });
     const r = checkKeySensitivity(ctxOf(v));
-    expect(r.verdict).toBe('fail');
+    // keySensitivity.ts:38 StringLiteral (the fail result's id).
+    expect(r).toMatchObject({ id: 'key-sensitivity', title: 'different keys, different ciphertexts', verdict: 'fail' });
     expect(r.detail).toMatch(/^keys from seeds "[^"]*" and "[^"]*" differ but encrypt a generic image identically: equivalent keys$/);
     expect(r.replay?.command).toMatch(/--only key-sensitivity /);
     // Identical keys from different seeds are skipped, not failed (fc.pre).
