@@ -301,3 +301,47 @@ describe('images', () => {
     expect(() => encryptImages(ctxOf(rotation({ encrypt: (b) => ({ ...b, data: b.data.slice(1) }) })), img, 1, { r: 1 })).toThrow('encrypt returned 7 values for an input of 8 (1×2×2 blocks of 2)');
   });
 });
+
+describe('mutants of the adaptability checks (Stryker, 2026-12-03)', () => {
+  it('a path fast-check cannot replay is caught where the outcome is made (adaptable.ts:16-17, adapter.ts:65-66 NoCoverage BlockStatement/ObjectLiteral/BooleanLiteral/StringLiteral)', () => {
+    const bad = ctxOf(rotation(), 5, { path: 'x:y' });
+    expect(affinityAtOwnSize(bad, 5)).toEqual({ ok: false, message: 'the variant threw: Unable to replay, got invalid path=x:y' });
+    const outcomes = adapterOutcomes(bad, 5);
+    expect([...outcomes.entries()]).toEqual(['0.5/0.5', 'cifar', 'none'].map((n) => [n, { ok: false, message: 'the variant threw: Unable to replay, got invalid path=x:y' }]));
+  });
+
+  it('adaptable: its id in results and replay lines, keys from any seed (adaptable.ts:15 StringLiteral/BooleanLiteral, :28, :29 StringLiteral)', () => {
+    const c = ctxOf(rotation({ encrypt: scaledPerBlock }), 10);
+    const a = affinityAtOwnSize(c, 10);
+    expect(a.replay?.command).toMatch(/^cipherpatch fuzz rotation --only adaptable --seed 1 --path "/);
+    expect(checkAdaptable(c, a)).toMatchObject({ id: 'adaptable', title: 'an exact adapter exists (P = M = 1)', verdict: 'fail' });
+    expect(checkAdaptable(ctxOf(rotation({ encrypt: squares }), 10), { ok: true })).toMatchObject({ id: 'adaptable', title: 'an exact adapter exists (P = M = 1)', verdict: 'fail' });
+    const seeds = new Set<string>();
+    affinityAtOwnSize(ctxOf(rotation({ generateKey: (_p, seed) => (seeds.add(seed!), { r: 0 }) }), 30), 30);
+    expect([...seeds].some((s) => !/^pool-[0-7]$/.test(s))).toBe(true);
+  });
+
+  it('adapter: M = 2 blocks, its id in replay lines, a weight missing from the result, the embeddings drawn (adapter.ts:30 ArithmeticOperator, :34 StringLiteral, :42 StringLiteral, :43 ArithmeticOperator, :46 OptionalChaining)', () => {
+    // M = 2, C = 1: p_b = 4 rows per output; the rotation adapter is exact under every normalization (one channel).
+    const m2 = rotation({ params: { blockSize: 2, channels: 1 }, adapter: { ...rotation().adapter!, normalizations: 'any' } });
+    const weights: number[][] = [];
+    const images = new Set<string>();
+    const spy = rotation({
+      params: { blockSize: 2, channels: 1 },
+      encrypt: (b, k) => (images.add(Array.from(b.data).join()), rotation().encrypt(b, k)),
+      adapter: { normalizations: 'any', adapt: (e, k, n) => (weights.push(Array.from(e.weight)), rotation().adapter!.adapt(e, k, n)) },
+    });
+    expect(adapterOutcomes(ctxOf(m2), 5).get('cifar')).toEqual({ ok: true });
+    adapterOutcomes(ctxOf(spy, 10), 10);
+    // Weights uniform on the 2⁻¹⁹ grid of [−1, 1): d·4 values each, different per run, some negative.
+    expect(weights.every((w) => w.length % 4 === 0 && w.every((x) => x >= -1 && x < 1 && Number.isInteger(x * 2 ** 19)))).toBe(true);
+    expect(weights.flat().some((x) => x < 0)).toBe(true);
+    // Different weights for one d: each run draws its own (seed weights/<n>).
+    expect(new Set(weights.filter((w) => w.length === 4).map((w) => w.join())).size).toBeGreaterThan(1);
+    expect(images.size).toBeGreaterThan(2);
+    const any = rotation({ adapter: { ...rotation().adapter!, normalizations: 'any' } });
+    expect(adapterOutcomes(ctxOf(any), 5).get('cifar')!.replay?.command).toMatch(/^cipherpatch fuzz rotation --only adapter --seed 1 --path "/);
+    const noWeight = rotation({ adapter: { normalizations: ['none'], adapt: (e) => ({ bias: e.bias }) as never } });
+    expect(adapterOutcomes(ctxOf(noWeight), 5).get('none')!.message).toBe('adapter.adapt returned a weight of undefined values, expected 2');
+  });
+});
