@@ -26,6 +26,9 @@ export default defineConfig({
       'src/metrics/*.test.ts',
       'src/plots/boxPlot.test.ts',
       'src/attacks/randomKey.test.ts',
+      // Engine area (issue 25): calibration, tuning, factory and input checks with a fake onnxruntime or stand-in backends; the CLI's helpers in-process.
+      'src/engine/calibrationUnits.test.ts',
+      'src/engine/factoryUnits.test.ts',
     ],
     // The harness tests (variants, mutants) run every built-in variant through the
     // fuzz battery: they reach most of the core, so each mutant there would rerun

@@ -237,6 +237,10 @@ describe('onnxCalibration.ts (mutation kills, fake onnxruntime)', () => {
     expect(Object.keys(result.measured)).toEqual(['batch 32', 'batch 64', 'batch 128']);
     expect(result).toMatchObject({ batchSize: 128, spinning: false });
 
+    // a session that cannot be made: the error names the ConvMixer graph (kills onnxCalibration.ts:27 StringLiteral 'ConvMixer')
+    const broken = { ...one.runtime, ort: { ...one.runtime.ort, InferenceSession: { create: async () => Promise.reject(new Error('no such op')) } } } as OnnxRuntimeInfo;
+    await expect(calibrateOnnx(broken, weights, { height: 4, width: 4, threads: 1 })).rejects.toThrow('onnxruntime could not load the ConvMixer graph: no such op');
+
     const failing = fakeRuntime(TINY.classes, clock, { failOnRun: 3 });
     await expect(calibrateOnnx(failing.runtime, weights, { height: 4, width: 4, threads: 1 })).rejects.toThrow('session run failed');
     expect(failing.released()).toBe(1);

@@ -173,7 +173,7 @@ describe('createResNetEngine (factory.ts mutation kills)', () => {
 });
 
 describe('engine.ts input checks (mutation kills)', () => {
-  const images = (data: Uint8Array | Float32Array, height = 4, width = 6, channels = 3, count = 1) => ({ data, shape: { count, height, width, channels }, layout: 'NHWC' as const });
+  const images = <A extends Uint8Array | Float32Array>(data: A, height = 4, width = 6, channels = 3, count = 1) => ({ data, shape: { count, height, width, channels }, layout: 'NHWC' as const });
 
   it('checkBatchSize: default 32; a positive safe integer, else engine.batch-size with the value', () => {
     // kills engine.ts:44 (32), :80-81 (?? DEFAULT_BATCH_SIZE, the conditions, < 1 → <= 1, the message)
