@@ -88,7 +88,7 @@ function fakeRuntime(classes: number, clock: { ms: number }, options: { readonly
 
 describe('calibrate.ts (mutation kills)', () => {
   it('machineName: CPU model, logical CPUs, arch and platform; "unknown CPU" without a CPU list', () => {
-    // kills calibrate.ts:58 OptionalChaining / LogicalOperator / StringLiteral ('unknown CPU') and the template literal
+    // kills calibrate.ts:56 OptionalChaining / LogicalOperator / StringLiteral ('unknown CPU') and the template literal
     vi.spyOn(os, 'cpus').mockReturnValue([{ model: 'Test CPU 9000' } as os.CpuInfo]);
     vi.spyOn(os, 'availableParallelism').mockReturnValue(7);
     expect(machineName()).toBe(`Test CPU 9000 × 7 (${os.arch()}, ${os.platform()})`);
@@ -97,7 +97,7 @@ describe('calibrate.ts (mutation kills)', () => {
   });
 
   it('calibrationKey names machine, runtime, threads, every config field and the image size', () => {
-    // kills calibrate.ts:64 StringLiteral (the key's text); the expected key is written out by hand
+    // kills calibrate.ts:62 StringLiteral (the key's text); the expected key is written out by hand
     const key = calibrationKey({ runtime: 'ort 1.2', threads: 3, config: { dim: 11, depth: 12, kernel: 13, patch: 14, channels: 15, classes: 16 }, height: 28, width: 42 }, 'M');
     expect(key).toBe('M | ort 1.2 | 3 threads | ConvMixer d11 depth12 k13 P14 C15 classes16 | 28×42');
     vi.spyOn(os, 'cpus').mockReturnValue([{ model: 'X' } as os.CpuInfo]);
@@ -105,7 +105,7 @@ describe('calibrate.ts (mutation kills)', () => {
   });
 
   it('candidateName and the candidates: 32, 64, 128 images per run; spinning only above one thread', () => {
-    // kills calibrate.ts:16 ArrayDeclaration, :67 ConditionalExpression / StringLiteral, :71 EqualityOperator (threads > 1 → >= 1) / ConditionalExpression
+    // kills calibrate.ts:24 ArrayDeclaration, :65 ConditionalExpression / StringLiteral, :69 EqualityOperator (threads > 1 → >= 1) / ConditionalExpression
     expect(CALIBRATION_BATCHES).toEqual([32, 64, 128]);
     expect(candidateName({ batchSize: 64, spinning: false })).toBe('batch 64');
     expect(candidateName({ batchSize: 8, spinning: true })).toBe('batch 8, spinning');
@@ -125,19 +125,22 @@ describe('calibrate.ts (mutation kills)', () => {
   });
 
   it('chooseTuning: spinning wins at exactly 3 % faster (206 vs 200), not just below; fails without a sleeping candidate', () => {
-    // kills calibrate.ts:94 EqualityOperator (>= → >), :90 the found/rate conditions, :93 the internal error message
+    // kills calibrate.ts:87 EqualityOperator (>= → >), :81 the found/rate conditions, :86 the internal error message
     expect(SPINNING_MARGIN).toBe(1.03);
     expect(chooseTuning(rates([[32, false, 200], [128, true, 206]]))).toEqual({ batchSize: 128, spinning: true });
     expect(chooseTuning(rates([[32, false, 200], [128, true, 205.9]]))).toEqual({ batchSize: 32, spinning: false });
     expect(chooseTuning(rates([[32, false, 100], [64, false, 150], [128, false, 120], [32, true, 10]]))).toEqual({ batchSize: 64, spinning: false });
     // the fastest spinning one is compared, not the first or last
     expect(chooseTuning(rates([[32, false, 100], [32, true, 50], [64, true, 200], [128, true, 60]]))).toEqual({ batchSize: 64, spinning: true });
+    // ties go to the earlier (smaller) batch size, sleeping and spinning alike (kills calibrate.ts:81 EqualityOperator rate > found[1] → >=)
+    expect(chooseTuning(rates([[32, false, 100], [64, false, 100], [128, false, 100]]))).toEqual({ batchSize: 32, spinning: false });
+    expect(chooseTuning(rates([[32, false, 10], [32, true, 100], [64, true, 100]]))).toEqual({ batchSize: 32, spinning: true });
     expect(() => chooseTuning(rates([[32, true, 100]]))).toThrow('internal error: no sleeping-thread candidate was measured');
     expect(() => chooseTuning(rates([]))).toThrow('internal error: no sleeping-thread candidate was measured');
   });
 
   it('calibrate: 3 rounds of every candidate, the best of each, images/s to one decimal', async () => {
-    // kills calibrate.ts:104-120: rounds loop bound, Math.max → Math.min, ?? 0, the rounding, the ISO time
+    // kills calibrate.ts:99-111: rounds loop bound, Math.max → Math.min, ?? 0, the rounding, the ISO time
     expect(CALIBRATION_ROUNDS).toBe(3);
     expect(CALIBRATION_IMAGES).toBe(512);
     const seconds = [3, 2, 4]; // batch 32 per round: best 2 s → 256 images/s
@@ -156,7 +159,7 @@ describe('calibrate.ts (mutation kills)', () => {
   });
 
   it('calibrate: the default clock is now', async () => {
-    // kills calibrate.ts:102 ArrowFunction (() => new Date() → () => undefined)
+    // kills calibrate.ts:96 ArrowFunction (() => new Date() → () => undefined)
     const before = Date.now();
     const result = await calibrate(1, async () => 1);
     const at = Date.parse(result.at);
@@ -165,7 +168,7 @@ describe('calibrate.ts (mutation kills)', () => {
   });
 
   it('calibrate: a pass of 0 s, a negative or NaN time is an internal error naming it', async () => {
-    // kills calibrate.ts:108 ConditionalExpression / EqualityOperator (seconds > 0 → >= 0) and the message
+    // kills calibrate.ts:102 ConditionalExpression / EqualityOperator (seconds > 0 → >= 0) and the message
     for (const bad of [0, -1, Number.NaN]) {
       await expect(calibrate(1, async () => bad)).rejects.toThrow(`internal error: a calibration pass took ${bad} s`);
     }
@@ -176,7 +179,7 @@ describe('onnxCalibration.ts (mutation kills, fake onnxruntime)', () => {
   const weights = randomConvMixerWeights(TINY, 'calibration-units');
 
   it('one session per spinning setting, the same seeded images in every pass, a warm-up of one batch, timed by the clock', async () => {
-    // kills onnxCalibration.ts:18-38: the seeded input (rng() * 2 - 1), perImage, the chunk bounds, the
+    // kills onnxCalibration.ts:18-35: the seeded input (rng() * 2 - 1), perImage, the chunk bounds, the
     // session cache per spinning, the session settings, the warm-up count, the timing ((now − started) / 1000)
     const clock = fakeClock();
     const fake = fakeRuntime(TINY.classes, clock);
@@ -228,7 +231,7 @@ describe('onnxCalibration.ts (mutation kills, fake onnxruntime)', () => {
   });
 
   it('one thread: only sleeping sessions; a failing run still releases the session', async () => {
-    // kills onnxCalibration.ts:39 the finally block (BlockStatement) and the session cache (sessions.set)
+    // kills onnxCalibration.ts:37-38 the finally block (BlockStatement), :26-28 the session cache
     const clock = fakeClock();
     const one = fakeRuntime(TINY.classes, clock);
     const result = await calibrateOnnx(one.runtime, weights, { height: 4, width: 4, threads: 1 });
@@ -247,7 +250,7 @@ describe('onnxCalibration.ts (mutation kills, fake onnxruntime)', () => {
   });
 
   it('the calibrated graph is the one the engine picks for the size and computes the model (logits vs the spec)', async () => {
-    // kills onnxCalibration.ts:15-16 (the form: ConditionalExpression true/false) and any mutant that breaks the graph's input
+    // kills onnxCalibration.ts:16-17 (the form: ConditionalExpression true/false) and any mutant that breaks the graph's input
     const real = await loadOnnxRuntime();
     for (const [height, width] of [
       [4, 4],
@@ -321,14 +324,14 @@ describe('tuning.ts (mutation kills)', () => {
   });
 
   it('off: the defaults with their source, no store read', async () => {
-    // kills tuning.ts:58 StringLiteral ('default (tuning off)') and the mode check
+    // kills tuning.ts:59 StringLiteral ('default (tuning off)') and the mode check
     const { store } = memoryStore();
     const choice = await chooseOnnxTuning({ ...base, plannedImages: 10 ** 9, mode: 'off', store: { ...store, get: () => result }, measure: never });
     expect(choice).toEqual({ batchSize: 64, spinning: false, source: 'default (tuning off)' });
   });
 
   it('auto, cached: the stored result under the hand-written key, with its time', async () => {
-    // kills tuning.ts:59 (the key's runtime text), :61 the cached source text
+    // kills tuning.ts:60 StringLiteral (the key's runtime text), :62 the cached source text
     const { store, map } = memoryStore();
     map.set(KEY, result);
     const choice = await chooseOnnxTuning({ ...base, plannedImages: 1, mode: 'auto', store, measure: never });
@@ -336,14 +339,14 @@ describe('tuning.ts (mutation kills)', () => {
   });
 
   it('auto, too few images: the defaults and why, naming both numbers', async () => {
-    // kills tuning.ts:62-63 (the condition, < → <=, the message)
+    // kills tuning.ts:63-64 (the condition, < → <=, the message)
     const { store } = memoryStore();
     const choice = await chooseOnnxTuning({ ...base, plannedImages: 299_999, mode: 'auto', store, measure: never });
     expect(choice).toEqual({ batchSize: 64, spinning: false, source: 'default (299999 forward images: too few to repay a calibration, which runs from 300000)' });
   });
 
   it('auto, enough images: measures with the target, stores under the key, says how long it took (fake clock)', async () => {
-    // kills tuning.ts:65-74: the measure's arguments, the timing text ((now − started) / 1000, one decimal), store.set, the returned fields
+    // kills tuning.ts:66-74: the measure's arguments, :68 ObjectLiteral, the timing text ((now − started) / 1000, one decimal), store.set, the returned fields
     const clock = fakeClock();
     const { store, sets } = memoryStore();
     const asked: unknown[] = [];
@@ -364,7 +367,7 @@ describe('tuning.ts (mutation kills)', () => {
   });
 
   it('refresh: measures even with a cached result and with few images', async () => {
-    // kills tuning.ts:60 (mode === 'auto' → true) and :62 (mode === 'auto' && … → true && …)
+    // kills tuning.ts:61 (mode === 'auto' → true) and :63 (mode === 'auto' && … → true && …)
     fakeClock();
     const { store, map, sets } = memoryStore();
     map.set(KEY, { ...result, batchSize: 32 });
@@ -374,7 +377,7 @@ describe('tuning.ts (mutation kills)', () => {
   });
 
   it('busy: a load of exactly 0.75 per CPU is not busy; above it the result is not stored, and the message says the load', async () => {
-    // kills tuning.ts:68 EqualityOperator (> → >=), the busy message, and the `load ?? loadPerCpu` choice
+    // kills tuning.ts:70 EqualityOperator (> → >=), the busy message, and the `load ?? loadPerCpu` choice
     fakeClock();
     vi.spyOn(os, 'loadavg').mockReturnValue([1000, 1000, 1000]); // the real load would be busy: the fake must be used
     const edge = memoryStore();
@@ -388,7 +391,7 @@ describe('tuning.ts (mutation kills)', () => {
   });
 
   it('without a load function the machine load is read (here faked busy); without a measure, calibrateOnnx runs', async () => {
-    // kills tuning.ts:65 (options.load ?? loadPerCpu → &&) and :67 (options.measure ?? calibrateOnnx → &&)
+    // kills tuning.ts:66 (options.load ?? loadPerCpu → &&) and :68 (options.measure ?? calibrateOnnx → &&)
     fakeClock();
     vi.spyOn(os, 'loadavg').mockReturnValue([8, 8, 8]);
     vi.spyOn(os, 'availableParallelism').mockReturnValue(2);

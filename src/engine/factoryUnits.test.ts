@@ -39,7 +39,7 @@ afterEach(() => {
 
 describe('createEngine (factory.ts mutation kills)', () => {
   it('the requests are auto, onnx, tfjs; anything else is engine.unknown naming them', async () => {
-    // kills factory.ts:12 ArrayDeclaration / StringLiteral, :99 ConditionalExpression and the message
+    // kills factory.ts:13 ArrayDeclaration / StringLiteral, :98 ConditionalExpression and the message
     expect(ENGINE_REQUESTS).toEqual(['auto', 'onnx', 'tfjs']);
     const e = await asyncRejection(createEngine(weights, undefined, { engine: 'gpu' as EngineRequest }));
     expect(e.check).toBe('engine.unknown');
@@ -50,7 +50,7 @@ describe('createEngine (factory.ts mutation kills)', () => {
   });
 
   it("'onnx' passes every onnx option on, unchanged, with the weights themselves", async () => {
-    // kills factory.ts:73-74 ConditionalExpression (onnx === true) and ObjectLiteral (the options passed on)
+    // kills factory.ts:72-74 ConditionalExpression (onnx === true) and ObjectLiteral (the options passed on)
     const engine = await createEngine(weights, undefined, { engine: 'onnx', batchSize: 7, threads: 1, executionProvider: 'cpu', onnxGraph: 'dense', spinning: true, onnxModule: 'mod', backend: 'cpu', workers: 3 });
     expect(engine.name).toBe('onnx');
     expect(engine.fallback).toBeUndefined();
@@ -59,7 +59,7 @@ describe('createEngine (factory.ts mutation kills)', () => {
   });
 
   it("'tfjs' (the default): one engine with backend and batch size, no fallback mark; workers above 1 make a parallel engine", async () => {
-    // kills factory.ts:58 (default options), :77-84 (workers default 1, workers > 1 → >= 1, the options passed on), :88 withFallback (onnx === false)
+    // kills factory.ts:60 (default options), :76-83 (workers default 1, workers > 1 → >= 1, the options passed on), :88 withFallback (onnx === false)
     const plain = await createEngine(weights);
     expect(plain.name).toBe('tfjs');
     expect('fallback' in plain).toBe(false);
@@ -76,7 +76,7 @@ describe('createEngine (factory.ts mutation kills)', () => {
   });
 
   it('workers: a positive safe integer, else engine.workers with the value', async () => {
-    // kills factory.ts:78 ConditionalExpression / LogicalOperator / EqualityOperator (workers < 1 → <= 1) and the message
+    // kills factory.ts:77 ConditionalExpression / LogicalOperator / EqualityOperator (workers < 1 → <= 1) and the message
     for (const [workers, shown] of [
       [0, '0'],
       [-1, '-1'],
@@ -92,7 +92,7 @@ describe('createEngine (factory.ts mutation kills)', () => {
   });
 
   it("'auto': onnx when onnxruntime loads; when it does not, tfjs marked with why, also with a worker pool", async () => {
-    // kills factory.ts:100-105 (requested !== 'auto', the module passed to loadOnnxRuntime, the fallback test and its text), :88 withFallback
+    // kills factory.ts:99-104 (requested !== 'auto', the module passed to loadOnnxRuntime, the fallback's text), :88 withFallback
     const onnx = await createEngine(weights, undefined, { engine: 'auto', threads: 1 });
     expect(onnx.name).toBe('onnx');
     expect(onnx.fallback).toBeUndefined();
@@ -108,14 +108,14 @@ describe('createEngine (factory.ts mutation kills)', () => {
   });
 
   it("'auto' with a module that loads but is not onnxruntime falls back too, saying so", async () => {
-    // kills factory.ts:104 (the CipherpatchError / check test) for the other "unavailable" reason
+    // pins factory.ts:104's fallback text for the other "unavailable" reason
     const engine = await createEngine(weights, undefined, { engine: 'auto', onnxModule: 'seedrandom' });
     expect(engine.name).toBe('tfjs');
     expect(engine.fallback).toBe('--engine auto fell back to tfjs: onnxruntime is not available (import "seedrandom" failed: "seedrandom" does not export onnxruntime\'s InferenceSession and Tensor); install it with `npm install onnxruntime-node`, or use --engine tfjs');
   });
 
   it('a weight map is validated (with or without a config); a config must match validated weights field by field', async () => {
-    // kills factory.ts:40 isWeights (each conjunct), :44 sameConfig (each conjunct), :64-70 and the mismatch message
+    // kills factory.ts:41 isWeights (instanceof Map, 'embedWeight' in), :45 sameConfig (each conjunct), :63-69 and the mismatch message
     const tensors = convMixerWeightsToTensors(weights);
     await createEngine(tensors, undefined, { engine: 'onnx' });
     await createEngine(tensors, TINY, { engine: 'onnx' });
@@ -146,7 +146,7 @@ describe('createResNetEngine (factory.ts mutation kills)', () => {
   const resnet = { config: { kind: 'stand-in' } } as unknown as ResNetWeights;
 
   it("'onnx' passes batch size, threads, provider and module on; 'tfjs' backend and batch size", async () => {
-    // kills factory.ts:117-125 (the options passed on, onnx === true)
+    // kills factory.ts:119-125 (the options passed on, onnx === true)
     await createResNetEngine(resnet, { engine: 'onnx', batchSize: 3, threads: 1, executionProvider: 'cpu', onnxModule: 'm', backend: 'cpu', workers: 4, spinning: true, onnxGraph: 'conv' });
     const tfjs = await createResNetEngine(resnet, { engine: 'tfjs', backend: 'wasm', batchSize: 6 });
     expect('fallback' in tfjs).toBe(false);
@@ -157,7 +157,7 @@ describe('createResNetEngine (factory.ts mutation kills)', () => {
   });
 
   it("the default is 'auto'; a fallback is marked; tfjs takes workers 1 or none, anything else is engine.workers", async () => {
-    // kills factory.ts:115 (default { engine: 'auto' }), :121 (workers !== undefined && workers !== 1, the message), :123 withFallback
+    // kills factory.ts:117 (default { engine: 'auto' }), :123 (workers !== undefined && workers !== 1, the message), :125 withFallback
     const auto = await createResNetEngine(resnet);
     expect(auto.name).toBe('onnx');
     const fell = await createResNetEngine(resnet, { engine: 'auto', onnxModule: MISSING, workers: 1 });
@@ -176,7 +176,7 @@ describe('engine.ts input checks (mutation kills)', () => {
   const images = <A extends Uint8Array | Float32Array>(data: A, height = 4, width = 6, channels = 3, count = 1) => ({ data, shape: { count, height, width, channels }, layout: 'NHWC' as const });
 
   it('checkBatchSize: default 32; a positive safe integer, else engine.batch-size with the value', () => {
-    // kills engine.ts:44 (32), :80-81 (?? DEFAULT_BATCH_SIZE, the conditions, < 1 → <= 1, the message)
+    // kills engine.ts:40 (32), :80-81 (?? DEFAULT_BATCH_SIZE, the conditions, < 1 → <= 1, the message)
     expect(DEFAULT_BATCH_SIZE).toBe(32);
     expect(checkBatchSize(undefined)).toBe(32);
     expect(checkBatchSize(1)).toBe(1);
@@ -194,7 +194,7 @@ describe('engine.ts input checks (mutation kills)', () => {
   });
 
   it('checkImagesForModel: an 8-bit batch of the model’s channels, sizes multiples of the patch; returns the batch', () => {
-    // kills engine.ts:51-70: each guard (ConditionalExpression, LogicalOperator), the % conditions (|| → &&), every message
+    // kills engine.ts:47-62: each guard (ConditionalExpression, LogicalOperator), the % conditions (|| → &&), every message
     const ok = images(new Uint8Array(72));
     expect(checkImagesForModel(ok, TINY)).toEqual(ok);
     const cases: [unknown, string, string][] = [
@@ -218,7 +218,7 @@ describe('engine.ts input checks (mutation kills)', () => {
   });
 
   it('checkNormalizedImagesForModel: the same checks for float32 batches, its own message for other data', () => {
-    // kills engine.ts:72-79 (each guard and the messages)
+    // kills engine.ts:71-76 (each guard and the messages)
     const ok = images(new Float32Array(72));
     expect(checkNormalizedImagesForModel(ok, TINY)).toEqual(ok);
     const cases: [unknown, string, string][] = [
