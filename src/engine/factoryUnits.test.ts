@@ -205,6 +205,8 @@ describe('engine.ts input checks (mutation kills)', () => {
       [images(new Float32Array(72)), 'engine.images', 'engines take 8-bit images (Uint8Array), got Float32Array'],
       [images([1, 2] as never), 'engine.images', 'engines take 8-bit images (Uint8Array), got Array'],
       [images(undefined as never), 'engine.images', 'engines take 8-bit images (Uint8Array), got undefined'],
+      // data without a constructor (kills engine.ts:50 OptionalChaining ?.constructor?.name → ?.constructor.name)
+      [images(Object.create(null) as never), 'engine.images', 'engines take 8-bit images (Uint8Array), got object'],
       [images(new Uint8Array(48), 4, 6, 2), 'engine.channels', 'images have 2 channels, the model expects 3'],
       [images(new Uint8Array(24), 4, 6, 1), 'engine.channels', 'images have 1 channel, the model expects 3'],
       [images(new Uint8Array(54), 3, 6), 'engine.image-size', 'image size 6×3 is not a multiple of the patch size 2'],
@@ -228,6 +230,8 @@ describe('engine.ts input checks (mutation kills)', () => {
       [{ data: new Float32Array(72), shape: null, layout: 'NHWC' }, 'engine.images', 'images need a shape { count, height, width, channels }'],
       [images(new Uint8Array(72)), 'engine.images', 'logitsNormalized takes normalized float32 images (Float32Array), got Uint8Array'],
       [images(null as never), 'engine.images', 'logitsNormalized takes normalized float32 images (Float32Array), got object'],
+      // data without a constructor (kills engine.ts:74 OptionalChaining ?.constructor?.name → ?.constructor.name)
+      [images(Object.create(null) as never), 'engine.images', 'logitsNormalized takes normalized float32 images (Float32Array), got object'],
       [images(new Float32Array(96), 4, 6, 4), 'engine.channels', 'images have 4 channels, the model expects 3'],
       [images(new Float32Array(90), 5, 6), 'engine.image-size', 'image size 6×5 is not a multiple of the patch size 2'],
       [images(new Float32Array(84), 4, 7), 'engine.image-size', 'image size 7×4 is not a multiple of the patch size 2'],
