@@ -124,6 +124,11 @@ describe('createEngine (factory.ts mutation kills)', () => {
       expect(call.model).not.toBeInstanceOf(Map);
       expect(call.model).toEqual(weights);
     }
+    // a Map is a tensor map even when it carries an embedWeight property (kills factory.ts:41 the conjuncts before
+    // 'embedWeight' in weights: ConditionalExpression true, LogicalOperator && → ||)
+    await createEngine(Object.assign(new Map(tensors), { embedWeight: weights.embedWeight }), undefined, { engine: 'onnx' });
+    expect(calls[2].model).not.toBeInstanceOf(Map);
+    expect(calls[2].model).toEqual(weights);
     const wrongMap = await asyncRejection(createEngine(tensors, { ...TINY, classes: 6 }, { engine: 'onnx' }));
     expect(wrongMap.check).toMatch(/^model\./);
 
@@ -138,7 +143,7 @@ describe('createEngine (factory.ts mutation kills)', () => {
     expect(invalid.check).toBe('model.config');
     // an object without embedWeight is not taken for weights (it goes to the tensor-map reader, which cannot read it)
     await expect(createEngine({ config: TINY } as never, TINY, { engine: 'onnx' })).rejects.toThrow();
-    expect(calls).toHaveLength(3);
+    expect(calls).toHaveLength(4);
   });
 });
 
