@@ -31,7 +31,7 @@ export default {
     // System C's keyed system and report fields (src/evaluate/systemCUnits.test.ts).
     'src/evaluate/systemC.ts',
     // Engine area (issue 25): calibration and tuning, the factory and the input checks
-    // (src/engine/*Units.test.ts: fake onnxruntime, stand-in backends), the CLI's in-process helpers.
+    // (src/engine/calibrationUnits.test.ts, factoryUnits.test.ts: fake onnxruntime, stand-in backends).
     'src/engine/tuning.ts',
     'src/engine/calibrate.ts',
     'src/engine/onnxCalibration.ts',
