@@ -34,6 +34,9 @@ export default defineConfig({
       'src/variants/ffx.test.ts',
       'src/variants/checks/*.test.ts',
       'src/variants/*Units.test.ts',
+      // Engine area (issue 25): calibration, tuning, factory and input checks with a fake onnxruntime or stand-in backends; the CLI's helpers in-process.
+      'src/engine/calibrationUnits.test.ts',
+      'src/engine/factoryUnits.test.ts',
     ],
     // The harness tests (variants, mutants) run every built-in variant through the
     // fuzz battery: they reach most of the core, so each mutant there would rerun
