@@ -26,6 +26,11 @@ export default defineConfig({
       'src/metrics/*.test.ts',
       'src/plots/boxPlot.test.ts',
       'src/attacks/randomKey.test.ts',
+      // Issue 25, area io: the edge readers and writers (temp directories, a local HTTP server; no engine).
+      'src/io/png.test.ts',
+      'src/io/outputPaths.test.ts',
+      'src/io/progress.test.ts',
+      'src/io/cifarFetch.test.ts',
     ],
     // The harness tests (variants, mutants) run every built-in variant through the
     // fuzz battery: they reach most of the core, so each mutant there would rerun
