@@ -31,6 +31,17 @@ export default defineConfig({
       'src/io/outputPaths.test.ts',
       'src/io/progress.test.ts',
       'src/io/cifarFetch.test.ts',
+      'src/io/keyFileUnits.test.ts',
+      'src/io/modelFileUnits.test.ts',
+      'src/io/calibrationCacheUnits.test.ts',
+      'src/io/atomicWriteUnits.test.ts',
+      'src/io/atomicDirUnits.test.ts',
+      'src/io/cleanup.test.ts',
+      'src/io/stalePartials.test.ts',
+      'src/core/imagesUnits.test.ts',
+      'src/core/errors.test.ts',
+      'src/model/stateDictUnits.test.ts',
+      'src/model/encryptModel.test.ts',
     ],
     // The harness tests (variants, mutants) run every built-in variant through the
     // fuzz battery: they reach most of the core, so each mutant there would rerun
