@@ -38,8 +38,6 @@ export default defineConfig({
       'src/io/atomicDirUnits.test.ts',
       'src/io/cleanup.test.ts',
       'src/io/stalePartials.test.ts',
-      'src/core/imagesUnits.test.ts',
-      'src/core/errors.test.ts',
       'src/model/stateDictUnits.test.ts',
       'src/model/encryptModel.test.ts',
     ],
