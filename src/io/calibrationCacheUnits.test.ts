@@ -77,6 +77,9 @@ describe('calibration file units', () => {
     store.set('k', result);
     const text = `{\n  "format": "cipherpatch-onnx-calibration",\n  "version": 1,\n  "entries": {\n    "k": {\n      "batchSize": 8,\n      "spinning": true,\n      "measured": {\n        "batch 8, spinning": 12.5\n      },\n      "at": "2026-12-03T00:00:00.000Z"\n    }\n  }\n}\n`;
     expect(readFileSync(file, 'utf8')).toBe(text);
+    const seen: string[] = [];
+    expect(fileCalibrationStore(file, (m) => seen.push(m)).get('k')).toEqual(result);
+    expect(seen).toEqual([]); // a good file warns nothing
     store.set('k2', { ...result, batchSize: 4 });
     expect(Object.keys(JSON.parse(readFileSync(file, 'utf8')).entries)).toEqual(['k', 'k2']);
 

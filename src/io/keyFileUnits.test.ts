@@ -213,6 +213,8 @@ describe('System C matrices (isOrthogonalKeyFile, readOrthogonalKeyFile, readOrt
     expect(failure(() => readOrthogonalKeyFile(p, { blockSize: 1, channels: 3 }))).toEqual({ check: 'key.wrong-block-size', message: `key file ${p} is for block size 1 and 2 channels; the model needs block size 1 and 3 channels` });
     const q = file('o5.json', { ...orthogonalJson, blockSize: 2, channels: 1, matrix: Array.from({ length: 16 }, (_, i) => (i % 5 === 0 ? 1 : 0)) });
     expect(failure(() => readOrthogonalKeyFile(q, params))).toEqual({ check: 'key.wrong-block-size', message: `key file ${q} is for block size 2 and 1 channels; the model needs block size 1 and 2 channels` });
+    const b = file('o7.json', { ...orthogonalJson, blockSize: 2, channels: 2, matrix: Array.from({ length: 64 }, (_, i) => (i % 9 === 0 ? 1 : 0)) }); // I₈
+    expect(failure(() => readOrthogonalKeyFile(b, params))).toEqual({ check: 'key.wrong-block-size', message: `key file ${b} is for block size 2 and 2 channels; the model needs block size 1 and 2 channels` });
     const r = file('o6.json', { ...orthogonalJson, matrix: [1, 0, 0, 2] });
     expect(failure(() => readOrthogonalKeyFile(r, params))).toEqual({ check: 'orthogonal.not-orthogonal', message: `key file ${r}: Q is not orthogonal: (QQᵀ)[1][1] = 4` });
     expect(failure(() => readOrthogonalKeyFile(join(dir, 'no.json'), params)).message.startsWith(`cannot read key file ${join(dir, 'no.json')}: `)).toBe(true);

@@ -102,6 +102,17 @@ describe('removeStalePartials', () => {
     expect(existsSync(other)).toBe(true);
   });
 
+  // Kills stalePartials.ts:8 (each character the escape covers: a name holding all of them matches itself, literally).
+  it('a name with every regular-expression character matches only itself', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'cipherpatch-stale-'));
+    const name = 'n.*+?^${}()|[]\\x';
+    const own = folder(parent, `.${name}.partial-abc123`, 60 * MIN);
+    folder(parent, '.nX*+?^${}()|[]\\x.partial-abc123', 60 * MIN);
+    folder(parent, '.n.....{}()|[]\\x.partial-abc123', 60 * MIN);
+    expect(removeStalePartials(join(parent, name), 10 * MIN, NOW)).toEqual([own]);
+    expect(readdirSync(parent).length).toBe(2);
+  });
+
   it('a missing parent folder removes nothing', () => {
     expect(removeStalePartials(join(tmpdir(), 'cipherpatch-no-such-folder-xyz', 'out'))).toEqual([]);
   });
