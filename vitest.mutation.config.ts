@@ -26,7 +26,7 @@ export default defineConfig({
       'src/metrics/*.test.ts',
       'src/plots/boxPlot.test.ts',
       'src/attacks/randomKey.test.ts',
-      // Issue 25, area io: the edge readers and writers (temp directories, a local HTTP server; no engine).
+      // Issue 25, area io: the edge readers and writers (temp directories, a local HTTP server) and src/model's state dicts; no engine.
       'src/io/png.test.ts',
       'src/io/outputPaths.test.ts',
       'src/io/progress.test.ts',
@@ -38,8 +38,7 @@ export default defineConfig({
       'src/io/atomicDirUnits.test.ts',
       'src/io/cleanup.test.ts',
       'src/io/stalePartials.test.ts',
-      'src/model/stateDictUnits.test.ts',
-      'src/model/encryptModel.test.ts',
+      'src/model/*.test.ts',
     ],
     // The harness tests (variants, mutants) run every built-in variant through the
     // fuzz battery: they reach most of the core, so each mutant there would rerun

@@ -1,6 +1,6 @@
 /**
  * Issue 25, area io: the tests Stryker runs for the edge readers and writers
- * (src/io), when they are measured on their own — the standard
+ * (src/io) and the rest of src/core and src/model, when they are measured on their own — the standard
  * vitest.mutation.config.ts with only the fast tests that exercise src/io, so
  * the dry run fits the default five minutes on a shared machine (the whole
  * mutation suite's dry run did not) and a mutant costs seconds
@@ -19,6 +19,22 @@ export default defineConfig({
       'src/io/outputPaths.test.ts',
       'src/io/progress.test.ts',
       'src/evaluate/experiment.test.ts',
+      'src/io/keyFileUnits.test.ts',
+      'src/io/modelFileUnits.test.ts',
+      'src/io/calibrationCacheUnits.test.ts',
+      'src/io/atomicWriteUnits.test.ts',
+      'src/io/atomicDirUnits.test.ts',
+      'src/io/cleanup.test.ts',
+      'src/io/stalePartials.test.ts',
+      // The rest of src/core and src/model in this area: their unit tests (hand-worked values, no engine).
+      'src/core/imagesUnits.test.ts',
+      'src/core/orthogonalUnits.test.ts',
+      'src/core/errors.test.ts',
+      'src/core/words.test.ts',
+      'src/core/shards.test.ts',
+      'src/model/stateDictUnits.test.ts',
+      'src/model/encryptModel.test.ts',
+      'src/model/convmixer.test.ts',
     ],
   },
 });
