@@ -134,3 +134,23 @@ describe('progressBars (a terminal)', () => {
     expect(rows()).toEqual([`t${' '.repeat(33)} [${'░'.repeat(40)}] 0% | 0/4 images | … left`]);
   });
 });
+
+describe('progressLines, edge cases', () => {
+  // Kills progress.ts:56/58 StringLiteral (no phase and no unit before the first start), :63 (no total: 0 %, not a division by zero).
+  it('an update before any start prints an empty phase, unit and total', () => {
+    const { stream, lines } = sink();
+    progressLines(stream, { now: () => 0 }).update(3);
+    expect(lines).toEqual([': 3/0  (0 %)']);
+  });
+
+  // Kills progress.ts:65 (no time left is shown once the work is done).
+  it('the last line, at the total, shows no time left', () => {
+    let now = 0;
+    const { stream, lines } = sink();
+    const p = progressLines(stream, { now: () => now });
+    p.start('p', 10, 'images');
+    now = 5000;
+    p.update(10);
+    expect(lines).toEqual(['p: 0/10 images (0 %)', 'p: 10/10 images (100 %)']);
+  });
+});
