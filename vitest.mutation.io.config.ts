@@ -19,6 +19,8 @@ export default defineConfig({
       'src/io/outputPaths.test.ts',
       'src/io/progress.test.ts',
       'src/evaluate/experiment.test.ts',
+      'src/io/pngUnits.test.ts',
+      'src/io/outputPathsUnits.test.ts',
       'src/io/keyFileUnits.test.ts',
       'src/io/modelFileUnits.test.ts',
       'src/io/calibrationCacheUnits.test.ts',
