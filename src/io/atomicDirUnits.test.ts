@@ -18,7 +18,7 @@ const realFs = vi.hoisted(() => ({}) as Record<string, (...args: unknown[]) => u
 vi.mock('node:fs', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:fs')>();
   const wrapped = { ...real } as Record<string, unknown>;
-  for (const name of ['mkdirSync', 'renameSync', 'writeFileSync']) {
+  for (const name of ['mkdirSync', 'renameSync', 'writeFileSync', 'rmSync']) {
     realFs[name] = (real as unknown as Record<string, (...a: unknown[]) => unknown>)[name];
     wrapped[name] = (...args: unknown[]) => (hooks[name] ?? realFs[name])(...args);
   }
@@ -136,5 +136,19 @@ describe('writeDirectoryAtomic', () => {
     expect(() => writeDirectoryAtomic(join(d, 'ok'), new Map([['a', 'x']]), { overwrite: true })).toThrow(boom);
     expect(fs.readdirSync(d)).toEqual(['ok']);
     expect(listeners()).toEqual(before);
+  });
+
+  // Kills atomicDir.ts:47 BooleanLiteral (force: the temporary folder may already be gone when the error comes, e.g. after it was renamed into place).
+  it('an error after the swap passes on, not a clean-up error', () => {
+    const d = scratch();
+    const target = join(d, 'rep');
+    writeDirectoryAtomic(target, new Map([['a', 'x']]));
+    const boom = new Error('cannot remove the old report');
+    hooks.rmSync = (path, options) => {
+      if (String(path).endsWith('-old')) throw boom;
+      return realFs.rmSync(path, options);
+    };
+    expect(() => writeDirectoryAtomic(target, new Map([['b', 'y']]), { overwrite: true })).toThrow(boom);
+    expect(fs.readdirSync(target).sort()).toEqual(['.cipherpatch-report', 'b']);
   });
 });

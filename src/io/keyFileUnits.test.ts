@@ -172,6 +172,10 @@ describe('System C matrices (isOrthogonalKeyFile, readOrthogonalKeyFile, readOrt
     expect([right.blockSize, right.channels, Array.from(right.matrix)]).toEqual([1, 2, swap]);
     expect(readOrthogonalKeyListFile(p, params).map((k) => [k.blockSize, k.channels, Array.from(k.matrix)])).toEqual([[1, 2, sign], [1, 2, swap], [1, 2, [-1, -0, -0, 1]]]);
     expect(Array.from(readOrthogonalKeyFile(file('o2.json', orthogonalJson), params).matrix)).toEqual(swap);
+    // M = 2, C = 1: p_b = M²C = 4 (a block size above 1, so M·M·C is not M/M·C); Q = I₄.
+    const eye4 = Float64Array.from({ length: 16 }, (_, i) => (i % 5 === 0 ? 1 : 0));
+    const m2 = st('m2.safetensors', { right: { dtype: 'F64', shape: [4, 4], data: eye4 } });
+    expect(Array.from(readOrthogonalKeyFile(m2, { blockSize: 2, channels: 1 }).matrix)).toEqual(Array.from(eye4));
   });
 
   // Kills keyFile.ts:114–123 (the unreadable branch, the shape text, each conjunct of ok, both messages), :135–138, :141–142.
@@ -195,6 +199,10 @@ describe('System C matrices (isOrthogonalKeyFile, readOrthogonalKeyFile, readOrt
       const p = st(name, { right: tensor });
       expect(failure(() => readOrthogonalKeyFile(p, params))).toEqual({ check: 'key.wrong-block-size', message: `matrix file ${p}: tensor "right" ${text}` });
     }
+    // The last dimension alone wrong (the first 2 × 2 values are orthogonal); for a list, the last of three (2 = p_b in the middle).
+    const last = st('last.safetensors', { right: { dtype: 'F64', shape: [2, 3], data: Float64Array.of(0, 1, 1, 0, 5, 5) }, wrong: { dtype: 'F64', shape: [1, 2, 3], data: Float64Array.of(0, 1, 1, 0, 5, 5) } });
+    expect(failure(() => readOrthogonalKeyFile(last, params))).toEqual({ check: 'key.wrong-block-size', message: `matrix file ${last}: tensor "right" is F64 (2, 3)${needs} (2, 2)` });
+    expect(failure(() => readOrthogonalKeyListFile(last, params))).toEqual({ check: 'key.wrong-block-size', message: `matrix list ${last}: tensor "wrong" is F64 (1, 2, 3)${needs} (n, 2, 2)` });
     const flat = st('flat.safetensors', { wrong: { dtype: 'F64', shape: [2, 2], data: Float64Array.from(swap) } });
     expect(failure(() => readOrthogonalKeyListFile(flat, params))).toEqual({ check: 'key.wrong-block-size', message: `matrix list ${flat}: tensor "wrong" is F64 (2, 2)${needs} (n, 2, 2)` });
     const skew = st('skew.safetensors', { right: { dtype: 'F64', shape: [2, 2], data: Float64Array.from([1, 0, 0, 2]) }, wrong: { dtype: 'F64', shape: [2, 2, 2], data: Float64Array.from([...swap, 1, 0, 0, 2]) } });
