@@ -34,6 +34,7 @@ export default defineConfig({
       'src/core/errors.test.ts',
       'src/core/words.test.ts',
       'src/core/shards.test.ts',
+      'src/core/shardsUnits.test.ts',
       'src/model/stateDictUnits.test.ts',
       'src/model/encryptModel.test.ts',
       'src/model/convmixer.test.ts',

@@ -39,6 +39,8 @@ describe('validateOrthogonalKey', () => {
     expect(failure(() => validateOrthogonalKey({ ...rot, matrix: Float64Array.of(1 + 1e-8, 0, 0, 1) })).check).toBe('orthogonal.not-orthogonal');
     expect(() => validateOrthogonalKey({ ...rot, matrix: Float64Array.of(1 + 1e-8, 0, 0, 1) }, 1e-6)).not.toThrow();
     expect(() => validateOrthogonalKey({ ...rot, matrix: Float64Array.of(1, 0, 0, 1 + 4e-10) })).not.toThrow();
+    // Exactly at the tolerance passes (≤): (QQᵀ)[0][0] − 1 = 1.5² − 1 = 1.25.
+    expect(() => validateOrthogonalKey({ ...rot, matrix: Float64Array.of(1.5, 0, 0, 1) }, 1.25)).not.toThrow();
   });
 });
 
