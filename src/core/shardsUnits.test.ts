@@ -20,7 +20,7 @@ function failure(f: () => unknown): { check: string; message: string } {
 const doc = (index: number, count: number, job: Record<string, unknown> = { a: 1 }): ShardDocument => ({ format: 'f', version: 1, job, shard: { index, count } });
 
 describe('parseShard: whole messages', () => {
-  // Kills shards.ts:38 (both anchors, each condition), :45–50 (empty variables count as unset, SLURM_ARRAY_TASK_MIN empty is 0, id = min is index 0), :58 (the spec's anchors), :60, :68–71 (messages).
+  // Kills shards.ts:38 (both anchors, each condition; the regex anchors by values with spaces), :45–50 (empty variables count as unset, SLURM_ARRAY_TASK_MIN empty is 0, id = min is index 0), :58 (the spec's anchors), :60, :68–71 (messages).
   it('refusals and the environment', () => {
     const neither = '--shard auto/n takes the shard index from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID, and neither is set: give the index (--shard 2/4) or name its variable (--shard env:VAR/4)';
     expect(failure(() => parseShard('auto/3', { JOB_COMPLETION_INDEX: '', SLURM_ARRAY_TASK_ID: '' }))).toEqual({ check: 'shard.index-env', message: neither });
@@ -29,6 +29,9 @@ describe('parseShard: whole messages', () => {
     expect(parseShard('auto/3', { SLURM_ARRAY_TASK_ID: '4', SLURM_ARRAY_TASK_MIN: '4' })).toEqual({ index: 0, count: 3 });
     expect(failure(() => parseShard('auto/3', { SLURM_ARRAY_TASK_ID: '2', SLURM_ARRAY_TASK_MIN: 'x' }))).toEqual({ check: 'shard.index-env', message: 'SLURM_ARRAY_TASK_MIN must be a non-negative integer, got "x"' });
     expect(failure(() => parseShard('auto/3', { SLURM_ARRAY_TASK_ID: 'x1' }))).toEqual({ check: 'shard.index-env', message: 'SLURM_ARRAY_TASK_ID must be a non-negative integer, got "x1"' });
+    // Both anchors of /^\d+$/: Number() would accept the spaces.
+    expect(failure(() => parseShard('auto/3', { JOB_COMPLETION_INDEX: ' 1' }))).toEqual({ check: 'shard.index-env', message: 'JOB_COMPLETION_INDEX must be a non-negative integer, got " 1"' });
+    expect(failure(() => parseShard('auto/3', { JOB_COMPLETION_INDEX: '1 ' }))).toEqual({ check: 'shard.index-env', message: 'JOB_COMPLETION_INDEX must be a non-negative integer, got "1 "' });
     expect(failure(() => parseShard('auto/3', { JOB_COMPLETION_INDEX: '1x' }))).toEqual({ check: 'shard.index-env', message: 'JOB_COMPLETION_INDEX must be a non-negative integer, got "1x"' });
     expect(failure(() => parseShard('auto/3', { JOB_COMPLETION_INDEX: '99999999999999999999' }))).toEqual({ check: 'shard.index-env', message: 'JOB_COMPLETION_INDEX must be a non-negative integer, got "99999999999999999999"' });
     expect(failure(() => parseShard('auto/3', { SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_MIN: '2' }))).toEqual({ check: 'shard.index-env', message: 'SLURM_ARRAY_TASK_ID 1 is below SLURM_ARRAY_TASK_MIN 2' });
