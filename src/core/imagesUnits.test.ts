@@ -5,18 +5,9 @@
  * (issue 25, area io) named per test as images.ts:<line> <mutator>.
  */
 import { describe, expect, it } from 'vitest';
-import { CipherpatchError } from './errors.ts';
 import { NORMALIZED_PIXEL, describeShape, imageBatch, normalizeImages, normalizePixel, normalizedImagesAs, pixelIndex, sliceImages, toLayout } from './images.ts';
+import { refusal } from '../../properties/rejection.ts';
 
-function failure(f: () => unknown): { check: string; message: string } {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CipherpatchError);
-    return { check: (e as CipherpatchError).check, message: (e as Error).message };
-  }
-  throw new Error('expected a CipherpatchError');
-}
 
 // One image, H = 1, W = 2, C = 3, values named by hand: NHWC holds x0(r g b) x1(r g b).
 const nhwc = Uint8Array.of(10, 11, 12, 20, 21, 22);
@@ -28,12 +19,12 @@ describe('imageBatch', () => {
   it('checks the layout, every shape field and the length, each with its message', () => {
     expect(imageBatch(nhwc, shape, 'NHWC')).toEqual({ data: nhwc, shape, layout: 'NHWC' });
     expect(imageBatch(nchw, shape, 'NCHW').layout).toBe('NCHW');
-    expect(failure(() => imageBatch(nhwc, shape, 'HWC' as 'NHWC'))).toEqual({ check: 'image.layout', message: 'unknown layout "HWC": use "NHWC" or "NCHW"' });
+    expect(refusal(() => imageBatch(nhwc, shape, 'HWC' as 'NHWC'))).toEqual({ check: 'image.layout', message: 'unknown layout "HWC": use "NHWC" or "NCHW"' });
     for (const [field, value] of [['count', 0], ['height', -1], ['width', 1.5], ['channels', Number.NaN]] as const) {
-      expect(failure(() => imageBatch(nhwc, { ...shape, [field]: value }, 'NHWC'))).toEqual({ check: 'image.shape', message: `image ${field} must be a positive integer, got ${value}` });
+      expect(refusal(() => imageBatch(nhwc, { ...shape, [field]: value }, 'NHWC'))).toEqual({ check: 'image.shape', message: `image ${field} must be a positive integer, got ${value}` });
     }
-    expect(failure(() => imageBatch(new Uint8Array(5), shape, 'NHWC'))).toEqual({ check: 'image.length', message: 'image data has 5 values but shape N×H×W×C = 1×1×2×3 needs 6' });
-    expect(failure(() => imageBatch(new Uint8Array(7), shape, 'NCHW'))).toEqual({ check: 'image.length', message: 'image data has 7 values but shape N×C×H×W = 1×3×1×2 needs 6' });
+    expect(refusal(() => imageBatch(new Uint8Array(5), shape, 'NHWC'))).toEqual({ check: 'image.length', message: 'image data has 5 values but shape N×H×W×C = 1×1×2×3 needs 6' });
+    expect(refusal(() => imageBatch(new Uint8Array(7), shape, 'NCHW'))).toEqual({ check: 'image.length', message: 'image data has 7 values but shape N×C×H×W = 1×3×1×2 needs 6' });
     expect(imageBatch(new Uint8Array(24), { count: 2, height: 3, width: 2, channels: 2 }, 'NCHW').shape.count).toBe(2);
   });
 

@@ -7,18 +7,9 @@
  * orthogonal.ts:<line> <mutator>.
  */
 import { describe, expect, it } from 'vitest';
-import { CipherpatchError } from './errors.ts';
 import { decryptOrthogonal, encryptOrthogonal, randomOrthogonal, transformPatchEmbeddingOrthogonal, validateOrthogonalKey } from './orthogonal.ts';
+import { refusal } from '../../properties/rejection.ts';
 
-function failure(f: () => unknown): { check: string; message: string } {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CipherpatchError);
-    return { check: (e as CipherpatchError).check, message: (e as Error).message };
-  }
-  throw new Error('expected a CipherpatchError');
-}
 
 const rot = { blockSize: 1, channels: 2, matrix: Float64Array.of(0, 1, -1, 0) };
 const shift = { blockSize: 2, channels: 1, matrix: Float64Array.from({ length: 16 }, (_, n) => (Math.floor(n / 4) + 1) % 4 === n % 4 ? 1 : 0) };
@@ -28,15 +19,15 @@ describe('validateOrthogonalKey', () => {
   it('checks the length and QQᵀ = I within the tolerance', () => {
     expect(validateOrthogonalKey(rot)).toBe(rot);
     expect(validateOrthogonalKey(shift)).toBe(shift);
-    expect(failure(() => validateOrthogonalKey({ ...rot, matrix: Float64Array.of(1, 0, 0) }))).toEqual({ check: 'orthogonal.shape', message: 'Q has 3 values, p_b² = 4' });
-    expect(failure(() => validateOrthogonalKey({ ...rot, matrix: Float64Array.of(1, 0, 0, 1, 0) })).check).toBe('orthogonal.shape');
-    expect(failure(() => validateOrthogonalKey({ ...rot, matrix: Float64Array.of(1, 0, 0, 2) }))).toEqual({ check: 'orthogonal.not-orthogonal', message: 'Q is not orthogonal: (QQᵀ)[1][1] = 4' });
-    expect(failure(() => validateOrthogonalKey({ ...rot, matrix: Float64Array.of(1, 0, 1, 1) }))).toEqual({ check: 'orthogonal.not-orthogonal', message: 'Q is not orthogonal: (QQᵀ)[0][1] = 1' });
-    expect(failure(() => validateOrthogonalKey({ ...rot, matrix: Float64Array.of(1, 1, 0, 1) }))).toEqual({ check: 'orthogonal.not-orthogonal', message: 'Q is not orthogonal: (QQᵀ)[0][0] = 2' });
-    expect(failure(() => validateOrthogonalKey({ ...rot, matrix: Float64Array.of(Number.NaN, 0, 0, 1) })).check).toBe('orthogonal.not-orthogonal');
+    expect(refusal(() => validateOrthogonalKey({ ...rot, matrix: Float64Array.of(1, 0, 0) }))).toEqual({ check: 'orthogonal.shape', message: 'Q has 3 values, p_b² = 4' });
+    expect(refusal(() => validateOrthogonalKey({ ...rot, matrix: Float64Array.of(1, 0, 0, 1, 0) })).check).toBe('orthogonal.shape');
+    expect(refusal(() => validateOrthogonalKey({ ...rot, matrix: Float64Array.of(1, 0, 0, 2) }))).toEqual({ check: 'orthogonal.not-orthogonal', message: 'Q is not orthogonal: (QQᵀ)[1][1] = 4' });
+    expect(refusal(() => validateOrthogonalKey({ ...rot, matrix: Float64Array.of(1, 0, 1, 1) }))).toEqual({ check: 'orthogonal.not-orthogonal', message: 'Q is not orthogonal: (QQᵀ)[0][1] = 1' });
+    expect(refusal(() => validateOrthogonalKey({ ...rot, matrix: Float64Array.of(1, 1, 0, 1) }))).toEqual({ check: 'orthogonal.not-orthogonal', message: 'Q is not orthogonal: (QQᵀ)[0][0] = 2' });
+    expect(refusal(() => validateOrthogonalKey({ ...rot, matrix: Float64Array.of(Number.NaN, 0, 0, 1) })).check).toBe('orthogonal.not-orthogonal');
     // (QQᵀ)[0][0] = (1 + ε)²: inside 1e-9 for ε = 1e-11, outside for ε = 1e-8; a wider tolerance is honoured.
     expect(() => validateOrthogonalKey({ ...rot, matrix: Float64Array.of(1 + 1e-11, 0, 0, 1) })).not.toThrow();
-    expect(failure(() => validateOrthogonalKey({ ...rot, matrix: Float64Array.of(1 + 1e-8, 0, 0, 1) })).check).toBe('orthogonal.not-orthogonal');
+    expect(refusal(() => validateOrthogonalKey({ ...rot, matrix: Float64Array.of(1 + 1e-8, 0, 0, 1) })).check).toBe('orthogonal.not-orthogonal');
     expect(() => validateOrthogonalKey({ ...rot, matrix: Float64Array.of(1 + 1e-8, 0, 0, 1) }, 1e-6)).not.toThrow();
     expect(() => validateOrthogonalKey({ ...rot, matrix: Float64Array.of(1, 0, 0, 1 + 4e-10) })).not.toThrow();
     // Exactly at the tolerance passes (≤): (QQᵀ)[0][0] − 1 = 1.5² − 1 = 1.25.
@@ -71,8 +62,8 @@ describe('encryptOrthogonal / decryptOrthogonal', () => {
 
   // Kills orthogonal.ts:48–49 (the channel check and message).
   it('refuses images of another channel count', () => {
-    expect(failure(() => encryptOrthogonal({ data: new Float64Array(3), shape: { count: 1, height: 1, width: 1, channels: 3 }, layout: 'NHWC' }, rot))).toEqual({ check: 'key.wrong-channels', message: 'the key is for 2 channels, but the images have 3' });
-    expect(failure(() => decryptOrthogonal({ data: new Float64Array(2), shape: { count: 1, height: 1, width: 2, channels: 1 }, layout: 'NHWC' }, { ...shift, channels: 1 })).check).toBe('image.not-divisible');
+    expect(refusal(() => encryptOrthogonal({ data: new Float64Array(3), shape: { count: 1, height: 1, width: 1, channels: 3 }, layout: 'NHWC' }, rot))).toEqual({ check: 'key.wrong-channels', message: 'the key is for 2 channels, but the images have 3' });
+    expect(refusal(() => decryptOrthogonal({ data: new Float64Array(2), shape: { count: 1, height: 1, width: 2, channels: 1 }, layout: 'NHWC' }, { ...shift, channels: 1 })).check).toBe('image.not-divisible');
   });
 });
 
@@ -85,10 +76,12 @@ describe('transformPatchEmbeddingOrthogonal', () => {
     expect(e.shape).toEqual([2, 2, 1, 1]);
     // The shift: row (a, b, c, d) → (d, a, b, c)? w′[k] = Σ_i Q[i][k] w[i] = w[k − 1].
     expect(Array.from(transformPatchEmbeddingOrthogonal({ data: Float64Array.of(1, 2, 3, 4), shape: [1, 1, 2, 2] }, shift).data)).toEqual([4, 1, 2, 3]);
-    expect(failure(() => transformPatchEmbeddingOrthogonal({ data: new Float32Array(4), shape: [1, 1, 2, 2] }, rot))).toEqual({ check: 'key.wrong-block-size', message: 'Q is for block size 1 and 2 channels, the patch embedding has patch size 2 and 1 channel' });
-    expect(failure(() => transformPatchEmbeddingOrthogonal({ data: new Float32Array(8), shape: [2, 1, 1, 1] }, rot)).check).toBe('key.wrong-block-size');
-    expect(failure(() => transformPatchEmbeddingOrthogonal({ data: new Float32Array(4), shape: [2, 2, 1, 1] }, { ...shift, blockSize: 1 }))).toEqual({ check: 'key.wrong-block-size', message: 'Q is for block size 1 and 1 channel, the patch embedding has patch size 1 and 2 channels' });
-    expect(failure(() => transformPatchEmbeddingOrthogonal({ data: new Float32Array(5), shape: [2, 2, 1, 1] }, rot))).toEqual({ check: 'model.weight-length', message: 'patch-embedding weight has 5 values, shape (2, 2, 1, 1) needs 4' });
+    expect(refusal(() => transformPatchEmbeddingOrthogonal({ data: new Float32Array(4), shape: [1, 1, 2, 2] }, rot))).toEqual({ check: 'key.wrong-block-size', message: 'Q is for block size 1 and 2 channels, the patch embedding has patch size 2 and 1 channel' });
+    expect(refusal(() => transformPatchEmbeddingOrthogonal({ data: new Float32Array(8), shape: [2, 1, 1, 1] }, rot)).check).toBe('key.wrong-block-size');
+    // Only the patch size differs (C = 2 matches): kills orthogonal.ts:85 ConditionalExpression (P !== M → false).
+    expect(refusal(() => transformPatchEmbeddingOrthogonal({ data: new Float32Array(8), shape: [1, 2, 2, 2] }, rot))).toEqual({ check: 'key.wrong-block-size', message: 'Q is for block size 1 and 2 channels, the patch embedding has patch size 2 and 2 channels' });
+    expect(refusal(() => transformPatchEmbeddingOrthogonal({ data: new Float32Array(4), shape: [2, 2, 1, 1] }, { ...shift, blockSize: 1 }))).toEqual({ check: 'key.wrong-block-size', message: 'Q is for block size 1 and 1 channel, the patch embedding has patch size 1 and 2 channels' });
+    expect(refusal(() => transformPatchEmbeddingOrthogonal({ data: new Float32Array(5), shape: [2, 2, 1, 1] }, rot))).toEqual({ check: 'model.weight-length', message: 'patch-embedding weight has 5 values, shape (2, 2, 1, 1) needs 4' });
   });
 });
 

@@ -10,8 +10,8 @@ import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CipherpatchError } from '../core/errors.ts';
 import { temporaryPathFor, writeFileAtomic } from './atomicWrite.ts';
+import { refusal } from '../../properties/rejection.ts';
 
 type Hook = ((...args: unknown[]) => unknown) | undefined;
 const hooks = vi.hoisted(() => ({}) as Record<string, Hook>);
@@ -28,15 +28,6 @@ vi.mock('node:fs', async (importOriginal) => {
 
 const scratch = () => fs.mkdtempSync(join(tmpdir(), 'cipherpatch-atomic-'));
 const errno = (code: string, message = `${code}: failed`) => Object.assign(new Error(message), { code });
-function failure(f: () => unknown): { check: string; message: string } {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CipherpatchError);
-    return { check: (e as CipherpatchError).check, message: (e as CipherpatchError).message };
-  }
-  throw new Error('expected a CipherpatchError');
-}
 
 afterEach(() => {
   for (const k of Object.keys(hooks)) delete hooks[k];
@@ -76,8 +67,8 @@ describe('writeFileAtomic', () => {
     const d = scratch();
     const target = join(d, 'x');
     fs.writeFileSync(target, 'old');
-    expect(failure(() => writeFileAtomic(target, 'new'))).toEqual({ check: 'output.exists', message: `${target} already exists (use --force to overwrite it)` });
-    expect(failure(() => writeFileAtomic(target, 'new', { overwrite: false })).check).toBe('output.exists');
+    expect(refusal(() => writeFileAtomic(target, 'new'))).toEqual({ check: 'output.exists', message: `${target} already exists (use --force to overwrite it)` });
+    expect(refusal(() => writeFileAtomic(target, 'new', { overwrite: false })).check).toBe('output.exists');
     expect(fs.readFileSync(target, 'utf8')).toBe('old');
     writeFileAtomic(target, 'new', { overwrite: true });
     expect(fs.readFileSync(target, 'utf8')).toBe('new');
@@ -99,12 +90,12 @@ describe('writeFileAtomic', () => {
       hooks.openSync = () => {
         throw errno(code);
       };
-      expect(failure(() => writeFileAtomic(target, 'x'))).toEqual({ check: 'output.unwritable', message: `cannot write ${target}: ${why}` });
+      expect(refusal(() => writeFileAtomic(target, 'x'))).toEqual({ check: 'output.unwritable', message: `cannot write ${target}: ${why}` });
     }
     hooks.openSync = (path) => {
       throw errno('EMFILE', `EMFILE: too many open files, open '${String(path)}' (again '${String(path)}')`);
     };
-    expect(failure(() => writeFileAtomic(target, 'x')).message).toBe(`cannot write ${target}: EMFILE: too many open files, open '${d}' (again '${d}')`);
+    expect(refusal(() => writeFileAtomic(target, 'x')).message).toBe(`cannot write ${target}: EMFILE: too many open files, open '${d}' (again '${d}')`);
     delete hooks.openSync;
     expect(fs.readdirSync(d)).toEqual([]);
   });
@@ -116,7 +107,7 @@ describe('writeFileAtomic', () => {
     vi.setSystemTime(1000);
     const target = join(d, 'out');
     fs.writeFileSync(temporaryPathFor(target), 'someone else');
-    const e = failure(() => writeFileAtomic(target, 'mine'));
+    const e = refusal(() => writeFileAtomic(target, 'mine'));
     expect(e.check).toBe('output.unwritable');
     expect(e.message.startsWith(`cannot write ${target}: EEXIST`)).toBe(true);
     expect(fs.readFileSync(temporaryPathFor(target), 'utf8')).toBe('someone else');
@@ -130,7 +121,7 @@ describe('writeFileAtomic', () => {
     hooks.renameSync = () => {
       throw errno('EISDIR');
     };
-    expect(failure(() => writeFileAtomic(target, 'x', { overwrite: true }))).toEqual({ check: 'output.is-directory', message: `cannot write ${target}: it is a directory (name a file to write)` });
+    expect(refusal(() => writeFileAtomic(target, 'x', { overwrite: true }))).toEqual({ check: 'output.is-directory', message: `cannot write ${target}: it is a directory (name a file to write)` });
     const other = errno('EXDEV');
     hooks.renameSync = () => {
       throw other;
@@ -146,7 +137,7 @@ describe('writeFileAtomic', () => {
     hooks.linkSync = () => {
       throw errno('EEXIST');
     };
-    expect(failure(() => writeFileAtomic(target, 'x'))).toEqual({ check: 'output.exists', message: `${target} already exists (use --force to overwrite it)` });
+    expect(refusal(() => writeFileAtomic(target, 'x'))).toEqual({ check: 'output.exists', message: `${target} already exists (use --force to overwrite it)` });
     const other = errno('EMLINK');
     hooks.linkSync = () => {
       throw other;

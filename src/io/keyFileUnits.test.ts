@@ -24,6 +24,7 @@ import {
   readVariantKeyFile,
 } from './keyFile.ts';
 import { writeSafetensors } from './safetensors.ts';
+import { refusal } from '../../properties/rejection.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cipherpatch-keyfile-'));
 function file(name: string, content: string | Uint8Array | object): string {
@@ -32,19 +33,6 @@ function file(name: string, content: string | Uint8Array | object): string {
   return path;
 }
 
-function rejection(f: () => unknown): CipherpatchError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CipherpatchError);
-    return e as CipherpatchError;
-  }
-  throw new Error('expected a CipherpatchError, nothing was thrown');
-}
-const failure = (f: () => unknown) => {
-  const e = rejection(f);
-  return { check: e.check, message: e.message };
-};
 
 // System A, M = 1, C = 2: p_b = 2, permutation (1 0), one flip of two.
 const blockKey = { format: 'cipherpatch-block-key', version: 1, blockSize: 1, channels: 2, permutation: [1, 0], flip: [0, 1] };
@@ -65,17 +53,17 @@ describe('System A key files (readKeyFile, readKeyListFile)', () => {
   // Kills keyFile.ts:18 StringLiteral/BlockStatement (the unreadable message), :24–30 naming's prefix and instanceof.
   it('an unreadable file, bad JSON, and a bad key name the file', () => {
     const missing = join(dir, 'absent.json');
-    const e = failure(() => readKeyFile(missing));
+    const e = refusal(() => readKeyFile(missing));
     expect(e.check).toBe('key.unreadable');
     expect(e.message.startsWith(`cannot read key file ${missing}: ENOENT`)).toBe(true);
-    expect(failure(() => readKeyFile(file('bad.json', '{')))).toMatchObject({ check: 'key.json', message: expect.stringMatching(new RegExp(`^key file ${join(dir, 'bad.json')}: key file is not valid JSON: `)) });
+    expect(refusal(() => readKeyFile(file('bad.json', '{')))).toMatchObject({ check: 'key.json', message: expect.stringMatching(new RegExp(`^key file ${join(dir, 'bad.json')}: key file is not valid JSON: `)) });
     const p = file('b3.json', { ...blockKey, blockSize: 3 });
-    expect(failure(() => readKeyFile(p)).message.startsWith(`key file ${p}: `)).toBe(true);
+    expect(refusal(() => readKeyFile(p)).message.startsWith(`key file ${p}: `)).toBe(true);
     // options reach parseKey: a key for 2 channels where 3 are needed.
-    expect(failure(() => readKeyFile(file('a2.json', blockKey), { channels: 3 }))).toEqual({ check: 'key.wrong-channels', message: `key file ${join(dir, 'a2.json')}: the key is for 2 channels, but this use has 3` });
-    expect(failure(() => readKeyListFile(join(dir, 'absent-list.json'))).message.startsWith(`cannot read key list ${join(dir, 'absent-list.json')}: `)).toBe(true);
+    expect(refusal(() => readKeyFile(file('a2.json', blockKey), { channels: 3 }))).toEqual({ check: 'key.wrong-channels', message: `key file ${join(dir, 'a2.json')}: the key is for 2 channels, but this use has 3` });
+    expect(refusal(() => readKeyListFile(join(dir, 'absent-list.json'))).message.startsWith(`cannot read key list ${join(dir, 'absent-list.json')}: `)).toBe(true);
     const notJson = file('list-bad.json', '[');
-    expect(failure(() => readKeyListFile(notJson))).toMatchObject({ check: 'key.unreadable', message: expect.stringMatching(new RegExp(`^cannot read key list ${notJson}: .+`)) });
+    expect(refusal(() => readKeyListFile(notJson))).toMatchObject({ check: 'key.unreadable', message: expect.stringMatching(new RegExp(`^cannot read key list ${notJson}: .+`)) });
   });
 
   // Kills keyFile.ts:44 ConditionalExpression/LogicalOperator/EqualityOperator/OptionalChaining (each conjunct), :45 StringLiteral, :47 naming's index.
@@ -89,11 +77,11 @@ describe('System A key files (readKeyFile, readKeyListFile)', () => {
       ['l-null.json', null],
     ] as const) {
       const p = file(name, JSON.stringify(json));
-      expect(failure(() => readKeyListFile(p))).toEqual({ check: 'key.format', message: message(p) });
+      expect(refusal(() => readKeyListFile(p))).toEqual({ check: 'key.format', message: message(p) });
     }
     const p = file('l-second.json', { ...good, keys: [blockKey, { ...blockKey, flip: [1, 1] }] });
-    expect(failure(() => readKeyListFile(p))).toEqual({ check: 'key.flip-count', message: `key list ${p}, key 1: flip vector has 2 ones, Eq. 5 needs exactly p_b/2 = 1` });
-    expect(failure(() => readKeyListFile(p, { blockSize: 2 })).message).toBe(`key list ${p}, key 0: the key is for block size 1, but this use needs block size 2`);
+    expect(refusal(() => readKeyListFile(p))).toEqual({ check: 'key.flip-count', message: `key list ${p}, key 1: flip vector has 2 ones, Eq. 5 needs exactly p_b/2 = 1` });
+    expect(refusal(() => readKeyListFile(p, { blockSize: 2 })).message).toBe(`key list ${p}, key 0: the key is for block size 1, but this use needs block size 2`);
   });
 });
 
@@ -109,8 +97,8 @@ describe('System B key sets (readSystemBKeyFile, readSystemBKeyListFile)', () =>
     const list = readSystemBKeyListFile(file('nl.json', listOf([negposKey, { ...negposKey, flip: [1, 0, 0, 0] }])));
     expect(list.map((s) => Array.from((s.key as { flip: Uint8Array }).flip))).toEqual([[0, 0, 1, 0], [1, 0, 0, 0]]);
     const p = file('negpos-c.json', negposKey);
-    expect(failure(() => readSystemBKeyFile(p, { channels: 3 }))).toEqual({ check: 'key.wrong-channels', message: `key set ${p}: key set is for 1 channel, the model takes 3` });
-    expect(failure(() => readSystemBKeyFile(join(dir, 'nope.json'))).message.startsWith(`cannot read key set ${join(dir, 'nope.json')}: `)).toBe(true);
+    expect(refusal(() => readSystemBKeyFile(p, { channels: 3 }))).toEqual({ check: 'key.wrong-channels', message: `key set ${p}: key set is for 1 channel, the model takes 3` });
+    expect(refusal(() => readSystemBKeyFile(join(dir, 'nope.json'))).message.startsWith(`cannot read key set ${join(dir, 'nope.json')}: `)).toBe(true);
   });
 
   // Kills keyFile.ts:83 each conjunct, :84 StringLiteral, :87–88 (index prefix, variant check and message), :86 expected passed on.
@@ -123,15 +111,15 @@ describe('System B key sets (readSystemBKeyFile, readSystemBKeyListFile)', () =>
       ['bl-null.json', null],
     ] as const) {
       const p = file(name, JSON.stringify(json));
-      expect(failure(() => readSystemBKeyListFile(p))).toEqual({ check: 'key.format', message: message(p) });
+      expect(refusal(() => readSystemBKeyListFile(p))).toEqual({ check: 'key.format', message: message(p) });
     }
     const mixed = file('bl-mixed.json', listOf([negposKey, ffxKey]));
-    expect(failure(() => readSystemBKeyListFile(mixed))).toEqual({ check: 'key.variant', message: `key set list ${mixed}, key set 1: is a ffx key set in a list of negpos key sets` });
+    expect(refusal(() => readSystemBKeyListFile(mixed))).toEqual({ check: 'key.variant', message: `key set list ${mixed}, key set 1: is a ffx key set in a list of negpos key sets` });
     const p = file('bl-ok.json', listOf([negposKey]));
-    expect(failure(() => readSystemBKeyListFile(p, { blockSize: 4 }))).toEqual({ check: 'key.wrong-block-size', message: `key set list ${p}, key set 0: key set is for block size 2, expected 4` });
+    expect(refusal(() => readSystemBKeyListFile(p, { blockSize: 4 }))).toEqual({ check: 'key.wrong-block-size', message: `key set list ${p}, key set 0: key set is for block size 2, expected 4` });
     expect(readSystemBKeyListFile(file('bl-empty.json', listOf([], 'ffx')))).toEqual([]);
     const unreadable = file('bl-bad.json', 'not json');
-    expect(failure(() => readSystemBKeyListFile(unreadable)).message.startsWith(`cannot read key set list ${unreadable}: `)).toBe(true);
+    expect(refusal(() => readSystemBKeyListFile(unreadable)).message.startsWith(`cannot read key set list ${unreadable}: `)).toBe(true);
   });
 });
 
@@ -140,10 +128,10 @@ describe('a variant plug-in key file (readVariantKeyFile)', () => {
   it('returns what parse returns; errors name the file', () => {
     const p = file('plug.txt', 'secret text');
     expect(readVariantKeyFile(p, (t) => t.toUpperCase())).toBe('SECRET TEXT');
-    expect(failure(() => readVariantKeyFile(p, () => { throw new CipherpatchError('key.own', 'own check'); }))).toEqual({ check: 'key.own', message: `key file ${p}: own check` });
-    expect(failure(() => readVariantKeyFile(p, () => { throw new Error('plain'); }))).toEqual({ check: 'key.parse', message: `key file ${p}: plain` });
-    expect(failure(() => readVariantKeyFile(p, () => { throw 'a string'; }))).toEqual({ check: 'key.parse', message: `key file ${p}: a string` });
-    expect(failure(() => readVariantKeyFile(join(dir, 'gone.txt'), (t) => t)).message.startsWith(`cannot read key file ${join(dir, 'gone.txt')}: `)).toBe(true);
+    expect(refusal(() => readVariantKeyFile(p, () => { throw new CipherpatchError('key.own', 'own check'); }))).toEqual({ check: 'key.own', message: `key file ${p}: own check` });
+    expect(refusal(() => readVariantKeyFile(p, () => { throw new Error('plain'); }))).toEqual({ check: 'key.parse', message: `key file ${p}: plain` });
+    expect(refusal(() => readVariantKeyFile(p, () => { throw 'a string'; }))).toEqual({ check: 'key.parse', message: `key file ${p}: a string` });
+    expect(refusal(() => readVariantKeyFile(join(dir, 'gone.txt'), (t) => t)).message.startsWith(`cannot read key file ${join(dir, 'gone.txt')}: `)).toBe(true);
   });
 });
 
@@ -181,13 +169,13 @@ describe('System C matrices (isOrthogonalKeyFile, readOrthogonalKeyFile, readOrt
   // Kills keyFile.ts:114–123 (the unreadable branch, the shape text, each conjunct of ok, both messages), :135–138, :141–142.
   it('each bad matrix file names the file, the tensor and what the model needs', () => {
     const absent = join(dir, 'absent.safetensors');
-    const e = failure(() => readOrthogonalKeyFile(absent, params));
+    const e = refusal(() => readOrthogonalKeyFile(absent, params));
     expect(e.check).toBe('key.unreadable');
     expect(e.message.startsWith(`cannot read matrix file ${absent}: `)).toBe(true);
-    expect(failure(() => readOrthogonalKeyListFile(absent, params)).message.startsWith(`cannot read matrix list ${absent}: `)).toBe(true);
+    expect(refusal(() => readOrthogonalKeyListFile(absent, params)).message.startsWith(`cannot read matrix list ${absent}: `)).toBe(true);
     const none = st('none.safetensors', { other: { dtype: 'F64', shape: [2, 2], data: Float64Array.from(swap) } });
-    expect(failure(() => readOrthogonalKeyFile(none, params))).toEqual({ check: 'key.format', message: `matrix file ${none} has no tensor "right" (F64, shape (2, 2))` });
-    expect(failure(() => readOrthogonalKeyListFile(none, params))).toEqual({ check: 'key.format', message: `matrix list ${none} has no tensor "wrong" (F64, shape (n, 2, 2))` });
+    expect(refusal(() => readOrthogonalKeyFile(none, params))).toEqual({ check: 'key.format', message: `matrix file ${none} has no tensor "right" (F64, shape (2, 2))` });
+    expect(refusal(() => readOrthogonalKeyListFile(none, params))).toEqual({ check: 'key.format', message: `matrix list ${none} has no tensor "wrong" (F64, shape (n, 2, 2))` });
     const needs = '; the model (block size 1, 2 channels) needs F64';
     const bad: [string, { dtype: 'F64' | 'F32'; shape: number[]; data: Float64Array | Float32Array }, string][] = [
       ['f32.safetensors', { dtype: 'F32', shape: [2, 2], data: Float32Array.from(swap) }, `is F32 (2, 2)${needs} (2, 2)`],
@@ -197,19 +185,19 @@ describe('System C matrices (isOrthogonalKeyFile, readOrthogonalKeyFile, readOrt
     ];
     for (const [name, tensor, text] of bad) {
       const p = st(name, { right: tensor });
-      expect(failure(() => readOrthogonalKeyFile(p, params))).toEqual({ check: 'key.wrong-block-size', message: `matrix file ${p}: tensor "right" ${text}` });
+      expect(refusal(() => readOrthogonalKeyFile(p, params))).toEqual({ check: 'key.wrong-block-size', message: `matrix file ${p}: tensor "right" ${text}` });
     }
     // The last dimension alone wrong (the first 2 × 2 values are orthogonal); for a list, the last of three (2 = p_b in the middle).
     const last = st('last.safetensors', { right: { dtype: 'F64', shape: [2, 3], data: Float64Array.of(0, 1, 1, 0, 5, 5) }, wrong: { dtype: 'F64', shape: [1, 2, 3], data: Float64Array.of(0, 1, 1, 0, 5, 5) } });
-    expect(failure(() => readOrthogonalKeyFile(last, params))).toEqual({ check: 'key.wrong-block-size', message: `matrix file ${last}: tensor "right" is F64 (2, 3)${needs} (2, 2)` });
-    expect(failure(() => readOrthogonalKeyListFile(last, params))).toEqual({ check: 'key.wrong-block-size', message: `matrix list ${last}: tensor "wrong" is F64 (1, 2, 3)${needs} (n, 2, 2)` });
+    expect(refusal(() => readOrthogonalKeyFile(last, params))).toEqual({ check: 'key.wrong-block-size', message: `matrix file ${last}: tensor "right" is F64 (2, 3)${needs} (2, 2)` });
+    expect(refusal(() => readOrthogonalKeyListFile(last, params))).toEqual({ check: 'key.wrong-block-size', message: `matrix list ${last}: tensor "wrong" is F64 (1, 2, 3)${needs} (n, 2, 2)` });
     const flat = st('flat.safetensors', { wrong: { dtype: 'F64', shape: [2, 2], data: Float64Array.from(swap) } });
-    expect(failure(() => readOrthogonalKeyListFile(flat, params))).toEqual({ check: 'key.wrong-block-size', message: `matrix list ${flat}: tensor "wrong" is F64 (2, 2)${needs} (n, 2, 2)` });
+    expect(refusal(() => readOrthogonalKeyListFile(flat, params))).toEqual({ check: 'key.wrong-block-size', message: `matrix list ${flat}: tensor "wrong" is F64 (2, 2)${needs} (n, 2, 2)` });
     const skew = st('skew.safetensors', { right: { dtype: 'F64', shape: [2, 2], data: Float64Array.from([1, 0, 0, 2]) }, wrong: { dtype: 'F64', shape: [2, 2, 2], data: Float64Array.from([...swap, 1, 0, 0, 2]) } });
-    expect(failure(() => readOrthogonalKeyFile(skew, params))).toEqual({ check: 'orthogonal.not-orthogonal', message: `matrix file ${skew}: Q is not orthogonal: (QQᵀ)[1][1] = 4` });
-    expect(failure(() => readOrthogonalKeyListFile(skew, params))).toEqual({ check: 'orthogonal.not-orthogonal', message: `matrix list ${skew}, matrix 1: Q is not orthogonal: (QQᵀ)[1][1] = 4` });
+    expect(refusal(() => readOrthogonalKeyFile(skew, params))).toEqual({ check: 'orthogonal.not-orthogonal', message: `matrix file ${skew}: Q is not orthogonal: (QQᵀ)[1][1] = 4` });
+    expect(refusal(() => readOrthogonalKeyListFile(skew, params))).toEqual({ check: 'orthogonal.not-orthogonal', message: `matrix list ${skew}, matrix 1: Q is not orthogonal: (QQᵀ)[1][1] = 4` });
     const json = file('o3.json', orthogonalJson);
-    expect(failure(() => readOrthogonalKeyListFile(json, params))).toEqual({
+    expect(refusal(() => readOrthogonalKeyListFile(json, params))).toEqual({
       check: 'key.format',
       message: `${json}: a list of System C matrices is a safetensors file with the F64 tensor "wrong" (n, p_b, p_b), e.g. golden/runs/cpu-20ep/system-c-matrices.safetensors`,
     });
@@ -218,13 +206,13 @@ describe('System C matrices (isOrthogonalKeyFile, readOrthogonalKeyFile, readOrt
   // Kills keyFile.ts:134 StringLiteral (naming of the JSON key), :135 LogicalOperator/ConditionalExpression (each of block size, channels), :136 StringLiteral.
   it('a JSON key for another block size or channel count is refused, naming both', () => {
     const p = file('o4.json', orthogonalJson);
-    expect(failure(() => readOrthogonalKeyFile(p, { blockSize: 1, channels: 3 }))).toEqual({ check: 'key.wrong-block-size', message: `key file ${p} is for block size 1 and 2 channels; the model needs block size 1 and 3 channels` });
+    expect(refusal(() => readOrthogonalKeyFile(p, { blockSize: 1, channels: 3 }))).toEqual({ check: 'key.wrong-block-size', message: `key file ${p} is for block size 1 and 2 channels; the model needs block size 1 and 3 channels` });
     const q = file('o5.json', { ...orthogonalJson, blockSize: 2, channels: 1, matrix: Array.from({ length: 16 }, (_, i) => (i % 5 === 0 ? 1 : 0)) });
-    expect(failure(() => readOrthogonalKeyFile(q, params))).toEqual({ check: 'key.wrong-block-size', message: `key file ${q} is for block size 2 and 1 channels; the model needs block size 1 and 2 channels` });
+    expect(refusal(() => readOrthogonalKeyFile(q, params))).toEqual({ check: 'key.wrong-block-size', message: `key file ${q} is for block size 2 and 1 channels; the model needs block size 1 and 2 channels` });
     const b = file('o7.json', { ...orthogonalJson, blockSize: 2, channels: 2, matrix: Array.from({ length: 64 }, (_, i) => (i % 9 === 0 ? 1 : 0)) }); // I₈
-    expect(failure(() => readOrthogonalKeyFile(b, params))).toEqual({ check: 'key.wrong-block-size', message: `key file ${b} is for block size 2 and 2 channels; the model needs block size 1 and 2 channels` });
+    expect(refusal(() => readOrthogonalKeyFile(b, params))).toEqual({ check: 'key.wrong-block-size', message: `key file ${b} is for block size 2 and 2 channels; the model needs block size 1 and 2 channels` });
     const r = file('o6.json', { ...orthogonalJson, matrix: [1, 0, 0, 2] });
-    expect(failure(() => readOrthogonalKeyFile(r, params))).toEqual({ check: 'orthogonal.not-orthogonal', message: `key file ${r}: Q is not orthogonal: (QQᵀ)[1][1] = 4` });
-    expect(failure(() => readOrthogonalKeyFile(join(dir, 'no.json'), params)).message.startsWith(`cannot read key file ${join(dir, 'no.json')}: `)).toBe(true);
+    expect(refusal(() => readOrthogonalKeyFile(r, params))).toEqual({ check: 'orthogonal.not-orthogonal', message: `key file ${r}: Q is not orthogonal: (QQᵀ)[1][1] = 4` });
+    expect(refusal(() => readOrthogonalKeyFile(join(dir, 'no.json'), params)).message.startsWith(`cannot read key file ${join(dir, 'no.json')}: `)).toBe(true);
   });
 });

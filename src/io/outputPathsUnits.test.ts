@@ -8,8 +8,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CipherpatchError } from '../core/errors.ts';
 import { REPORT_MARKER, checkOutputDirectory, checkOutputFile, checkOutputs, reportMarkerText, whyNotReplaceable } from './outputPaths.ts';
+import { refusal } from '../../properties/rejection.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'cipherpatch-outputs-units-'));
 let n = 0;
@@ -23,15 +23,6 @@ function dir(files: Record<string, string> = {}): string {
   return d;
 }
 const elsewhere = { cwd: tmpdir(), home: '/nonexistent-home' };
-function failure(f: () => unknown): { check: string; message: string } {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CipherpatchError);
-    return { check: (e as CipherpatchError).check, message: (e as Error).message };
-  }
-  throw new Error('expected a CipherpatchError');
-}
 
 describe('the marker', () => {
   // Kills outputPaths.ts:41–42 (the note, the sorted list).
@@ -80,17 +71,17 @@ describe('the pre-flight checks: the whole message', () => {
   it('files and directories', () => {
     const d = dir({ f: 'x', sub: '', 'keep/k': '' });
     const missing = join(d, 'no', 'out');
-    expect(failure(() => checkOutputFile(missing, true))).toEqual({ check: 'output.unwritable', message: `cannot write ${missing}: the folder ${join(d, 'no')} does not exist` });
+    expect(refusal(() => checkOutputFile(missing, true))).toEqual({ check: 'output.unwritable', message: `cannot write ${missing}: the folder ${join(d, 'no')} does not exist` });
     const under = join(d, 'f', 'out');
-    expect(failure(() => checkOutputFile(under, true))).toEqual({ check: 'output.unwritable', message: `cannot write ${under}: ${join(d, 'f')} is not a directory` });
-    expect(failure(() => checkOutputFile(join(d, 'keep'), true))).toEqual({ check: 'output.is-directory', message: `cannot write ${join(d, 'keep')}: it is a directory (name a file to write)` });
-    expect(failure(() => checkOutputFile(join(d, 'f'), false))).toEqual({ check: 'output.exists', message: `${join(d, 'f')} already exists (use --force to overwrite it)` });
-    expect(failure(() => checkOutputDirectory(join(d, 'keep'), true))).toEqual({
+    expect(refusal(() => checkOutputFile(under, true))).toEqual({ check: 'output.unwritable', message: `cannot write ${under}: ${join(d, 'f')} is not a directory` });
+    expect(refusal(() => checkOutputFile(join(d, 'keep'), true))).toEqual({ check: 'output.is-directory', message: `cannot write ${join(d, 'keep')}: it is a directory (name a file to write)` });
+    expect(refusal(() => checkOutputFile(join(d, 'f'), false))).toEqual({ check: 'output.exists', message: `${join(d, 'f')} already exists (use --force to overwrite it)` });
+    expect(refusal(() => checkOutputDirectory(join(d, 'keep'), true))).toEqual({
       check: 'output.not-replaceable',
       message: `${join(d, 'keep')} exists and cipherpatch will not replace it: it holds k, and no .cipherpatch-report marker says cipherpatch wrote it. Choose another output directory`,
     });
     const report = dir({ 'r.md': '', [REPORT_MARKER]: reportMarkerText(['r.md']) });
-    expect(failure(() => checkOutputDirectory(report, false))).toEqual({ check: 'output.exists', message: `${report} already exists (use --force to replace it)` });
+    expect(refusal(() => checkOutputDirectory(report, false))).toEqual({ check: 'output.exists', message: `${report} already exists (use --force to replace it)` });
   });
 
   // Kills outputPaths.ts:170–173 (checkOutputs: files and directories, force and accept passed on).
@@ -100,11 +91,11 @@ describe('the pre-flight checks: the whole message', () => {
     const data = join(d, 'data');
     expect(() => checkOutputs([])).not.toThrow();
     expect(() => checkOutputs([{ path: file, kind: 'file', force: true }])).not.toThrow();
-    expect(failure(() => checkOutputs([{ path: file, kind: 'file', force: false }])).check).toBe('output.exists');
-    expect(failure(() => checkOutputs([{ path: d, kind: 'file', force: true }])).check).toBe('output.is-directory');
-    expect(failure(() => checkOutputs([{ path: data, kind: 'directory', force: true }])).check).toBe('output.not-replaceable');
+    expect(refusal(() => checkOutputs([{ path: file, kind: 'file', force: false }])).check).toBe('output.exists');
+    expect(refusal(() => checkOutputs([{ path: d, kind: 'file', force: true }])).check).toBe('output.is-directory');
+    expect(refusal(() => checkOutputs([{ path: data, kind: 'directory', force: true }])).check).toBe('output.not-replaceable');
     expect(() => checkOutputs([{ path: data, kind: 'directory', force: true, accept: (f) => f.endsWith('.bin') }])).not.toThrow();
-    expect(failure(() => checkOutputs([{ path: data, kind: 'directory', force: false, accept: (f) => f.endsWith('.bin') }])).check).toBe('output.exists');
-    expect(failure(() => checkOutputs([{ path: file, kind: 'file', force: true }, { path: file, kind: 'directory', force: true }])).check).toBe('output.not-replaceable');
+    expect(refusal(() => checkOutputs([{ path: data, kind: 'directory', force: false, accept: (f) => f.endsWith('.bin') }])).check).toBe('output.exists');
+    expect(refusal(() => checkOutputs([{ path: file, kind: 'file', force: true }, { path: file, kind: 'directory', force: true }])).check).toBe('output.not-replaceable');
   });
 });

@@ -14,19 +14,10 @@ import { deflateSync, inflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { chunk, pngFile } from '../../properties/pngFiles.ts';
-import { CipherpatchError } from '../core/errors.ts';
 import { decodePng, decodePngImage, encodePng, inspectPng, readPng, readPngImage, writePng } from './png.ts';
+import { refusal } from '../../properties/rejection.ts';
 
 const SIGNATURE = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
-function failure(f: () => unknown): { check: string; message: string } {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CipherpatchError);
-    return { check: (e as CipherpatchError).check, message: (e as Error).message };
-  }
-  throw new Error('expected a CipherpatchError');
-}
 /** The chunks of a PNG: [type, data]. */
 function chunks(bytes: Uint8Array): [string, Buffer][] {
   const b = Buffer.from(bytes);
@@ -48,14 +39,14 @@ function withRaw(spec: Parameters<typeof pngFile>[0], raw: Uint8Array, deflate =
   return build(chunks(pngFile(spec)).map(([t, d]) => (t === 'IDAT' ? [t, deflate ? deflateSync(raw) : raw] : [t, d])));
 }
 const rawOf = (bytes: Uint8Array) => inflateSync(Buffer.concat(chunks(bytes).filter(([t]) => t === 'IDAT').map(([, d]) => d)));
-const decode = (bytes: Uint8Array) => failure(() => decodePng(bytes, 'x.png'));
+const decode = (bytes: Uint8Array) => refusal(() => decodePng(bytes, 'x.png'));
 
 describe('the structure check, case by case', () => {
   // Kills png.ts:72 StringLiteral (the default name), :75 MethodExpression (every signature byte), :185 and :189 (decodePngImage's and decodePng's default name).
   it('the default name is "PNG"; every signature byte counts', () => {
-    expect(failure(() => inspectPng(new Uint8Array(0))).message).toBe('PNG is empty (0 bytes), not a PNG image');
-    expect(failure(() => decodePngImage(new Uint8Array(0))).message).toBe('PNG is empty (0 bytes), not a PNG image');
-    expect(failure(() => decodePng(new Uint8Array(0))).message).toBe('PNG is empty (0 bytes), not a PNG image');
+    expect(refusal(() => inspectPng(new Uint8Array(0))).message).toBe('PNG is empty (0 bytes), not a PNG image');
+    expect(refusal(() => decodePngImage(new Uint8Array(0))).message).toBe('PNG is empty (0 bytes), not a PNG image');
+    expect(refusal(() => decodePng(new Uint8Array(0))).message).toBe('PNG is empty (0 bytes), not a PNG image');
     const almost = Buffer.from(pngFile({ width: 2, height: 2 }));
     almost[7] = 0;
     expect(decode(almost)).toEqual({ check: 'png.decode', message: 'x.png is not a PNG image (it does not start with the PNG signature)' });
@@ -146,7 +137,7 @@ describe('reading', () => {
   // Kills png.ts:169–171 (what pngjs refuses is png.decode, naming the file).
   it('a palette image without its palette passes the structure check but not pngjs', () => {
     const noPalette = build(chunks(pngFile({ width: 2, height: 2, colorType: 3, paletteSize: 4 })).filter(([t]) => t !== 'PLTE'));
-    const e = failure(() => decodePng(noPalette, 'p.png', { convert: true }));
+    const e = refusal(() => decodePng(noPalette, 'p.png', { convert: true }));
     expect(e.check).toBe('png.decode');
     expect(e.message.startsWith('p.png is not a readable PNG: ')).toBe(true);
     expect(e.message.length).toBeGreaterThan('p.png is not a readable PNG: '.length);
@@ -160,16 +151,16 @@ describe('reading', () => {
     writePng(path, image);
     expect(Array.from(readPng(path).data)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(readPngImage(path).header).toEqual({ width: 2, height: 1, bitDepth: 8, colorType: 2, interlaced: false });
-    expect(failure(() => writePng(path, image))).toMatchObject({ check: 'output.exists' });
+    expect(refusal(() => writePng(path, image))).toMatchObject({ check: 'output.exists' });
     writePng(path, { ...image, data: Uint8Array.of(9, 9, 9, 8, 8, 8) }, { overwrite: true });
     expect(Array.from(readPng(path).data)).toEqual([9, 9, 9, 8, 8, 8]);
     const gray = join(dir, 'g.png');
     writeFileSync(gray, pngFile({ width: 2, height: 2, colorType: 0 }));
-    expect(failure(() => readPng(gray)).check).toBe('png.format');
+    expect(refusal(() => readPng(gray)).check).toBe('png.format');
     expect(readPngImage(gray, { convert: true }).conversion).toBe('8-bit grayscale → 8-bit RGB');
     expect(readPng(gray, { convert: true }).shape.channels).toBe(3);
     const missing = join(dir, 'missing.png');
-    const e = failure(() => readPng(missing));
+    const e = refusal(() => readPng(missing));
     expect(e.check).toBe('png.read');
     expect(e.message.startsWith(`cannot read ${missing}: ENOENT`)).toBe(true);
   });
@@ -178,9 +169,9 @@ describe('reading', () => {
 describe('encodePng', () => {
   // Kills png.ts:207–209 (the layout and channel checks, their messages).
   it('needs NHWC and 1 or 3 channels', () => {
-    expect(failure(() => encodePng({ data: new Uint8Array(3), shape: { count: 1, height: 1, width: 1, channels: 3 }, layout: 'NCHW' }))).toEqual({ check: 'png.layout', message: 'PNG encoding needs an NHWC batch' });
+    expect(refusal(() => encodePng({ data: new Uint8Array(3), shape: { count: 1, height: 1, width: 1, channels: 3 }, layout: 'NCHW' }))).toEqual({ check: 'png.layout', message: 'PNG encoding needs an NHWC batch' });
     for (const channels of [2, 4]) {
-      expect(failure(() => encodePng({ data: new Uint8Array(channels), shape: { count: 1, height: 1, width: 1, channels }, layout: 'NHWC' }))).toEqual({ check: 'png.channels', message: `PNG encoding needs 1 or 3 channels, got ${channels}` });
+      expect(refusal(() => encodePng({ data: new Uint8Array(channels), shape: { count: 1, height: 1, width: 1, channels }, layout: 'NHWC' }))).toEqual({ check: 'png.channels', message: `PNG encoding needs 1 or 3 channels, got ${channels}` });
     }
   });
 
