@@ -32,7 +32,6 @@ export default defineConfig({
       'src/io/progress.test.ts',
       'src/io/cifarFetch.test.ts',
       'src/io/pngUnits.test.ts',
-      'src/io/outputPathsUnits.test.ts',
       'src/io/keyFileUnits.test.ts',
       'src/io/modelFileUnits.test.ts',
       'src/io/calibrationCacheUnits.test.ts',
