@@ -37,6 +37,20 @@ export default defineConfig({
       // Engine area (issue 25): calibration, tuning, factory and input checks with a fake onnxruntime or stand-in backends; the CLI's helpers in-process.
       'src/engine/calibrationUnits.test.ts',
       'src/engine/factoryUnits.test.ts',
+      // Issue 25, area io: the edge readers and writers (temp directories, a local HTTP server) and src/model's state dicts; no engine.
+      'src/io/png.test.ts',
+      'src/io/outputPaths.test.ts',
+      'src/io/progress.test.ts',
+      'src/io/cifarFetch.test.ts',
+      'src/io/pngUnits.test.ts',
+      'src/io/keyFileUnits.test.ts',
+      'src/io/modelFileUnits.test.ts',
+      'src/io/calibrationCacheUnits.test.ts',
+      'src/io/atomicWriteUnits.test.ts',
+      'src/io/atomicDirUnits.test.ts',
+      'src/io/cleanup.test.ts',
+      'src/io/stalePartials.test.ts',
+      'src/model/*.test.ts',
     ],
     // The harness tests (variants, mutants) run every built-in variant through the
     // fuzz battery: they reach most of the core, so each mutant there would rerun

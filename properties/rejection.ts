@@ -21,3 +21,9 @@ export async function asyncRejection(p: Promise<unknown>): Promise<CipherpatchEr
   }
   throw new Error('expected a CipherpatchError, nothing was thrown');
 }
+
+/** The check and message of the CipherpatchError a call throws, to compare a whole refusal with toEqual. */
+export function refusal(f: () => unknown): { check: string; message: string } {
+  const e = rejection(f);
+  return { check: e.check, message: e.message };
+}

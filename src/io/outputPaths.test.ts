@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { CipherpatchError } from '../core/errors.ts';
 import { writeDirectoryAtomic } from './atomicDir.ts';
 import { writeFileAtomic } from './atomicWrite.ts';
-import { REPORT_MARKER, checkOutputDirectory, checkOutputFile, reportMarkerText, whyNotReplaceable } from './outputPaths.ts';
+import { REPORT_MARKER, checkOutputDirectory, checkOutputFile, checkOutputs, reportMarkerText, whyNotReplaceable } from './outputPaths.ts';
+import { refusal } from '../../properties/rejection.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'cipherpatch-outputs-'));
 let n = 0;
@@ -110,5 +111,83 @@ describe('pre-flight checks', () => {
     writeDirectoryAtomic(d, new Map([['b.md', 'two']]), { overwrite: true });
     writeFileSync(join(d, 'mine.txt'), 'added by hand');
     expect(check(() => writeDirectoryAtomic(d, new Map([['c.md', 'three']]), { overwrite: true }))).toBe('output.not-replaceable');
+  });
+});
+
+// Issue 25, area io: the whole text of every reason and refusal, the marker's checks one by one, the
+// foreign-file list (sorted, at most five shown) and checkOutputs; mutation kills named per test.
+describe('the marker', () => {
+  // Kills outputPaths.ts:41–42 (the note, the sorted list).
+  it('is JSON with the format, version, note and the sorted file list', () => {
+    expect(JSON.parse(reportMarkerText(['b.md', 'a.md', 'plots/c.svg']))).toEqual({
+      format: 'cipherpatch-report-marker',
+      version: 1,
+      note: 'cipherpatch wrote this directory. `--force` may replace it as long as it holds only the files listed here.',
+      files: ['a.md', 'b.md', 'plots/c.svg'],
+    });
+    expect(reportMarkerText([]).endsWith('}\n')).toBe(true);
+  });
+
+  // Kills outputPaths.ts:51 (each of the marker's conditions alone: the format, an array, strings only).
+  it('counts only with the right format and an array of strings', () => {
+    const one = (marker: object) => whyNotReplaceable(dir({ 'a.md': '', [REPORT_MARKER]: JSON.stringify(marker) }), elsewhere);
+    const noMarker = 'it holds a.md, and no .cipherpatch-report marker says cipherpatch wrote it';
+    expect(one({ format: 'cipherpatch-report-marker', files: ['a.md'] })).toBeUndefined();
+    expect(one({ format: 'other', files: ['a.md'] })).toBe(noMarker);
+    expect(one({ format: 'cipherpatch-report-marker', files: 'a.md' })).toBe(noMarker);
+    expect(one({ format: 'cipherpatch-report-marker', files: ['a.md', 5] })).toBe(noMarker);
+  });
+});
+
+describe('whyNotReplaceable: the whole reason', () => {
+  // Kills outputPaths.ts:61 (the files sorted), :115 (at most five shown, then the count), :117 (which text, "it" or "them").
+  it('names the foreign files, sorted, five at most', () => {
+    const names = ['e.txt', 'c.txt', 'a.txt', 'f.txt', 'b.txt', 'd.txt'];
+    expect(whyNotReplaceable(dir(Object.fromEntries(names.map((f) => [f, '']))), elsewhere)).toBe('it holds a.txt, b.txt, c.txt, d.txt, e.txt, … (6 in all), and no .cipherpatch-report marker says cipherpatch wrote them');
+    expect(whyNotReplaceable(dir(Object.fromEntries(names.slice(0, 5).map((f) => [f, '']))), elsewhere)).toBe('it holds a.txt, b.txt, c.txt, e.txt, f.txt, and no .cipherpatch-report marker says cipherpatch wrote them');
+    expect(whyNotReplaceable(dir({ 'z/y.txt': '', 'x.txt': '' }), elsewhere)).toBe('it holds x.txt, z/y.txt, and no .cipherpatch-report marker says cipherpatch wrote them');
+    expect(whyNotReplaceable(dir({ 'a.md': '', 'n.txt': '', 'm.txt': '', [REPORT_MARKER]: reportMarkerText(['a.md']) }), elsewhere)).toBe('it holds m.txt, n.txt, which its .cipherpatch-report marker does not list (files added after cipherpatch wrote it)');
+  });
+
+  // Kills outputPaths.ts:81 (a path that does not exist resolves to itself), :110 (the working directory itself, not "holds").
+  it('the working directory, and a working directory that does not exist', () => {
+    const cwd = dir();
+    expect(whyNotReplaceable(cwd, { cwd, home: '/nonexistent-home' })).toBe('it is the working directory');
+    expect(whyNotReplaceable(dir(), { cwd: '/nonexistent-cwd/x', home: '/nonexistent-home' })).toBeUndefined();
+    expect(whyNotReplaceable('/', elsewhere)).toBe('it is the root directory');
+  });
+});
+
+describe('the pre-flight checks: the whole message', () => {
+  // Kills outputPaths.ts:133–134, :146–147, :155–156 (every refusal's text).
+  it('files and directories', () => {
+    const d = dir({ f: 'x', sub: '', 'keep/k': '' });
+    const missing = join(d, 'no', 'out');
+    expect(refusal(() => checkOutputFile(missing, true))).toEqual({ check: 'output.unwritable', message: `cannot write ${missing}: the folder ${join(d, 'no')} does not exist` });
+    const under = join(d, 'f', 'out');
+    expect(refusal(() => checkOutputFile(under, true))).toEqual({ check: 'output.unwritable', message: `cannot write ${under}: ${join(d, 'f')} is not a directory` });
+    expect(refusal(() => checkOutputFile(join(d, 'keep'), true))).toEqual({ check: 'output.is-directory', message: `cannot write ${join(d, 'keep')}: it is a directory (name a file to write)` });
+    expect(refusal(() => checkOutputFile(join(d, 'f'), false))).toEqual({ check: 'output.exists', message: `${join(d, 'f')} already exists (use --force to overwrite it)` });
+    expect(refusal(() => checkOutputDirectory(join(d, 'keep'), true))).toEqual({
+      check: 'output.not-replaceable',
+      message: `${join(d, 'keep')} exists and cipherpatch will not replace it: it holds k, and no .cipherpatch-report marker says cipherpatch wrote it. Choose another output directory`,
+    });
+    const report = dir({ 'r.md': '', [REPORT_MARKER]: reportMarkerText(['r.md']) });
+    expect(refusal(() => checkOutputDirectory(report, false))).toEqual({ check: 'output.exists', message: `${report} already exists (use --force to replace it)` });
+  });
+
+  // Kills outputPaths.ts:170–173 (checkOutputs: files and directories, force and accept passed on).
+  it('checkOutputs checks each output by its kind, with its force and accept', () => {
+    const d = dir({ f: 'x', 'data/a.bin': '' });
+    const file = join(d, 'f');
+    const data = join(d, 'data');
+    expect(() => checkOutputs([])).not.toThrow();
+    expect(() => checkOutputs([{ path: file, kind: 'file', force: true }])).not.toThrow();
+    expect(refusal(() => checkOutputs([{ path: file, kind: 'file', force: false }])).check).toBe('output.exists');
+    expect(refusal(() => checkOutputs([{ path: d, kind: 'file', force: true }])).check).toBe('output.is-directory');
+    expect(refusal(() => checkOutputs([{ path: data, kind: 'directory', force: true }])).check).toBe('output.not-replaceable');
+    expect(() => checkOutputs([{ path: data, kind: 'directory', force: true, accept: (f) => f.endsWith('.bin') }])).not.toThrow();
+    expect(refusal(() => checkOutputs([{ path: data, kind: 'directory', force: false, accept: (f) => f.endsWith('.bin') }])).check).toBe('output.exists');
+    expect(refusal(() => checkOutputs([{ path: file, kind: 'file', force: true }, { path: file, kind: 'directory', force: true }])).check).toBe('output.not-replaceable');
   });
 });
