@@ -7,7 +7,7 @@
  * Mutant names: ciphertextOnly.ts:LINE mutator.
  */
 import { describe, expect, it } from 'vitest';
-import { CipherpatchError } from '../core/errors.ts';
+import { rejection } from '../../properties/rejection.ts';
 import type { BlockKey } from '../core/key.ts';
 import { seededRandom } from '../core/keygen.ts';
 import { flip as flipVariant, shuffle, systemA } from '../variants/builtin/systemA.ts';
@@ -26,14 +26,6 @@ function encrypt(rows: number[][], v: number[], r: number[], flipTo = 255): numb
 }
 const key = (v: number[], r: number[]): BlockKey => ({ blockSize: 1, channels: v.length, permutation: Int32Array.from(v), flip: Uint8Array.from(r) });
 
-function thrown(f: () => unknown): CipherpatchError {
-  try {
-    f();
-  } catch (e) {
-    return e as CipherpatchError;
-  }
-  throw new Error('did not throw');
-}
 
 describe('moments', () => {
   // Blocks (1, 2), (3, 6): means (2, 4); variances ((−1)² + 1²)/2 = 1, ((−2)² + 2²)/2 = 4; covariance ((−1)(−2) + (1)(2))/2 = 2.
@@ -98,7 +90,7 @@ describe('estimateFlip', () => {
     expect(Array.from(estimateFlip(enc, ref(50), 255, 0))).toEqual([0, 0, 0, 0]);
     expect(Array.from(estimateFlip(enc, ref(50), 255, 4))).toEqual([1, 1, 1, 1]);
     for (const ones of [-1, 5, 1.5]) {
-      const e = thrown(() => estimateFlip(enc, ref(50), 255, ones));
+      const e = rejection(() => estimateFlip(enc, ref(50), 255, ones));
       expect([e.check, e.message]).toEqual(['attack.flips', `${ones} flips asked for in a block of 4`]);
     }
   });
@@ -146,7 +138,7 @@ describe('matchPermutation', () => {
 
   // Kills :151 (the length check) and the defaults (restarts 100, the seeded source "ciphertext-only").
   it('rejects moments of different lengths; defaults are deterministic', () => {
-    const e = thrown(() => matchPermutation(enc, { mean: Float64Array.of(0, 1), covariance: new Float64Array(4) }));
+    const e = rejection(() => matchPermutation(enc, { mean: Float64Array.of(0, 1), covariance: new Float64Array(4) }));
     expect([e.check, e.message]).toEqual(['attack.moments', 'encrypted statistics have 3 positions, the reference 2']);
     const a = matchPermutation(enc, ref, { restarts: 3 });
     const b = matchPermutation(enc, ref, { restarts: 3, random: seededRandom('ciphertext-only') });
@@ -176,11 +168,11 @@ describe('ciphertextOnlyAttack on synthetic blocks', () => {
 
   // Kills :219 and :221 (the checks and messages).
   it('rejects a reference of another shape and an odd p_b', () => {
-    const e = thrown(() => ciphertextOnlyAttack(blocks(plain), blocks([[1, 2]])));
+    const e = rejection(() => ciphertextOnlyAttack(blocks(plain), blocks([[1, 2]])));
     expect([e.check, e.message]).toEqual(['attack.reference', 'reference blocks are M=1,C=2, encrypted M=1,C=4']);
     const big = { ...blocks([[1, 2, 3, 4]]), blockSize: 2, channels: 1 };
-    expect(thrown(() => ciphertextOnlyAttack(blocks([[1, 2, 3, 4]]), big)).message).toBe('reference blocks are M=2,C=1, encrypted M=1,C=4');
-    const odd = thrown(() => ciphertextOnlyAttack(blocks(natural(3)), blocks(natural(3))));
+    expect(rejection(() => ciphertextOnlyAttack(blocks([[1, 2, 3, 4]]), big)).message).toBe('reference blocks are M=2,C=1, encrypted M=1,C=4');
+    const odd = rejection(() => ciphertextOnlyAttack(blocks(natural(3)), blocks(natural(3))));
     expect([odd.check, odd.message]).toEqual(['attack.block-length', 'p_b = 3 is odd: System A needs p_b/2 flips']);
   });
 });
@@ -234,8 +226,8 @@ describe('variantCiphertextOnlyAttack on synthetic blocks', () => {
     const variant = { ...systemA, params: { blockSize: 1, channels: 4 } };
     const plain = natural(4);
     const two = blocks([[1, 2]]);
-    expect(thrown(() => variantCiphertextOnlyAttack(variant, two, blocks(plain))).message).toBe('encrypted blocks are M=1,C=2, variant system-a works on M=1,C=4');
-    const e = thrown(() => variantCiphertextOnlyAttack(variant, blocks(plain), two));
+    expect(rejection(() => variantCiphertextOnlyAttack(variant, two, blocks(plain))).message).toBe('encrypted blocks are M=1,C=2, variant system-a works on M=1,C=4');
+    const e = rejection(() => variantCiphertextOnlyAttack(variant, blocks(plain), two));
     expect([e.check, e.message]).toEqual(['attack.reference', 'reference blocks are M=1,C=2, variant system-a works on M=1,C=4']);
   });
 });

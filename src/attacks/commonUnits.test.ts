@@ -4,18 +4,11 @@
  * from the code under test. Mutant names: common.ts:LINE mutator.
  */
 import { describe, expect, it } from 'vitest';
+import { rejection } from '../../properties/rejection.ts';
 import { CipherpatchError } from '../core/errors.ts';
 import { imageBatch, toLayout } from '../core/images.ts';
 import { attackJsonText, blockCount, elapsed, engineLabel, keyFractionCorrect, leastSquares, meanLogLikelihood, uint8ImagesToBlocks } from './common.ts';
 
-function thrown(f: () => unknown): CipherpatchError {
-  try {
-    f();
-  } catch (e) {
-    return e as CipherpatchError;
-  }
-  throw new Error('did not throw');
-}
 
 describe('engineLabel, elapsed, attackJsonText, blockCount', () => {
   // Kills common.ts:26 StringLiteral / ConditionalExpression / EqualityOperator (the plural "s").
@@ -57,11 +50,11 @@ describe('keyFractionCorrect', () => {
 
   // Kills common.ts:40 ConditionalExpression / LogicalOperator / EqualityOperator and StringLiteral (check and message).
   it('rejects a guess of another length, permutation or flip, with both lengths in the message', () => {
-    const e = thrown(() => keyFractionCorrect({ permutation: [0, 1, 2], flip: [0, 0, 0, 0] }, truth));
+    const e = rejection(() => keyFractionCorrect({ permutation: [0, 1, 2], flip: [0, 0, 0, 0] }, truth));
     expect(e).toBeInstanceOf(CipherpatchError);
     expect(e.check).toBe('attack.key-length');
     expect(e.message).toBe('guessed key has 3 entries, the true key 4');
-    const f = thrown(() => keyFractionCorrect({ permutation: [0, 1, 2, 3], flip: [0, 0, 0] }, truth));
+    const f = rejection(() => keyFractionCorrect({ permutation: [0, 1, 2, 3], flip: [0, 0, 0] }, truth));
     expect(f.check).toBe('attack.key-length');
     expect(f.message).toBe('guessed key has 4 entries, the true key 4');
   });

@@ -7,7 +7,7 @@
  * images sent (one call per step plus the start). Mutant names: greedy.ts:LINE mutator.
  */
 import { describe, expect, it } from 'vitest';
-import { CipherpatchError } from '../core/errors.ts';
+import { asyncRejection } from '../../properties/rejection.ts';
 import type { BlockKey } from '../core/key.ts';
 import { generateKey } from '../core/keygen.ts';
 import { systemA } from '../variants/builtin/systemA.ts';
@@ -36,14 +36,6 @@ function move(from: BlockKey, to: BlockKey): { kind: string; at: number[] } {
   return { kind: 'other', at: [...pd, ...fd] };
 }
 
-function thrownAsync(p: Promise<unknown>): Promise<CipherpatchError> {
-  return p.then(
-    () => {
-      throw new Error('did not throw');
-    },
-    (e: unknown) => e as CipherpatchError,
-  );
-}
 
 describe('greedyKeySearch: proposals', () => {
   // Kills greedy.ts:133–143 (the move: the coin, b ≥ a → b++, pb − 1, ones/zeros, the two flip writes):
@@ -163,7 +155,7 @@ describe('greedyKeySearch: keeping, counting, tracing', () => {
 
   // Kills greedy.ts:66–67 (checkClimb: conditions, checks and messages).
   it('rejects steps and images per query that are not (non-negative / positive) integers, by name', async () => {
-    const run = (steps: number, imagesPerQuery: number) => thrownAsync(greedyKeySearch({ truth, score: async () => 0, imagesPerQuery, steps }));
+    const run = (steps: number, imagesPerQuery: number) => asyncRejection(greedyKeySearch({ truth, score: async () => 0, imagesPerQuery, steps }));
     for (const s of [-1, 1.5]) {
       const e = await run(s, 1);
       expect([e.check, e.message]).toEqual(['attack.steps', `steps must be a non-negative integer, got ${s}`]);

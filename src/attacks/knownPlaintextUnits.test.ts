@@ -5,7 +5,7 @@
  * knownPlaintext.ts:LINE mutator.
  */
 import { describe, expect, it } from 'vitest';
-import { CipherpatchError } from '../core/errors.ts';
+import { rejection } from '../../properties/rejection.ts';
 import type { BlockBatch } from '../variants/contract.ts';
 import { recoverLinearMap, recoverSignedPermutation } from './knownPlaintext.ts';
 
@@ -14,14 +14,6 @@ function blocks(rows: number[][]): BlockBatch {
   return { data: Float64Array.from(rows.flat()), images: 1, rows: 1, cols: rows.length, blockSize: 1, channels: 2 };
 }
 
-function thrown(f: () => unknown): CipherpatchError {
-  try {
-    f();
-  } catch (e) {
-    return e as CipherpatchError;
-  }
-  throw new Error('did not throw');
-}
 
 describe('known-plaintext: the pairs must have one shape', () => {
   const b = (blockSize: number, channels: number, rows: number, cols: number): BlockBatch => ({ data: new Float64Array(rows * cols * blockSize * blockSize * channels), images: 1, rows, cols, blockSize, channels });
@@ -34,7 +26,7 @@ describe('known-plaintext: the pairs must have one shape', () => {
     ];
     for (const [p, e, shape] of cases)
       for (const f of [() => recoverSignedPermutation(p, e), () => recoverLinearMap(p, e)]) {
-        const err = thrown(f);
+        const err = rejection(f);
         expect(err.check).toBe('attack.pairs');
         expect(err.message).toBe(`plain and encrypted blocks differ in shape ${shape}`);
       }
@@ -152,7 +144,7 @@ describe('recoverLinearMap by hand (p_b = 2)', () => {
   // Kills :151 (the check of `use`) and the under-determined result.
   it('rejects a use that is not a positive integer; one block leaves the map undetermined', () => {
     for (const use of [0, 1.5]) {
-      const e = thrown(() => recoverLinearMap(plain, swapped, { use }));
+      const e = rejection(() => recoverLinearMap(plain, swapped, { use }));
       expect([e.check, e.message]).toEqual(['attack.pairs', `the number of block pairs to use must be a positive integer, got ${use}`]);
     }
     const r = recoverLinearMap(plain, swapped, { use: 1, truth: { blockSize: 1, channels: 2, matrix: Float64Array.of(0, 1, 1, 0) } });

@@ -10,7 +10,7 @@
  * names: partialKey.ts:LINE mutator.
  */
 import { describe, expect, it } from 'vitest';
-import { CipherpatchError } from '../core/errors.ts';
+import { asyncRejection } from '../../properties/rejection.ts';
 import { imageBatch } from '../core/images.ts';
 import type { BlockKey } from '../core/key.ts';
 import { generateKey } from '../core/keygen.ts';
@@ -73,14 +73,6 @@ function standIn(accuracy: (call: number) => number) {
   };
 }
 
-function thrownAsync(p: Promise<unknown>): Promise<CipherpatchError> {
-  return p.then(
-    () => {
-      throw new Error('did not throw');
-    },
-    (e: unknown) => e as CipherpatchError,
-  );
-}
 
 describe('partialKeyAttack with a stand-in engine', () => {
   // Kills partialKey.ts:170–213: the order and the kind of every guess (right key; true permutation and random
@@ -169,12 +161,12 @@ describe('partialKeyAttack with a stand-in engine', () => {
   // Kills :133–134 (trials check) and :170 (distance check: not an integer, negative, 2s > p_b).
   it('rejects bad trials and distances by name, before any engine', async () => {
     for (const trials of [0, 1.5]) {
-      const e = await thrownAsync(partialKeyAttack({ weights, key, images, labels, createEngine: standIn(() => 0).createEngine, trials }));
+      const e = await asyncRejection(partialKeyAttack({ weights, key, images, labels, createEngine: standIn(() => 0).createEngine, trials }));
       expect([e.check, e.message]).toEqual(['attack.trials', `trials must be a positive integer, got ${trials}`]);
     }
     for (const s of [-1, 0.5, 25]) {
       const made = standIn(() => 0);
-      const e = await thrownAsync(partialKeyAttack({ weights, key, images, labels, createEngine: made.createEngine, distances: [1, s] }));
+      const e = await asyncRejection(partialKeyAttack({ weights, key, images, labels, createEngine: made.createEngine, distances: [1, s] }));
       expect([e.check, e.message]).toEqual(['attack.distance', `distance ${s} is not an integer in 0..24 (p_b/2 for p_b = 48)`]);
       expect(made.made).toEqual([]);
     }
@@ -199,11 +191,11 @@ describe('keyScorer', () => {
   // Kills :111–116: the checks (objective, labels, the key for the model) and their messages.
   it('rejects an unknown objective, a label count that differs, a key for another model', async () => {
     const make = standIn(() => 0).createEngine;
-    const bad = await thrownAsync(keyScorer({ weights, key, images, labels, createEngine: make, objective: 'loss' as 'accuracy' }));
+    const bad = await asyncRejection(keyScorer({ weights, key, images, labels, createEngine: make, objective: 'loss' as 'accuracy' }));
     expect([bad.check, bad.message]).toEqual(['attack.objective', 'unknown objective "loss": use accuracy or log-likelihood']);
-    const lab = await thrownAsync(keyScorer({ weights, key, images, labels: Uint8Array.of(0, 1, 2), createEngine: make }));
+    const lab = await asyncRejection(keyScorer({ weights, key, images, labels: Uint8Array.of(0, 1, 2), createEngine: make }));
     expect([lab.check, lab.message]).toEqual(['attack.labels', '3 labels for 4 images']);
-    const other = await thrownAsync(keyScorer({ weights, key: generateKey({ blockSize: 2, channels: 3, seed: 'x' }), images, labels, createEngine: make }));
+    const other = await asyncRejection(keyScorer({ weights, key: generateKey({ blockSize: 2, channels: 3, seed: 'x' }), images, labels, createEngine: make }));
     expect([other.check, other.message]).toEqual(['key.wrong-block-size', 'the key is for block size 2, but the model (patch size 4, 3 channels) needs block size 4']);
   });
 
@@ -282,7 +274,7 @@ describe('variantPartialKeyAttack with a stand-in engine', () => {
     expect(z.distance[0].keyFraction).toBe(1);
     expect(z.randomKeys.keyFraction).toBeLessThan(1);
     for (const d of [-1, 1.5, 49]) {
-      const e = await thrownAsync(variantPartialKeyAttack({ variant, key: vkey, weights, images, labels, createEngine: async () => s.engine, distances: [d] }));
+      const e = await asyncRejection(variantPartialKeyAttack({ variant, key: vkey, weights, images, labels, createEngine: async () => s.engine, distances: [d] }));
       expect([e.check, e.message]).toEqual(['attack.distance', `distance ${d} is not an integer in 0..48 (system-a: ${systemA.neighbours!.step})`]);
     }
   });

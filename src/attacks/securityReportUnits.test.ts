@@ -7,7 +7,7 @@
  * names: securityReport.ts:LINE mutator.
  */
 import { describe, expect, it } from 'vitest';
-import { CipherpatchError } from '../core/errors.ts';
+import { asyncRejection } from '../../properties/rejection.ts';
 import { imageBatch } from '../core/images.ts';
 import type { BlockKey } from '../core/key.ts';
 import type { Engine } from '../engine/engine.ts';
@@ -73,14 +73,6 @@ function standIn() {
   return { createEngine, made: () => made, disposed: () => disposed };
 }
 
-function thrownAsync(p: Promise<unknown>): Promise<CipherpatchError> {
-  return p.then(
-    () => {
-      throw new Error('did not throw');
-    },
-    (e: unknown) => e as CipherpatchError,
-  );
-}
 
 describe('imagesNeeded and the defaults', () => {
   // evaluation = max(images, ciphertext counts, known-plaintext pairs), plus reference, plus labelled.
@@ -199,7 +191,7 @@ describe('runAttackReport with a stand-in engine', () => {
   // Kills :131–145 (every effort check and message), :163–171 (labels, images, second model, key).
   it('rejects bad effort, labels, too few images, a second model of another shape, a key for another model', async () => {
     const base = { weights, key, images, labels, createEngine: standIn().createEngine, effort };
-    const bad = async (patch: Partial<AttackEffort>) => thrownAsync(runAttackReport({ ...base, effort: { ...effort, ...patch } }));
+    const bad = async (patch: Partial<AttackEffort>) => asyncRejection(runAttackReport({ ...base, effort: { ...effort, ...patch } }));
     for (const name of ['images', 'randomKeys', 'trials', 'greedyImages', 'knownPlaintextImages', 'noiseTrials', 'reference', 'restarts'] as const)
       for (const v of [0, 1.5]) {
         const e = await bad({ [name]: v });
@@ -213,16 +205,16 @@ describe('runAttackReport with a stand-in engine', () => {
     expect([o.check, o.message]).toEqual(['attack.objective', 'unknown objective "loss": use accuracy or log-likelihood']);
     await expect(runAttackReport({ ...base, effort: { ...effort, greedySteps: 0, greedyObjective: 'accuracy' } })).resolves.toBeDefined();
 
-    const l = await thrownAsync(runAttackReport({ ...base, labels: labels.subarray(0, 5) }));
+    const l = await asyncRejection(runAttackReport({ ...base, labels: labels.subarray(0, 5) }));
     expect([l.check, l.message]).toEqual(['attack-report.labels', '5 labels for 6 images']);
-    const few = await thrownAsync(runAttackReport({ ...base, effort: { ...effort, reference: 3 } }));
+    const few = await asyncRejection(runAttackReport({ ...base, effort: { ...effort, reference: 3 } }));
     expect([few.check, few.message]).toEqual(['attack-report.images', 'the report needs 7 test images with this effort (evaluation 3, reference 3, labelled 1); the data holds 6']);
     for (const c of [{ dim: 4 }, { patch: 4 }, { channels: 3 }]) {
       const w2 = { ...weights, config: { ...config, ...c } };
-      const s = await thrownAsync(runAttackReport({ ...base, secondModel: { label: 'other', weights: w2 } }));
+      const s = await asyncRejection(runAttackReport({ ...base, secondModel: { label: 'other', weights: w2 } }));
       expect([s.check, s.message]).toEqual(['attack-report.second-model', 'the second model (other) has another patch embedding shape than the attacked model']);
     }
-    const k = await thrownAsync(runAttackReport({ ...base, key: { ...key, channels: 3 } }));
+    const k = await asyncRejection(runAttackReport({ ...base, key: { ...key, channels: 3 } }));
     expect([k.check, k.message]).toEqual(['key.wrong-channels', 'the key is for 3 channels, but the model (patch size 2, 1 channel) has 1']);
   });
 });

@@ -5,7 +5,7 @@
  * Mutant names: variants.ts:LINE mutator.
  */
 import { describe, expect, it } from 'vitest';
-import { CipherpatchError } from '../core/errors.ts';
+import { asyncRejection, rejection } from '../../properties/rejection.ts';
 import { imageBatch } from '../core/images.ts';
 import type { BlockKey } from '../core/key.ts';
 import type { Engine } from '../engine/engine.ts';
@@ -14,22 +14,6 @@ import { systemA } from '../variants/builtin/systemA.ts';
 import type { Variant } from '../variants/contract.ts';
 import { flipTarget, missingCapability, neighboursOf, signedPermutationOf, variantKeyFraction, variantKeyScorer } from './variants.ts';
 
-function thrown(f: () => unknown): CipherpatchError {
-  try {
-    f();
-  } catch (e) {
-    return e as CipherpatchError;
-  }
-  throw new Error('did not throw');
-}
-function thrownAsync(p: Promise<unknown>): Promise<CipherpatchError> {
-  return p.then(
-    () => {
-      throw new Error('did not throw');
-    },
-    (e: unknown) => e as CipherpatchError,
-  );
-}
 
 const params = { blockSize: 2, channels: 1 };
 const tiny = { ...systemA, params } as Variant<BlockKey>;
@@ -38,12 +22,12 @@ const k = (v: number[], r: number[]): BlockKey => ({ blockSize: 2, channels: 1, 
 describe('capabilities', () => {
   // Kills variants.ts:36–42 (the three descriptions, the message, the optional detail).
   it('missingCapability names the attack, what is needed, the variant and the detail', () => {
-    const e = thrown(() => missingCapability(tiny as Variant<unknown>, 'neighbours', 'greedy'));
+    const e = rejection(() => missingCapability(tiny as Variant<unknown>, 'neighbours', 'greedy'));
     expect([e.check, e.message]).toEqual(['attack.capability', 'the greedy attack needs "neighbours" (keys at distance d from a key); variant system-a does not provide it']);
-    expect(thrown(() => missingCapability(tiny as Variant<unknown>, 'signedPermutation', 'ciphertext-only')).message).toBe(
+    expect(rejection(() => missingCapability(tiny as Variant<unknown>, 'signedPermutation', 'ciphertext-only')).message).toBe(
       'the ciphertext-only attack needs "signedPermutation" (the key as a signed permutation of block positions); variant system-a does not provide it',
     );
-    expect(thrown(() => missingCapability(tiny as Variant<unknown>, 'adapter', 'partial-key', 'p too large')).message).toBe(
+    expect(rejection(() => missingCapability(tiny as Variant<unknown>, 'adapter', 'partial-key', 'p too large')).message).toBe(
       'the partial-key attack needs an adapter (a model for encrypted images), its own or an exact least-squares one; variant system-a does not provide it (p too large)',
     );
   });
@@ -51,13 +35,13 @@ describe('capabilities', () => {
   // Kills :46–50 and :53–58: absent → missingCapability; not an object, null, or functions missing → each named.
   it('checks that a capability is an object with the contract\'s functions', () => {
     const without = { ...tiny, neighbours: undefined, signedPermutation: undefined } as Variant<BlockKey>;
-    expect(thrown(() => neighboursOf(without, 'greedy')).message).toMatch(/^the greedy attack needs "neighbours"/);
-    expect(thrown(() => signedPermutationOf(without, 'ciphertext-only')).message).toMatch(/^the ciphertext-only attack needs "signedPermutation"/);
-    const bad = (neighbours: unknown) => thrown(() => neighboursOf({ ...tiny, neighbours } as unknown as Variant<BlockKey>, 'greedy'));
+    expect(rejection(() => neighboursOf(without, 'greedy')).message).toMatch(/^the greedy attack needs "neighbours"/);
+    expect(rejection(() => signedPermutationOf(without, 'ciphertext-only')).message).toMatch(/^the ciphertext-only attack needs "signedPermutation"/);
+    const bad = (neighbours: unknown) => rejection(() => neighboursOf({ ...tiny, neighbours } as unknown as Variant<BlockKey>, 'greedy'));
     for (const n of [null, 5])
       expect([bad(n).check, bad(n).message]).toEqual(['attack.capability', 'variant system-a: "neighbours" must be an object with the functions maxDistance, atDistance; missing or not a function: maxDistance, atDistance']);
     expect(bad({ maxDistance: () => 1, atDistance: 3 }).message).toBe('variant system-a: "neighbours" must be an object with the functions maxDistance, atDistance; missing or not a function: atDistance');
-    const sp = thrown(() => signedPermutationOf({ ...tiny, signedPermutation: { flips: () => 0 } } as unknown as Variant<BlockKey>, 'x'));
+    const sp = rejection(() => signedPermutationOf({ ...tiny, signedPermutation: { flips: () => 0 } } as unknown as Variant<BlockKey>, 'x'));
     expect(sp.message).toBe('variant system-a: "signedPermutation" must be an object with the functions flips, toSignedPermutation, nearestKey; missing or not a function: toSignedPermutation, nearestKey');
     expect(neighboursOf(tiny, 'greedy')).toBe(systemA.neighbours);
     expect(signedPermutationOf(tiny, 'x')).toBe(systemA.signedPermutation);
@@ -74,9 +58,9 @@ describe('capabilities', () => {
   it('flipTarget: 255 for 8-bit, 1 for [0, 1], refused otherwise', () => {
     expect(flipTarget(tiny as Variant<unknown>, 'a')).toBe(255);
     expect(flipTarget({ ...tiny, domain: 'unit' } as Variant<unknown>, 'a')).toBe(1);
-    const real = thrown(() => flipTarget({ ...tiny, domain: 'real' } as Variant<unknown>, 'ciphertext-only'));
+    const real = rejection(() => flipTarget({ ...tiny, domain: 'real' } as Variant<unknown>, 'ciphertext-only'));
     expect([real.check, real.message]).toEqual(['attack.capability', 'the ciphertext-only attack needs a variant that maps 8-bit or [0, 1] values into the same domain; system-a maps "real" to "real"']);
-    expect(thrown(() => flipTarget({ ...tiny, domain: { input: 'uint8', output: 'unit' } } as Variant<unknown>, 'x')).message).toMatch(/system-a maps "uint8" to "unit"$/);
+    expect(rejection(() => flipTarget({ ...tiny, domain: { input: 'uint8', output: 'unit' } } as Variant<unknown>, 'x')).message).toMatch(/system-a maps "uint8" to "unit"$/);
   });
 });
 
@@ -138,9 +122,9 @@ describe('variantKeyScorer with a stand-in engine', () => {
   it('rejects an unknown objective and a label count that differs', async () => {
     const s = standIn();
     const key = k([1, 0, 3, 2], [1, 0, 0, 1]);
-    const o = await thrownAsync(variantKeyScorer({ variant: tiny, weights, key, images, labels, createEngine: s.createEngine, attack: 'x', objective: 'loss' as 'accuracy' }));
+    const o = await asyncRejection(variantKeyScorer({ variant: tiny, weights, key, images, labels, createEngine: s.createEngine, attack: 'x', objective: 'loss' as 'accuracy' }));
     expect([o.check, o.message]).toEqual(['attack.objective', 'unknown objective "loss": use accuracy or log-likelihood']);
-    const l = await thrownAsync(variantKeyScorer({ variant: tiny, weights, key, images, labels: Uint8Array.of(0), createEngine: s.createEngine, attack: 'x' }));
+    const l = await asyncRejection(variantKeyScorer({ variant: tiny, weights, key, images, labels: Uint8Array.of(0), createEngine: s.createEngine, attack: 'x' }));
     expect([l.check, l.message]).toEqual(['attack.labels', '1 labels for 2 images']);
     expect(s.made).toEqual([]);
   });
