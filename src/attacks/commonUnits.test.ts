@@ -144,6 +144,9 @@ describe('leastSquares', () => {
   // (1e−6 < 1e−4), diag (1e−6, 1e−6) is not (scale-free). Kills common.ts:88/91 MethodExpression and ArithmeticOperator.
   it('judges singularity relative to the scale of X', () => {
     expect(leastSquares(Float64Array.of(1e3, 0, 0, 1e-3), Float64Array.of(1, 1), 2, 2, 1)).toBeUndefined();
+    // The same with the large diagonal last: the largest of all diagonal entries counts, not the first.
+    // Kills common.ts:92 ArithmeticOperator (G[i·p + i] → G[i·p − i], an off-diagonal 0 for i = 1).
+    expect(leastSquares(Float64Array.of(1e-3, 0, 0, 1e3), Float64Array.of(1, 1), 2, 2, 1)).toBeUndefined();
     close(leastSquares(Float64Array.of(1e-3, 0, 0, 1e-3), Float64Array.of(1, 2), 2, 2, 1), [1000, 2000], 1e-6);
   });
 });

@@ -190,4 +190,35 @@ describe('variantGreedyKeySearch', () => {
     expect(exact.keyRecovered).toBe(true);
     await expect(variantGreedyKeySearch({ variant: tiny, truth: vtruth, score: async () => 0, imagesPerQuery: 0, steps: 1 })).rejects.toThrow('images per query must be a positive integer, got 0');
   });
+
+  // Kills greedy.ts:162 (the default seed "greedy", NoCoverage before), :163 (`${seed}/moves` → ""), :160 (the
+  // attack named in the capability error).
+  it('defaults to seed "greedy", draws its moves from the seed, names itself when neighbours are missing', async () => {
+    const run = async (seed?: string) => {
+      const seen: BlockKey[] = [];
+      await variantGreedyKeySearch({ variant: tiny, truth: vtruth, score: async (g) => (seen.push(g), 0.5), imagesPerQuery: 1, steps: 40, ...(seed === undefined ? {} : { seed }) });
+      return seen;
+    };
+    const text = (ks: BlockKey[]) => ks.map((g) => systemA.serializeKey(g));
+    expect(text(await run())).toEqual(text(await run('greedy')));
+    const kinds = (ks: BlockKey[]) => ks.slice(1).map((g, i) => move(ks[i], g).kind);
+    expect(kinds(await run('a'))).not.toEqual(kinds(await run('b')));
+    const none = { ...tiny, neighbours: undefined };
+    await expect(variantGreedyKeySearch({ variant: none, truth: vtruth, score: async () => 0, imagesPerQuery: 1, steps: 1 })).rejects.toThrow(/^the greedy attack needs "neighbours"/);
+  });
+
+  // The fraction right is counted in the signed-permutation view (a start one swap from the truth: 2 of 4 positions
+  // wrong → 1/2), and without a view it is 1 for the exact key, else 0. Kills :166 (?? → &&, the fallback, NoCoverage before).
+  it('counts the fraction right in the view, or exact / not without one', async () => {
+    const start = systemA.generateKey(params, 'f/start');
+    const swapped = { ...start, permutation: Int32Array.from(start.permutation) };
+    [swapped.permutation[0], swapped.permutation[1]] = [swapped.permutation[1], swapped.permutation[0]];
+    const half = await variantGreedyKeySearch({ variant: tiny, truth: swapped, score: async () => 0, imagesPerQuery: 1, steps: 0, seed: 'f' });
+    expect([half.fractionCorrect, half.keyRecovered]).toEqual([0.5, false]);
+    const blind = { ...tiny, signedPermutation: undefined };
+    const same = await variantGreedyKeySearch({ variant: blind, truth: start, score: async () => 0, imagesPerQuery: 1, steps: 0, seed: 'f' });
+    expect([same.fractionCorrect, same.keyRecovered]).toEqual([1, true]);
+    const other = await variantGreedyKeySearch({ variant: blind, truth: swapped, score: async () => 0, imagesPerQuery: 1, steps: 0, seed: 'f' });
+    expect([other.fractionCorrect, other.keyRecovered]).toEqual([0, false]);
+  });
 });

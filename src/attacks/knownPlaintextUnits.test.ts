@@ -71,6 +71,46 @@ describe('recoverSignedPermutation by hand (p_b = 2)', () => {
     expect([amb.ambiguousPositions, amb.inconsistentPositions, amb.keyRecovered]).toEqual([2, 0, false]);
   });
 
+  // Identity key, no flips: position 0 is source 0 unflipped, the candidate numbered 0. Block 1 (7, 7) → (7, 7)
+  // removes only the flipped candidates (248 ≠ 7); block 2 (1, 2) → (1, 2) removes only unflipped ones and decides.
+  // Kills :57 (out[k] ≥ 0 → > 0: candidate 0 decided again forever), :91 (removed = true on an unflipped removal),
+  // :96 (every c ≥ 0 → > 0) and :99 (c ≥ 0 → > 0 turns source 0 into −1).
+  it('decides source 0 unflipped (candidate 0) and counts a block that removes only unflipped candidates', () => {
+    const r = recoverSignedPermutation(blocks([[7, 7], [1, 2]]), blocks([[7, 7], [1, 2]]));
+    expect(Array.from(r.permutation)).toEqual([0, 1]);
+    expect(Array.from(r.flip)).toEqual([0, 0]);
+    expect([r.blocksNeeded, r.keyRecovered]).toEqual([2, true]);
+  });
+
+  // v = (1, 0), no flips: (10, 20) → (20, 10). Position 1's only candidate is source 0 unflipped (candidate 0,
+  // the first of position 1's row): counting one past position 0's row would count it for position 0.
+  // Kills :60 (c < 2·p_b → ≤).
+  it('counts each position\'s own candidates only', () => {
+    const r = recoverSignedPermutation(blocks([[10, 20]]), blocks([[20, 10]]));
+    expect(Array.from(r.permutation)).toEqual([1, 0]);
+    expect([r.ambiguousPositions, r.keyRecovered, r.blocksNeeded]).toEqual([0, true, 1]);
+  });
+
+  // p_b = 3 (M = 1, C = 3), identity key: block (7, 7, 9) decides position 2 alone (positions 0 and 1 see both
+  // sources 0 and 1); block (1, 2, 3) decides all. blocksNeeded counts the block after which every position is decided.
+  // Kills :96 (every → some).
+  it('blocksNeeded waits for every position', () => {
+    const three = (rows: number[][]) => ({ ...blocks(rows), channels: 3 });
+    const r = recoverSignedPermutation(three([[7, 7, 9], [1, 2, 3]]), three([[7, 7, 9], [1, 2, 3]]));
+    expect([r.blocksNeeded, r.keyRecovered]).toEqual([2, true]);
+  });
+
+  // Pairs that are no signed permutation: (10, 20) → (10, 10) and → (10, 245). Position 0 takes source 0 (its only
+  // candidate); position 1's only candidate, source 0 unflipped resp. flipped, is then taken: no candidate left.
+  // Kills the removal of taken sources (:65: the loop, o ≠ k, the two indices, the block) and :103 (inconsistent = 0).
+  it('a source taken by a decided position is removed from the others', () => {
+    for (const y of [10, 245]) {
+      const r = recoverSignedPermutation(blocks([[10, 20]]), blocks([[10, y]]));
+      expect(Array.from(r.permutation)).toEqual([0, -1]);
+      expect([r.inconsistentPositions, r.ambiguousPositions, r.keyRecovered]).toEqual([1, 0, false]);
+    }
+  });
+
   // Kills knownPlaintext.ts:79 (flipTo default / ?? → &&): values in [0, 1] flip about 1. Plain (0.25, 0.625),
   // v = (1, 0), r = (0, 1): encrypted (0.625, 0.75) (the other candidates give 0.25, 0.75 / 0.375 and 0.25, 0.625, 0.375).
   it('flips about flipTo', () => {
@@ -139,6 +179,41 @@ describe('recoverLinearMap by hand (p_b = 2)', () => {
     expect(all.residual!).toBeGreaterThan(0.01);
     expect(all.keyRecovered).toBe(false);
     expect(recoverLinearMap(plain, off, { tolerance: 1 }).keyRecovered).toBe(true);
+  });
+
+  // Kills :180 (pb · pb → pb / pb: only the first entry compared): the truth differs only in its last entry.
+  it('keyError is the largest difference over every entry of A', () => {
+    const r = recoverLinearMap(plain, swapped, { use: 2, truth: { blockSize: 1, channels: 2, matrix: Float64Array.of(0, 1, 1, 0.5) } });
+    expect(r.keyError).toBe(0.5);
+  });
+
+  // An exact fit has residual 0, within a tolerance of 0 (≤, not <), for the fit and for the held-out blocks.
+  // Kills :184 (both ≤ → <).
+  it('tolerance 0 accepts an exact map', () => {
+    expect(recoverLinearMap(plain, swapped, { use: 2, tolerance: 0 }).keyRecovered).toBe(true);
+  });
+
+  // The fit's own residual is judged against tolerance × scale (scale 3 here): a tolerance of 1.01 × residual / 3
+  // accepts it, one of 0.99 × residual / 3 does not. Kills :184 (tolerance · scale → tolerance / scale).
+  it('judges the fit residual against tolerance × scale', () => {
+    const off = blocks([[0, 1], [1, 0], [1, 1], [3, 2.5]]);
+    const res = recoverLinearMap(plain, off).residual!;
+    expect(res).toBeGreaterThan(0);
+    expect(recoverLinearMap(plain, off, { tolerance: (1.01 * res) / 3 }).keyRecovered).toBe(true);
+    expect(recoverLinearMap(plain, off, { tolerance: (0.99 * res) / 3 }).keyRecovered).toBe(false);
+  });
+
+  // scale = max(1, |values|) over the first 4096 encrypted values only: 2049 blocks of p_b = 2, the map the
+  // identity except block 1 off by 0.5, values ≤ 4 except the last block (10⁶, beyond value 4096). Tolerance 0.1:
+  // 0.1 × 4 = 0.4 < residual (about 0.5), so not recovered; a scale over all values would accept it.
+  // Kills :183 (Math.min → Math.max).
+  it('takes the scale from the first 4096 encrypted values', () => {
+    const rows = Array.from({ length: 2049 }, (_, i) => (i === 2048 ? [1e6, 1e6] : [i % 5, (i * 3) % 4]));
+    const enc = rows.map((r, i) => (i === 1 ? [r[0] + 0.5, r[1]] : r));
+    const r = recoverLinearMap(blocks(rows), blocks(enc), { tolerance: 0.1 });
+    expect(r.residual!).toBeGreaterThan(0.4);
+    expect(r.residual!).toBeLessThan(1);
+    expect(r.keyRecovered).toBe(false);
   });
 
   // Kills :151 (the check of `use`) and the under-determined result.
