@@ -25,6 +25,9 @@ describe('leaked model: embedding checks', () => {
       [ok, w(2, 2, [1, 2, 3, 4, 5]), 'encrypted embedding has 5 values, 2×2 expected'],
       [w(1, 4, [1, 0, 0, 1]), ok, 'plain embedding is 1×4, encrypted 2×2: not the same architecture'],
       [w(4, 1, [1, 0, 0, 1]), ok, 'plain embedding is 4×1, encrypted 2×2: not the same architecture'],
+      // one size differing at a time (kills :43, each condition alone)
+      [w(1, 2, [1, 0]), ok, 'plain embedding is 1×2, encrypted 2×2: not the same architecture'],
+      [w(2, 1, [1, 0]), ok, 'plain embedding is 2×1, encrypted 2×2: not the same architecture'],
     ];
     for (const [p, e, message] of cases)
       for (const f of [recoverKeyFromLeakedModel, recoverOrthogonalFromLeakedModel, recoverPermutationByGramMatching]) {
@@ -62,6 +65,34 @@ describe('recoverKeyFromLeakedModel by hand', () => {
     expect(r.keyRecovered).toBe(false);
   });
 
+  // Equal |cosine| everywhere (E′ columns both (1, 1)/√2 against (1, 0), (0, 1)): ties go by position, then source:
+  // k0 → 0, k1 → 1. Kills :74 (the tie-breaks).
+  it('breaks ties by position, then source', () => {
+    const r = recoverKeyFromLeakedModel(w(2, 2, [1, 0, 0, 1]), w(2, 2, [1, 1, 1, 1]));
+    expect(Array.from(r.permutation)).toEqual([0, 1]);
+  });
+
+  // d = 3: |cos| (k0, j0) = 1/√1.81 > (k0, j1) = 0.9/√1.81 > (k1, j0) = 0.5/√1.26 > (k1, j1) = 0.1/√1.26. k0 takes
+  // source 0; its second pair is skipped (k0 is matched), as is (k1, j0) (source 0 taken): k1 → 1.
+  // Kills :82 (permutation[k] ≥ 0 → false / > 0: k0 would be matched again).
+  it('matches each position once', () => {
+    const r = recoverKeyFromLeakedModel(w(3, 2, [1, 0, 0, 1, 0, 0]), w(3, 2, [1, 0.5, 0.9, 0.1, 0, 1]));
+    expect(Array.from(r.permutation)).toEqual([0, 1]);
+  });
+
+  // With the truth given, keyRecovered is whether the key is right, not whether the columns are exact copies: a noisy
+  // copy (0.3 × RMS) still gives the whole key with |cosine| < 1. Kills :94 (the truth branch).
+  it('with the truth, keyRecovered means the key is right', () => {
+    const key = { blockSize: 2, channels: 1, permutation: Int32Array.of(2, 0, 3, 1), flip: Uint8Array.of(1, 0, 0, 1) };
+    const rnd = seededRandom('noisy-units');
+    const plain = Float64Array.from({ length: 32 * 4 }, () => rnd.int(2001) / 1000 - 1);
+    const enc = transformPatchEmbedding({ data: plain, shape: [32, 1, 2, 2] }, key).data;
+    const noisy = perturbedEmbedding(w(32, 4, Array.from(plain)), 0.3, () => (rnd.int(2 ** 30) + 0.5) / 2 ** 30);
+    const r = recoverKeyFromLeakedModel(noisy, w(32, 4, Array.from(enc)), { truth: key });
+    expect(r.minScore).toBeLessThan(1 - 1e-6);
+    expect([r.fractionCorrect, r.keyRecovered]).toEqual([1, true]);
+  });
+
   // A zero column has no direction: its |cosine| with everything is 0 (not NaN), and a cosine of 0 is no flip.
   // Plain columns (1, 0), (0, 0); E′ columns (0, 0), (2, 0): k1 ↔ source 0 (cos 1), k0 ↔ source 1 (cos 0).
   // Kills :56 (norm > 0 → ≥) and :82 (cos < 0 → ≤).
@@ -82,6 +113,8 @@ describe('recoverOrthogonalFromLeakedModel by hand', () => {
     expect(Array.from(r.matrix!)).toEqual([0, -1, 1, 0]);
     expect([r.residual, r.keyError, r.keyRecovered, r.fractionCorrect, r.attack]).toEqual([0, 0, true, null, 'leaked-model-orthogonal']);
     expect(r.effort).toEqual({});
+    // Residual exactly 0 is within a tolerance of 0 (≤). Kills :142 (≤ → <).
+    expect(recoverOrthogonalFromLeakedModel(w(2, 2, [1, 0, 0, 1]), w(2, 2, [0, -1, 1, 0]), { tolerance: 0 }).keyRecovered).toBe(true);
   });
 
   // d = 3 rows (1, 0), (0, 1), (1, 1) against (1, 0), (0, 1), (1, 1.3): column 0 fits exactly; column 1 by the
@@ -119,6 +152,13 @@ describe('perturbedEmbedding', () => {
     expect(e.blockLength).toBe(2);
     expect(e.data[0]).toBeCloseTo(3 + 0.1 * Math.sqrt(12.5), 12);
     expect(e.data[1]).toBeCloseTo(4 - 0.1 * Math.sqrt(12.5), 12);
+    // v = 1/6: cos(π/3) = 1/2 (kills :160, × cos → ÷ cos, which ±1 cannot tell).
+    const half = perturbedEmbedding(w(1, 1, [2]), 1, (() => {
+      const d = [Math.exp(-0.5), 1 / 6];
+      let j = 0;
+      return () => d[j++];
+    })());
+    expect(half.data[0]).toBeCloseTo(2 + 0.5 * 2, 12);
     // u = 0 is floored at 1e−300: √(−2 ln 1e−300) = √(600 ln 10), a finite draw.
     const z = perturbedEmbedding(w(1, 1, [1]), 1, () => 0);
     expect(z.data[0]).toBeCloseTo(1 + Math.sqrt(600 * Math.log(10)), 9);
@@ -137,6 +177,17 @@ describe('recoverPermutationByGramMatching', () => {
     expect(Array.from(m.permutation)).toEqual(Array.from(key.permutation));
     expect([m.permutationFraction, m.fractionCorrect, m.keyRecovered, m.attack]).toEqual([1, 1, true, 'leaked-model-gram']);
     expect(m.matchCost).toBeCloseTo(0, 9);
+    // A truth with two entries swapped: 2 of 4 right. Kills :197 (the count).
+    const wrong = { ...key, permutation: Int32Array.from(key.permutation) };
+    [wrong.permutation[0], wrong.permutation[1]] = [wrong.permutation[1], wrong.permutation[0]];
+    const half = recoverPermutationByGramMatching(w(6, 4, Array.from(plain)), w(6, 4, Array.from(enc)), { truth: wrong, restarts: 5 });
+    expect([half.permutationFraction, half.keyRecovered]).toEqual([0.5, false]);
+    // Other keys. Kills :191 (the Gram matrix's index).
+    for (const seed of ['g1', 'g2', 'g3']) {
+      const k2 = generateKey({ blockSize: 2, channels: 1, seed });
+      const e2 = transformPatchEmbedding({ data: plain, shape: [6, 1, 2, 2] }, k2).data;
+      expect(Array.from(recoverPermutationByGramMatching(w(6, 4, Array.from(plain)), w(6, 4, Array.from(e2)), { truth: k2, restarts: 5 }).permutation)).toEqual(Array.from(k2.permutation));
+    }
     const blind = recoverPermutationByGramMatching(w(6, 4, Array.from(plain)), w(6, 4, Array.from(enc)));
     expect([blind.permutationFraction, blind.keyRecovered]).toEqual([null, null]);
     expect(Array.from(blind.permutation)).toEqual(Array.from(key.permutation));

@@ -278,4 +278,49 @@ describe('variantPartialKeyAttack with a stand-in engine', () => {
       expect([e.check, e.message]).toEqual(['attack.distance', `distance ${d} is not an integer in 0..48 (system-a: ${systemA.neighbours!.step})`]);
     }
   });
+
+  // System A on one 2×2 single-channel block: maxDistance = p_b = 4, so the default distances are 1, 2, 4 (≤ max) and 4
+  // itself is allowed. Random key i is the variant's key "<seed>/random/i" (key fractions counted here by hand); no
+  // seed means "partial-key"; the attack names itself when a capability is missing.
+  // Kills :218, :221–223, :225, :236.
+  it('tiny variant: default distances up to maxDistance, the random keys\' seeds, the default seed, the name', async () => {
+    const p4 = { blockSize: 2, channels: 1 };
+    const v4 = { ...systemA, params: p4 };
+    const w4 = randomConvMixerWeights({ dim: 4, depth: 1, kernel: 3, patch: 2, channels: 1, classes: 3 }, 'partial-units-4');
+    const img4 = imageBatch(Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8), { count: 2, height: 2, width: 2, channels: 1 }, 'NHWC');
+    const lab4 = Uint8Array.of(0, 1);
+    const k4 = systemA.generateKey(p4, 'k4');
+    const inputs: number[][] = [];
+    const engine: Engine = {
+      name: 'stand-in',
+      backend: 'none',
+      threads: 1,
+      version: 'test',
+      config: w4.config,
+      logits: () => Promise.reject(new Error('not used')),
+      logitsNormalized: async (batch) => (inputs.push(Array.from(batch.data)), new Float32Array(batch.shape.count * 3)),
+      dispose() {},
+    };
+    const base = { variant: v4, key: k4, weights: w4, images: img4, labels: lab4, createEngine: async () => engine, trials: 2 };
+    const r = await variantPartialKeyAttack(base);
+    expect(r.distance.map((d) => d.distance)).toEqual([1, 2, 4]);
+    expect(r.randomKeys.distance).toBe(-1);
+    const right = (g: BlockKey) => [0, 1, 2, 3].filter((i) => g.permutation[i] === k4.permutation[i] && g.flip[i] === k4.flip[i]).length / 4;
+    const drawn = [0, 1].map((i) => right(systemA.generateKey(p4, `partial-key/random/${i}`)));
+    expect(r.randomKeys.keyFraction).toBeCloseTo((drawn[0] + drawn[1]) / 2, 12);
+    const noSeed = inputs.splice(0);
+    await variantPartialKeyAttack({ ...base, seed: 'partial-key' });
+    expect(inputs.splice(0)).toEqual(noSeed);
+    await variantPartialKeyAttack({ ...base, seed: 'other' });
+    expect(inputs.splice(0)).not.toEqual(noSeed);
+    await expect(variantPartialKeyAttack({ ...base, distances: [4] })).resolves.toBeDefined();
+    await expect(variantPartialKeyAttack({ ...base, variant: { ...v4, neighbours: undefined } })).rejects.toThrow(/^the partial-key attack needs "neighbours"/);
+    // Without an adapter and p = M²C = 2·2·300 = 1200 > 1024: no least-squares adapter either.
+    const wide = { ...systemA, params: { blockSize: 2, channels: 300 }, adapter: undefined };
+    const w300 = randomConvMixerWeights({ dim: 4, depth: 1, kernel: 3, patch: 2, channels: 300, classes: 3 }, 'wide');
+    const img300 = imageBatch(new Uint8Array(2 * 2 * 300), { count: 1, height: 2, width: 2, channels: 300 }, 'NHWC');
+    await expect(
+      variantPartialKeyAttack({ variant: wide, key: systemA.generateKey({ blockSize: 2, channels: 300 }, 'w'), weights: w300, images: img300, labels: Uint8Array.of(0), createEngine: async () => engine, distances: [1] }),
+    ).rejects.toThrow(/^the partial-key attack needs an adapter .*variant system-a does not provide it \(p = M²C = 1200 is too large/);
+  });
 });

@@ -43,6 +43,9 @@ describe('capabilities', () => {
     expect(bad({ maxDistance: () => 1, atDistance: 3 }).message).toBe('variant system-a: "neighbours" must be an object with the functions maxDistance, atDistance; missing or not a function: atDistance');
     const sp = rejection(() => signedPermutationOf({ ...tiny, signedPermutation: { flips: () => 0 } } as unknown as Variant<BlockKey>, 'x'));
     expect(sp.message).toBe('variant system-a: "signedPermutation" must be an object with the functions flips, toSignedPermutation, nearestKey; missing or not a function: toSignedPermutation, nearestKey');
+    // A function is not an object, even with the right properties (kills :48, typeof c !== 'object').
+    const fn = Object.assign(() => 0, { maxDistance: () => 1, atDistance: () => 0 });
+    expect(bad(fn).message).toBe('variant system-a: "neighbours" must be an object with the functions maxDistance, atDistance; missing or not a function: maxDistance, atDistance');
     expect(neighboursOf(tiny, 'greedy')).toBe(systemA.neighbours);
     expect(signedPermutationOf(tiny, 'x')).toBe(systemA.signedPermutation);
   });
@@ -127,5 +130,13 @@ describe('variantKeyScorer with a stand-in engine', () => {
     const l = await asyncRejection(variantKeyScorer({ variant: tiny, weights, key, images, labels: Uint8Array.of(0), createEngine: s.createEngine, attack: 'x' }));
     expect([l.check, l.message]).toEqual(['attack.labels', '1 labels for 2 images']);
     expect(s.made).toEqual([]);
+  });
+
+  // An adapter that returns a weight of the wrong size is named in the error (kills :99, the adapter's name).
+  it('names the variant\'s adapter when it returns a bad weight', async () => {
+    const broken = { ...tiny, adapter: { ...systemA.adapter!, adapt: (e: { bias: Float64Array }) => ({ ...e, weight: new Float64Array(1) }) } } as unknown as Variant<BlockKey>;
+    await expect(variantKeyScorer({ variant: broken, weights, key: k([1, 0, 3, 2], [1, 0, 0, 1]), images, labels, createEngine: standIn().createEngine, attack: 'x' })).rejects.toThrow(
+      `system-a's adapter returned a weight of 1 values, expected ${weights.embedWeight.length}`,
+    );
   });
 });
