@@ -226,18 +226,20 @@ describe('variantPartialKeyAttack with a stand-in engine', () => {
   const params = { blockSize: 4, channels: 3 };
   const variant = { ...systemA, params };
   const vkey: BlockKey = systemA.generateKey(params, 'vk');
-  /** The stand-in for normalized input: call c has accuracy acc(c); counts calls. */
-  function normalizedStandIn(acc: (c: number) => number) {
+  /** The stand-in for normalized input: call c has accuracy acc(c); counts calls, records the inputs. */
+  function normalizedStandIn(acc: (c: number) => number, config = weights.config) {
     let calls = 0;
     let disposed = 0;
+    const inputs: number[][] = [];
     const engine: Engine = {
       name: 'stand-in',
       backend: 'none',
       threads: 1,
       version: 'test',
-      config: weights.config,
+      config,
       logits: () => Promise.reject(new Error('not used')),
       async logitsNormalized(batch) {
+        inputs.push(Array.from(batch.data));
         const a = acc(calls++);
         const out = new Float32Array(batch.shape.count * 3);
         for (let n = 0; n < batch.shape.count; n++) out[n * 3 + (n < Math.round(a * batch.shape.count) ? labels[n] : (labels[n] + 1) % 3)] = 1;
@@ -245,7 +247,7 @@ describe('variantPartialKeyAttack with a stand-in engine', () => {
       },
       dispose: () => void disposed++,
     };
-    return { engine, calls: () => calls, disposed: () => disposed };
+    return { engine, inputs, calls: () => calls, disposed: () => disposed };
   }
 
   // Kills :224–244: default distances (1, 2, …, 32 up to maxDistance = p_b = 48), the distance check, the seeds of
@@ -290,17 +292,7 @@ describe('variantPartialKeyAttack with a stand-in engine', () => {
     const img4 = imageBatch(Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8), { count: 2, height: 2, width: 2, channels: 1 }, 'NHWC');
     const lab4 = Uint8Array.of(0, 1);
     const k4 = systemA.generateKey(p4, 'k4');
-    const inputs: number[][] = [];
-    const engine: Engine = {
-      name: 'stand-in',
-      backend: 'none',
-      threads: 1,
-      version: 'test',
-      config: w4.config,
-      logits: () => Promise.reject(new Error('not used')),
-      logitsNormalized: async (batch) => (inputs.push(Array.from(batch.data)), new Float32Array(batch.shape.count * 3)),
-      dispose() {},
-    };
+    const { engine, inputs } = normalizedStandIn(() => 0, w4.config);
     const base = { variant: v4, key: k4, weights: w4, images: img4, labels: lab4, createEngine: async () => engine, trials: 2 };
     const r = await variantPartialKeyAttack(base);
     expect(r.distance.map((d) => d.distance)).toEqual([1, 2, 4]);
