@@ -78,6 +78,8 @@ describe('randomKeyAttack', () => {
     const images = imageBatch(new Uint8Array(2 * 16), { count: 2, height: 4, width: 4, channels: 1 }, 'NHWC');
     const base = { weights: w, key, images, labels: Uint8Array.of(0, 1), createEngine: async () => engine };
     for (const keys of [0, -1, 1.5]) await expect(randomKeyAttack({ ...base, keys })).rejects.toMatchObject({ check: 'attack.keys', message: `the number of random keys must be a positive integer, got ${keys}` });
+    // One key is enough (kills randomKey.ts:61, keys < 1 → <= 1).
+    expect((await randomKeyAttack({ ...base, keys: 1 })).tries).toHaveLength(1);
     const phases: string[] = [];
     const r = await randomKeyAttack({ ...base, keys: 6, seed: 'rk', progress: { start: (p) => phases.push(p), update() {}, stop() {} } });
     expect(phases.length).toBeGreaterThan(0);
