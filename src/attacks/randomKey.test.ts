@@ -12,6 +12,7 @@ import { imageBatch } from '../core/images.ts';
 import type { BlockKey } from '../core/key.ts';
 import type { Engine } from '../engine/engine.ts';
 import { randomConvMixerWeights } from '../model/convmixer.ts';
+import { generateKey } from '../core/keygen.ts';
 import { randomKeyAttack } from './randomKey.ts';
 
 describe('randomKeyAttack', () => {
@@ -57,5 +58,42 @@ describe('randomKeyAttack', () => {
     expect(s.q1).toBeCloseTo(0.105, 12);
     expect(s.q3).toBeCloseTo(0.175, 12);
     expect(s.mean).toBeCloseTo(0.1366666666666667, 12);
+  });
+  // Issue 25 kills (randomKey.ts:61, 71, 76–81): the key-count check, the progress passed on, the best key fraction
+  // (wrong key i is generateKey with seed "<seed>:i", documented in RandomKeyOptions; fractions counted here by
+  // hand), keyRecovered, the attack name and the effort. A stand-in engine answers class 0 for everything.
+  it('checks the key count; reports the best key fraction, the name and the effort', async () => {
+    const w = randomConvMixerWeights({ dim: 4, depth: 1, kernel: 3, patch: 2, channels: 1, classes: 2 }, 'random-key-units');
+    const key = generateKey({ blockSize: 2, channels: 1, seed: 'rk-right' });
+    const engine: Engine = {
+      name: 'stand-in',
+      backend: 'none',
+      threads: 1,
+      version: 'test',
+      config: w.config,
+      logits: async (images) => new Float32Array(images.shape.count * 2),
+      logitsNormalized: () => Promise.reject(new Error('not used')),
+      dispose() {},
+    };
+    const images = imageBatch(new Uint8Array(2 * 16), { count: 2, height: 4, width: 4, channels: 1 }, 'NHWC');
+    const base = { weights: w, key, images, labels: Uint8Array.of(0, 1), createEngine: async () => engine };
+    for (const keys of [0, -1, 1.5]) await expect(randomKeyAttack({ ...base, keys })).rejects.toMatchObject({ check: 'attack.keys', message: `the number of random keys must be a positive integer, got ${keys}` });
+    // One key is enough (kills randomKey.ts:61, keys < 1 → <= 1).
+    expect((await randomKeyAttack({ ...base, keys: 1 })).tries).toHaveLength(1);
+    const phases: string[] = [];
+    const r = await randomKeyAttack({ ...base, keys: 6, seed: 'rk', progress: { start: (p) => phases.push(p), update() {}, stop() {} } });
+    expect(phases.length).toBeGreaterThan(0);
+    const right = (i: number) => {
+      const g = generateKey({ blockSize: 2, channels: 1, seed: `rk:${i}` });
+      let n = 0;
+      for (let k = 0; k < 4; k++) if (g.permutation[k] === key.permutation[k] && g.flip[k] === key.flip[k]) n++;
+      return n / 4;
+    };
+    const fractions = [0, 1, 2, 3, 4, 5].map(right);
+    expect(r.tries.map((t) => t.keyFraction)).toEqual(fractions);
+    expect(Math.min(...fractions)).toBeLessThan(Math.max(...fractions));
+    expect(r.fractionCorrect).toBe(Math.max(...fractions));
+    expect([r.keyRecovered, r.attack]).toEqual([false, 'random-key']);
+    expect(r.effort).toEqual({ keys: 6, images: 2, queries: 12 });
   });
 });

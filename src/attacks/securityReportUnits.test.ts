@@ -1,0 +1,220 @@
+/**
+ * Issue 25: mutation kills for src/attacks/securityReport.ts (runAttackReport
+ * and its checks) with a stand-in engine, a 2×2-patch single-channel model
+ * (p_b = 4) and six hand-made 4×4 images, so the whole report runs in well
+ * under a second. The split, the known-plaintext block counts and the effort
+ * checks are worked from the module comment and the images by hand. Mutant
+ * names: securityReport.ts:LINE mutator.
+ */
+import { describe, expect, it } from 'vitest';
+import { asyncRejection } from '../../properties/rejection.ts';
+import { imageBatch } from '../core/images.ts';
+import type { BlockKey } from '../core/key.ts';
+import type { Engine } from '../engine/engine.ts';
+import type { Progress } from '../io/progress.ts';
+import { type ConvMixerWeights, randomConvMixerWeights } from '../model/convmixer.ts';
+import { type AttackEffort, DEFAULT_EFFORT, PAPER_CLAIMS, PAPER_WRONG_KEY_RANGE, imagesNeeded, runAttackReport } from './securityReport.ts';
+
+const config = { dim: 8, depth: 1, kernel: 3, patch: 2, channels: 1, classes: 2 };
+const weights = randomConvMixerWeights(config, 'report-units');
+const key: BlockKey = { blockSize: 2, channels: 1, permutation: Int32Array.of(2, 0, 3, 1), flip: Uint8Array.of(1, 0, 0, 1) };
+
+// Six 4×4 images (blocks in row-major order of 2×2 blocks). Image 0: all 16 pixels distinct, so its first
+// block already decides the key (4 distinct values, none 255 − another) → 1 block; image 1: a flat first
+// block (7s, every candidate of matching flip kept), then distinct → 2 blocks; image 2: two flat blocks → 3.
+// Pixel i = (base + 7i² + 5i) mod 127 + 1: 16 distinct values ≤ 127 (so no value is 255 − another), not affine in i
+// (the blocks span all 4 dimensions, as System C's least squares needs).
+const distinct = (base: number) => Array.from({ length: 16 }, (_, i) => ((base + 7 * i * i + 5 * i) % 127) + 1);
+const flatFirst = (blocks: number) => {
+  const img = distinct(20);
+  // pixel (y, x) of block (by, bx) at index (2by + i)·4 + 2bx + j; flat blocks (0, 0) and then (0, 1).
+  for (let b = 0; b < blocks; b++) for (const [i, j] of [[0, 0], [0, 1], [1, 0], [1, 1]]) img[i * 4 + 2 * b + j] = 7;
+  return img;
+};
+const pixels = [distinct(1), flatFirst(1), flatFirst(2), distinct(60), distinct(90), distinct(120)];
+const images = imageBatch(Uint8Array.from(pixels.flat()), { count: 6, height: 4, width: 4, channels: 1 }, 'NHWC');
+const labels = Uint8Array.of(0, 0, 1, 1, 0, 1);
+const effort: Partial<AttackEffort> = {
+  images: 2,
+  randomKeys: 2,
+  distances: [1, 2],
+  trials: 1,
+  greedyImages: 1,
+  greedySteps: 2,
+  knownPlaintextImages: 3,
+  noise: [0, 0.5],
+  noiseTrials: 2,
+  ciphertextImages: [1, 3],
+  reference: 2,
+  restarts: 1,
+};
+
+/** A stand-in engine predicting class 0 for every image; counts engines made and disposed. */
+function standIn() {
+  let made = 0;
+  let disposed = 0;
+  const createEngine = async (w: ConvMixerWeights): Promise<Engine> => {
+    made++;
+    return {
+      name: 'stand-in',
+      backend: 'none',
+      threads: 1,
+      version: 'test',
+      config: w.config,
+      async logits(batch) {
+        const out = new Float32Array(batch.shape.count * 2);
+        for (let n = 0; n < batch.shape.count; n++) out[2 * n] = 1;
+        return out;
+      },
+      logitsNormalized: () => Promise.reject(new Error('not used')),
+      dispose: () => void disposed++,
+    };
+  };
+  return { createEngine, made: () => made, disposed: () => disposed };
+}
+
+
+describe('imagesNeeded and the defaults', () => {
+  // evaluation = max(images, ciphertext counts, known-plaintext pairs), plus reference, plus labelled.
+  // Kills securityReport.ts:126–128 and pins DEFAULT_EFFORT to its documented values (the interface comments).
+  it('adds the evaluation, reference and labelled sets', () => {
+    expect(imagesNeeded(effort)).toBe(3 + 2 + 1);
+    expect(imagesNeeded({ ...effort, images: 9 })).toBe(9 + 2 + 1);
+    expect(imagesNeeded({ ...effort, knownPlaintextImages: 7 })).toBe(7 + 2 + 1);
+    expect(imagesNeeded()).toBe(500 + 500 + 100);
+    expect(DEFAULT_EFFORT).toEqual({
+      images: 500,
+      randomKeys: 20,
+      distances: [1, 2, 4, 8, 16, 24],
+      trials: 2,
+      greedyImages: 100,
+      greedySteps: 300,
+      greedyObjective: 'log-likelihood',
+      knownPlaintextImages: 100,
+      noise: [0, 1, 2, 4, 8],
+      noiseTrials: 3,
+      ciphertextImages: [1, 3, 10, 30, 100, 300],
+      reference: 500,
+      restarts: 100,
+    });
+    expect(PAPER_WRONG_KEY_RANGE).toEqual([0.12, 0.2]);
+    expect(Object.keys(PAPER_CLAIMS).sort()).toEqual(['ciphertextOnly', 'greedy', 'knownPlaintext', 'leakedModel', 'partialKey', 'randomKey']);
+  });
+});
+
+describe('runAttackReport with a stand-in engine', () => {
+  it('splits the images, runs every attack with derived seeds, and disposes every engine', async () => {
+    const e = standIn();
+    const events: string[] = [];
+    const progress: Progress = { start: (p, t, u) => events.push(`start ${p} ${t} ${u}`), update: (v) => events.push(`${v}`), stop: () => events.push('stop') };
+    const r = await runAttackReport({ weights, key, images, labels, createEngine: e.createEngine, effort, seed: 's', progress, secondModel: { label: 'same', weights } });
+    expect(e.made()).toBeGreaterThan(0);
+    expect(e.disposed()).toBe(e.made());
+    expect([r.format, r.version, r.blockSize, r.channels, r.seed]).toEqual(['cipherpatch-attack-report', 1, 2, 1, 's']);
+    expect(r.model).toEqual({ dim: 8, depth: 1, patch: 2, kernel: 3, classes: 2 });
+    // log2(4! · C(4, 2)) = log2 144.
+    expect(r.keySpaceLog2).toBeCloseTo(Math.log2(144), 9);
+    expect(r.effort).toEqual({ ...DEFAULT_EFFORT, ...effort });
+    // Evaluation 0..2, victim's images 0..3, pairs 0..3, reference 3..5, labelled 5..6.
+    expect(r.split).toEqual({ evaluation: [0, 2], victimImagesSeen: [0, 3], knownPlaintextPairs: [0, 3], reference: [3, 5], labelled: [5, 6] });
+    // Every prediction is class 0: the accuracy on the evaluation labels (0, 0) is 1; chance = 1.
+    expect(r.baseline).toEqual({ plainModelPlainImages: 1, rightKey: 1, encryptedModelPlainImages: 1, chance: 1 });
+    expect(r.paperClaims).toBe(PAPER_CLAIMS);
+    // Seeds derived from the report's.
+    expect(r.attacks.randomKey.tries.map((t) => t.seed)).toEqual(['s/random-key:0', 's/random-key:1']);
+    expect(r.attacks.randomKey.images).toBe(2);
+    expect(r.attacks.partialKey.swapDistance.map((p) => p.distance)).toEqual([1, 2]);
+    expect(r.attacks.partialKey.images).toBe(2);
+    // Greedy: 1 labelled image per query, start + 2 steps; traced every max(1, ⌊2/15⌋) = 1 step.
+    expect(r.attacks.greedy.effort).toEqual({ queries: 3, images: 1 });
+    expect(r.attacks.greedy.trace.map((p) => p.step)).toEqual([0, 1, 2]);
+    expect(r.attacks.greedy.heldOutScore).toBe(1);
+    // Known plaintext: blocks needed 1, 2, 3 → median 2, p90 3 (index min(2, ⌈2.7⌉ − 1)), max 3; every step's
+    // fraction 1 once the image's 4 blocks are used (n = min(b, 4)); System C with 12 blocks: steps < 12 of
+    // (8, 16, 32, 3, 4, 20, 8) → 8, 3, 4, 8, exact from p_b = 4 blocks.
+    const kp = r.attacks.knownPlaintext;
+    expect([kp.attack, kp.images, kp.exactFromOnePair, kp.systemCBlocksNeeded]).toEqual(['known-plaintext', 3, 3, 4]);
+    expect(kp.blocksNeeded).toEqual({ median: 2, p90: 3, max: 3 });
+    expect(kp.fractionAfterBlocks.map((f) => f.blocks)).toEqual([1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64]);
+    expect(kp.fractionAfterBlocks.slice(3).every((f) => f.meanFraction === 1)).toBe(true);
+    expect(kp.fractionAfterBlocks[0].meanFraction).toBeLessThan(1);
+    expect(kp.systemC.map((c) => [c.blocks, c.recovered])).toEqual([
+      [8, true],
+      [3, false],
+      [4, true],
+      [8, true],
+    ]);
+    expect(kp.systemC[1].keyError).toBeNull();
+    // Leaked model: noise 0 is the model itself (one draw, whole key); 0.5 has noiseTrials draws.
+    const lm = r.attacks.leakedModel;
+    expect(lm.noise.map((n) => [n.noise, n.fractions.length])).toEqual([
+      [0, 1],
+      [0.5, 2],
+    ]);
+    expect(lm.noise[0].meanFraction).toBe(1);
+    expect(lm.noise[1].meanFraction).toBeCloseTo((lm.noise[1].fractions[0] + lm.noise[1].fractions[1]) / 2, 12);
+    expect(lm.chance).toBe(0.25);
+    // The second model is the attacked one: everything recovered.
+    const sm = lm.secondModel!;
+    expect([sm.label, sm.fractionCorrect, sm.permutationFraction, sm.flipFraction, sm.accuracyWithRecoveredKey, sm.secondModelPlainAccuracy]).toEqual(['same', 1, 1, 1, 1, 1]);
+    expect(sm.minScore).toBeCloseTo(1, 6);
+    expect(sm.meanScore).toBeCloseTo(1, 6);
+    expect(sm.gramPermutationFraction).toBeGreaterThanOrEqual(0);
+    // Ciphertext only: one point per count of images seen.
+    const co = r.attacks.ciphertextOnly;
+    expect([co.attack, co.reference]).toEqual(['ciphertext-only', 2]);
+    expect(co.points.map((p) => [p.images, p.plainModelAccuracy])).toEqual([
+      [1, 1],
+      [3, 1],
+    ]);
+    for (const p of co.points) expect(p.keyRecovered).toBe(p.keyFraction === 1);
+    expect(r.seconds).toBeGreaterThanOrEqual(0);
+    expect(r.seconds).toBeLessThan(60);
+    // Progress: the phases in order, each stopped.
+    const starts = events.filter((x) => x.startsWith('start'));
+    expect(starts).toEqual(expect.arrayContaining(['start greedy search 2 steps', 'start known plaintext 3 pairs', 'start ciphertext only 2 runs']));
+    const g = events.indexOf('start greedy search 2 steps');
+    expect(events.slice(g, g + 5)).toEqual(['start greedy search 2 steps', '0', '1', '2', 'stop']);
+    const k = events.indexOf('start known plaintext 3 pairs');
+    expect(events.slice(k, k + 5)).toEqual(['start known plaintext 3 pairs', '1', '2', '3', 'stop']);
+    const c = events.indexOf('start ciphertext only 2 runs');
+    expect(events.slice(c, c + 4)).toEqual(['start ciphertext only 2 runs', '1', '2', 'stop']);
+  });
+
+  it('without a second model: null; the default seed is "attack-report"', async () => {
+    const r = await runAttackReport({ weights, key, images, labels, createEngine: standIn().createEngine, effort });
+    expect(r.attacks.leakedModel.secondModel).toBeNull();
+    expect(r.seed).toBe('attack-report');
+    expect(r.attacks.randomKey.tries[0].seed).toBe('attack-report/random-key:0');
+  });
+
+  // Kills :131–145 (every effort check and message), :163–171 (labels, images, second model, key).
+  it('rejects bad effort, labels, too few images, a second model of another shape, a key for another model', async () => {
+    const base = { weights, key, images, labels, createEngine: standIn().createEngine, effort };
+    const bad = async (patch: Partial<AttackEffort>) => asyncRejection(runAttackReport({ ...base, effort: { ...effort, ...patch } }));
+    for (const name of ['images', 'randomKeys', 'trials', 'greedyImages', 'knownPlaintextImages', 'noiseTrials', 'reference', 'restarts'] as const)
+      for (const v of [0, 1.5]) {
+        const e = await bad({ [name]: v });
+        expect([e.check, e.message]).toEqual(['attack-report.effort', `${name} must be a positive integer, got ${v}`]);
+      }
+    for (const v of [-1, 0.5]) expect((await bad({ greedySteps: v })).message).toBe(`greedySteps must be a non-negative integer, got ${v}`);
+    expect((await bad({ ciphertextImages: [] })).message).toBe('ciphertextImages must list at least one count');
+    expect((await bad({ ciphertextImages: [1, 0] })).message).toBe('ciphertextImages must be a positive integer, got 0');
+    for (const n of [-1, Infinity, Number.NaN]) expect((await bad({ noise: [0, n] })).message).toBe(`noise levels must be finite and ≥ 0, got 0, ${n}`);
+    const o = await bad({ greedyObjective: 'loss' as 'accuracy' });
+    expect([o.check, o.message]).toEqual(['attack.objective', 'unknown objective "loss": use accuracy or log-likelihood']);
+    await expect(runAttackReport({ ...base, effort: { ...effort, greedySteps: 0, greedyObjective: 'accuracy' } })).resolves.toBeDefined();
+
+    const l = await asyncRejection(runAttackReport({ ...base, labels: labels.subarray(0, 5) }));
+    expect([l.check, l.message]).toEqual(['attack-report.labels', '5 labels for 6 images']);
+    const few = await asyncRejection(runAttackReport({ ...base, effort: { ...effort, reference: 3 } }));
+    expect([few.check, few.message]).toEqual(['attack-report.images', 'the report needs 7 test images with this effort (evaluation 3, reference 3, labelled 1); the data holds 6']);
+    for (const c of [{ dim: 4 }, { patch: 4 }, { channels: 3 }]) {
+      const w2 = { ...weights, config: { ...config, ...c } };
+      const s = await asyncRejection(runAttackReport({ ...base, secondModel: { label: 'other', weights: w2 } }));
+      expect([s.check, s.message]).toEqual(['attack-report.second-model', 'the second model (other) has another patch embedding shape than the attacked model']);
+    }
+    const k = await asyncRejection(runAttackReport({ ...base, key: { ...key, channels: 3 } }));
+    expect([k.check, k.message]).toEqual(['key.wrong-channels', 'the key is for 3 channels, but the model (patch size 2, 1 channel) has 1']);
+  });
+});
