@@ -8,9 +8,17 @@
  */
 import { defineConfig } from 'vitest/config';
 
+/**
+ * A run of one area can narrow the tests to that area's fast files
+ * (comma-separated globs, each one of the files below), so the dry run and
+ * every mutant cost only those; a full run uses them all and can only kill more:
+ *   CIPHERPATCH_MUTATION_TESTS='src/io/*Units.test.ts,src/io/png.test.ts' npx stryker run --mutate src/io/png.ts
+ */
+const narrowed = process.env.CIPHERPATCH_MUTATION_TESTS?.split(',').map((glob) => glob.trim()).filter((glob) => glob !== '');
+
 export default defineConfig({
   test: {
-    include: [
+    include: narrowed?.length ? narrowed : [
       'properties/*.test.ts',
       'golden/vectors.test.ts',
       'src/core/*.test.ts',
