@@ -23,6 +23,7 @@ export default defineConfig({
       'golden/vectors.test.ts',
       'src/core/*.test.ts',
       'src/io/safetensors.test.ts',
+      'src/io/safetensorsHostOrder.test.ts',
       'src/io/halfPrecision.test.ts',
       'src/io/cifar10.test.ts',
       // Issue 25: the experiment's wrong keys and summary, the statistics and what draws them (stand-in engines, no inference).

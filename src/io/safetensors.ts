@@ -93,8 +93,13 @@ function copyBytes(bytes: Uint8Array): Uint8Array {
   return out;
 }
 
-function decodeTensor(name: string, dtype: SafetensorsDType, bytes: Uint8Array, count: number): TensorData {
-  const le = LITTLE_ENDIAN_HOST;
+/**
+ * A tensor's values from its little-endian bytes. `hostLittleEndian` is the
+ * host's byte order; only tests pass it, to run the big-endian path here.
+ * @internal
+ */
+export function decodeTensor(name: string, dtype: SafetensorsDType, bytes: Uint8Array, count: number, hostLittleEndian = LITTLE_ENDIAN_HOST): TensorData {
+  const le = hostLittleEndian;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   switch (dtype) {
     case 'U8':
@@ -166,8 +171,12 @@ function decodeTensor(name: string, dtype: SafetensorsDType, bytes: Uint8Array, 
   return fail('safetensors.dtype', `tensor ${quote(name)}: no decoder for dtype ${dtype}`);
 }
 
-/** Writes a tensor's values little-endian into `out` (exactly its byte length). */
-function encodeTensor(dtype: SafetensorsDType, data: TensorData, out: Uint8Array): void {
+/**
+ * Writes a tensor's values little-endian into `out` (exactly its byte length).
+ * `hostLittleEndian` as for decodeTensor.
+ * @internal
+ */
+export function encodeTensor(dtype: SafetensorsDType, data: TensorData, out: Uint8Array, hostLittleEndian = LITTLE_ENDIAN_HOST): void {
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   if (dtype === 'F16' || dtype === 'BF16') {
     const f = data as Float32Array;
@@ -176,7 +185,7 @@ function encodeTensor(dtype: SafetensorsDType, data: TensorData, out: Uint8Array
     return;
   }
   const raw = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  if (LITTLE_ENDIAN_HOST || data.BYTES_PER_ELEMENT === 1) {
+  if (hostLittleEndian || data.BYTES_PER_ELEMENT === 1) {
     out.set(raw);
     return;
   }
