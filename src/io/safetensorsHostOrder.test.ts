@@ -19,13 +19,13 @@ describe('decodeTensor on a big-endian host (portable DataView reads; safetensor
   // The DataView reads name their byte order, so on any host they give the
   // values of the little-endian file bytes.
   it('I16: 01 02 → 0x0201, 00 80 → −32768', () => {
-    expect(Array.from(decodeTensor('t', 'I16', atOffset([0x01, 0x02, 0x00, 0x80]), 2, BIG_ENDIAN_HOST))).toEqual([0x0201, -32768]);
+    expect(Array.from(decodeTensor('t', 'I16', atOffset([0x01, 0x02, 0x00, 0x80]), 2, BIG_ENDIAN_HOST) as Int16Array)).toEqual([0x0201, -32768]);
   });
 
   it('I32: 04 03 02 01 → 0x01020304, fe ff ff ff → −2', () => {
     const out = decodeTensor('t', 'I32', atOffset([0x04, 0x03, 0x02, 0x01, 0xfe, 0xff, 0xff, 0xff]), 2, BIG_ENDIAN_HOST);
     expect(out).toBeInstanceOf(Int32Array);
-    expect(Array.from(out)).toEqual([0x01020304, -2]);
+    expect(Array.from(out as Int32Array)).toEqual([0x01020304, -2]);
   });
 
   it('I64: 08 07 … 01 → 0x0102030405060708, ff × 8 → −1', () => {
@@ -50,7 +50,7 @@ describe('decodeTensor on a big-endian host (portable DataView reads; safetensor
 
   it('a little-endian host takes the copy for the same bytes (same values, F64 low word first)', () => {
     const out = decodeTensor('t', 'F64', atOffset([0, 0, 0, 0, 0, 0, 0xf0, 0x3f]), 1, true);
-    expect(Array.from(out)).toEqual([1]);
+    expect(Array.from(out as Float64Array)).toEqual([1]);
   });
 });
 
