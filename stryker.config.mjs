@@ -82,6 +82,8 @@ export default {
     'src/model/convmixer.ts',
     'src/model/resnet.ts',
     'src/core/blockTransformSimd.ts',
+    'src/evaluate/systemB.ts',
+    'src/evaluate/systemBReport.ts',
   ],
   concurrency: 2,
   incremental: true,

@@ -10,7 +10,8 @@
  * or is worked out by hand in the comments, never from the module itself.
  */
 import { describe, expect, it } from 'vitest';
-import { encryptImage8bit, specImage } from '../../spec/index.ts';
+import { encryptImage8bit } from '../../spec/blockEncryption.ts';
+import { specImage } from '../../spec/image.ts';
 import {
   DEFAULT_CHUNK_BYTES,
   MAX_SIMD_IMAGE_BYTES,
