@@ -84,6 +84,7 @@ export default {
     'src/core/blockTransformSimd.ts',
     'src/evaluate/systemB.ts',
     'src/evaluate/systemBReport.ts',
+    'src/evaluate/shard.ts',
   ],
   concurrency: 2,
   incremental: true,
