@@ -157,7 +157,7 @@ describe('evaluateShardDocument', () => {
   });
 
   it('a result field that is neither scored, a number nor a string cannot be recorded', () => {
-    expect(() => evaluateShardDocument({ job: jobB, shard: { index: 0, count: 2 }, command: 'c', result: { ...resultB([0], 1), extra: { a: 1 } }, report: reportB })).toThrow("evaluate shard: cannot record the result's field extra");
+    expect(() => evaluateShardDocument({ job: jobB, shard: { index: 0, count: 2 }, command: 'c', result: { ...resultB([0], 1), extra: { a: 1 } } as ExperimentResult<SystemBKey>, report: reportB })).toThrow("evaluate shard: cannot record the result's field extra");
   });
 });
 
@@ -235,7 +235,7 @@ describe('mergeEvaluateShards', () => {
       }),
     );
     expect(merged.disagreements).toEqual(["b-1.json: shard 1's base passes differ from shard 0's in transform, extra (the report shows shard 0's)"]);
-    expect((merged.result as Record<string, unknown>).transform).toBe('negpos');
+    expect((merged.result as unknown as Record<string, unknown>).transform).toBe('negpos');
   });
 
   it('refuses a shard without its range of the wrong keys', () => {
@@ -287,7 +287,7 @@ describe('System C shards: matrices travel losslessly', () => {
     expect(merged.names).toEqual({ keyNoun: 'matrix', keyNouns: 'matrices' });
     expect((merged.context.key as OrthogonalKey).matrix).toEqual(cKey.matrix);
     expect(merged.result.wrongKeys.map((w) => Array.from((w.key as OrthogonalKey).matrix))).toEqual(cWrong.map((k) => Array.from(k.matrix)));
-    expect((merged.result as Record<string, unknown>).predictionMismatches).toBe(0);
+    expect((merged.result as unknown as Record<string, unknown>).predictionMismatches).toBe(0);
   });
 
   it('a matrix that is not whole float64 values, or not p_b × p_b, is refused', () => {
