@@ -9,7 +9,7 @@
  * compiled kernels. Every expected value comes from the paper's definitions
  * or is worked out by hand in the comments, never from the module itself.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { encryptImage8bit } from '../../spec/blockEncryption.ts';
 import { specImage } from '../../spec/image.ts';
 import {
@@ -259,5 +259,147 @@ describe('compiled kernels: one per block map, 16 kept', () => {
       }
       expectSameBytes(transformUint8Simd(input, s, 'NCHW', keys[0].permutation, flipped), loopEncrypt(input, s, 'NCHW', keys[0].permutation, flipped));
     }
+  });
+});
+
+/**
+ * A fresh copy of the module (empty kernel cache, no wasm memory yet) on a
+ * WebAssembly whose Module constructor counts compilations and whose Memory
+ * is kept, so the cache's policy and the memory's size can be seen.
+ */
+/** The few WebAssembly members used here (this project compiles without the DOM library). */
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: unknown;
+  Memory: new (descriptor: { initial: number }) => { readonly buffer: ArrayBuffer };
+}
+const REAL_WEBASSEMBLY = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+async function freshModule(): Promise<{ simd: typeof import('./blockTransformSimd.ts'); compiled: () => number; memoryBytes: () => number }> {
+  const real = REAL_WEBASSEMBLY;
+  let compiled = 0;
+  let memory: { readonly buffer: ArrayBuffer } | undefined;
+  vi.stubGlobal('WebAssembly', {
+    validate: (bytes: Uint8Array) => real.validate(bytes),
+    Module: function Module(bytes: Uint8Array) {
+      compiled++;
+      return new real.Module(bytes);
+    },
+    Instance: real.Instance,
+    Memory: function Memory(descriptor: { initial: number }) {
+      memory = new real.Memory(descriptor);
+      return memory;
+    },
+  });
+  vi.resetModules();
+  const simd = await import('./blockTransformSimd.ts');
+  return { simd, compiled: () => compiled, memoryBytes: () => memory?.buffer.byteLength ?? 0 };
+}
+
+describe('a fresh module: runtime check, kernel cache policy, memory size', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.resetModules();
+  });
+
+  // Kills :71 (`typeof WebAssembly === 'object' && …` → true, → `true && …`, && → ||): NoCoverage before.
+  it('no WebAssembly: the kernel is not available', async () => {
+    vi.stubGlobal('WebAssembly', undefined);
+    vi.resetModules();
+    const { simdKernelAvailable } = await import('./blockTransformSimd.ts');
+    expect(simdKernelAvailable()).toBe(false);
+  });
+
+  it('WebAssembly that does not validate the kernel (no SIMD): not available; one that does: available', async () => {
+    vi.stubGlobal('WebAssembly', { validate: () => false });
+    vi.resetModules();
+    expect((await import('./blockTransformSimd.ts')).simdKernelAvailable()).toBe(false);
+    const { simd } = await freshModule();
+    expect(simd.simdKernelAvailable()).toBe(true);
+  });
+
+  // Kills :173 (`if (kernel)` → false, its block → {}: no reuse, or no refresh of the order) and :178 (the eviction:
+  // → true, → false, >= → >, >= → <).
+  it('one compilation per block map, the 16 most recently used kept', async () => {
+    const { simd, compiled } = await freshModule();
+    const input = bytes(48, 21);
+    const keys = Array.from({ length: 17 }, (_, i) => generateKey({ blockSize: 4, channels: 3, seed: `lru-${i}` }));
+    const run = (i: number) => expectSameBytes(simd.transformUint8Simd(input, shape(1, 4, 4), 'NHWC', keys[i].permutation, keys[i].flip), loopEncrypt(input, shape(1, 4, 4), 'NHWC', keys[i].permutation, keys[i].flip));
+    run(0);
+    run(1);
+    run(0);
+    expect(compiled()).toBe(2); // key 0 reused
+    for (let i = 2; i < 16; i++) run(i);
+    expect(compiled()).toBe(16); // 16 kept: 0 … 15, key 0 used after key 1
+    run(1); // refreshes key 1: now key 0 is the least recently used
+    run(16); // the 17th evicts key 0
+    expect(compiled()).toBe(17);
+    run(1);
+    expect(compiled()).toBe(17); // key 1 still kept
+    run(0);
+    expect(compiled()).toBe(18); // key 0 was evicted
+  });
+
+  // Kills :200 (Math.min → Math.max: one chunk of the default size even for one image; DEFAULT_CHUNK_BYTES / L → · L)
+  // and :204 (the pages to grow: needed − size → needed + size).
+  it('wasm memory grows to two chunks (input and output) of the batch, in whole 64 KiB pages, no more', async () => {
+    const { simd, memoryBytes } = await freshModule();
+    const run = (count: number, h: number, w: number, chunk?: number) => {
+      const s = shape(count, h, w);
+      const input = bytes(count * h * w * 3, count + h);
+      expectSameBytes(simd.transformUint8Simd(input, s, 'NCHW', keyA.permutation, keyA.flip, chunk), loopEncrypt(input, s, 'NCHW', keyA.permutation, keyA.flip));
+    };
+    run(1, 4, 4); // 2 · 48 bytes: the first page
+    expect(memoryBytes()).toBe(65_536);
+    run(20, 32, 32, 20); // 2 · 20 · 3,072 = 122,880 bytes: ⌈(122,880 − 65,536) / 65,536⌉ = 1 more page
+    expect(memoryBytes()).toBe(131_072);
+    run(5462, 4, 4); // default chunks of ⌊262,144 / 48⌋ = 5,461 images: 2 · 5,461 · 48 = 524,256 bytes, 8 pages
+    expect(memoryBytes()).toBe(524_288);
+  });
+});
+
+/** The .wat's placeholder of layout L, slot S (blockTransformSimd.wat, line 8): c1 9e 7a 5b L S c1 9e 7a 5b L S c1 9e 7a 5b. */
+const placeholderBytes = (L: number, S: number) => [0xc1, 0x9e, 0x7a, 0x5b, L, S, 0xc1, 0x9e, 0x7a, 0x5b, L, S, 0xc1, 0x9e, 0x7a, 0x5b];
+
+/** The module loaded anew on a made-up template: a zero byte before each of the given placeholders. */
+async function withTemplate(placeholders: [number, number][]): Promise<typeof import('./blockTransformSimd.ts')> {
+  const template = Uint8Array.from(placeholders.flatMap(([L, S]) => [0, ...placeholderBytes(L, S)]));
+  vi.resetModules();
+  vi.doMock('./blockTransformSimd.wasm.ts', () => ({ BLOCK_KERNEL_WASM_BASE64: Buffer.from(template).toString('base64') }));
+  return import('./blockTransformSimd.ts');
+}
+
+describe('placeholderOffsets on made-up templates', () => {
+  afterEach(() => {
+    vi.doUnmock('./blockTransformSimd.wasm.ts');
+    vi.resetModules();
+  });
+  const all = Array.from({ length: 24 }, (_, p): [number, number] => [Math.floor(p / 12), p % 12]);
+
+  // Kills :141 (`i + 16 <= bytes.length` → <: the last placeholder ends with the template).
+  it('every placeholder found, in layout-major order, also one flush against the end', async () => {
+    const simd = await withTemplate(all);
+    // Placeholder p starts at 17p + 1 (a zero byte, then 16 bytes each); the last ends at byte 408, the end.
+    expect(simd.placeholderOffsets()).toEqual(all.map((_, p) => 17 * p + 1));
+    const shuffled = await withTemplate([...all.slice(12), ...all.slice(0, 12)]); // NCHW's first
+    expect(shuffled.placeholderOffsets()).toEqual(all.map((_, p) => 17 * ((p + 12) % 24) + 1));
+  });
+
+  // The module's CipherpatchError class is the fresh copy's own: compare check and message.
+  const thrown = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      return { check: (e as { check?: string }).check, message: (e as Error).message };
+    }
+    return 'nothing thrown';
+  };
+
+  // Kills :142 (`at.length !== 1` → false; the check and message, NoCoverage before).
+  it('a placeholder missing or twice in the template is refused', async () => {
+    const missing = await withTemplate(all.slice(1));
+    expect(thrown(() => missing.placeholderOffsets())).toEqual({ check: 'transform.kernel-template', message: 'kernel placeholder 0/0 occurs 0 times in the template (expected once)' });
+    const twice = await withTemplate([...all, [1, 11]]);
+    expect(thrown(() => twice.placeholderOffsets())).toEqual({ check: 'transform.kernel-template', message: 'kernel placeholder 1/11 occurs 2 times in the template (expected once)' });
   });
 });
