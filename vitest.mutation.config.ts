@@ -33,6 +33,7 @@ export default defineConfig({
       'src/evaluate/systemCUnits.test.ts',
       // Issue 25: System B's experiment and report, the evaluate shards, on stand-in engines and hand-made results (no ResNet runs).
       'src/evaluate/systemBUnits.test.ts',
+      'src/evaluate/systemBTableUnits.test.ts',
       'src/evaluate/systemBReportUnits.test.ts',
       'src/evaluate/shardUnits.test.ts',
       'src/metrics/*.test.ts',
