@@ -327,17 +327,16 @@ describe('a fresh module: runtime check, kernel cache policy, memory size', () =
     const run = (i: number) => expectSameBytes(simd.transformUint8Simd(input, shape(1, 4, 4), 'NHWC', keys[i].permutation, keys[i].flip), loopEncrypt(input, shape(1, 4, 4), 'NHWC', keys[i].permutation, keys[i].flip));
     run(0);
     run(1);
-    run(0);
-    expect(compiled()).toBe(2); // key 0 reused
+    run(0); // reused, and now the most recently used: key 1 is the least
+    expect(compiled()).toBe(2);
     for (let i = 2; i < 16; i++) run(i);
-    expect(compiled()).toBe(16); // 16 kept: 0 … 15, key 0 used after key 1
-    run(1); // refreshes key 1: now key 0 is the least recently used
-    run(16); // the 17th evicts key 0
+    expect(compiled()).toBe(16); // 16 kept: 1, 0, 2, …, 15 from least to most recently used
+    run(16); // the 17th evicts key 1 (first compiled would be key 0)
     expect(compiled()).toBe(17);
-    run(1);
-    expect(compiled()).toBe(17); // key 1 still kept
     run(0);
-    expect(compiled()).toBe(18); // key 0 was evicted
+    expect(compiled()).toBe(17); // key 0 still kept
+    run(1);
+    expect(compiled()).toBe(18); // key 1 was evicted
   });
 
   // Kills :200 (Math.min → Math.max: one chunk of the default size even for one image; DEFAULT_CHUNK_BYTES / L → · L)
