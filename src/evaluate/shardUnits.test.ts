@@ -52,7 +52,8 @@ function resultB(indices: number[], seconds: number): ExperimentResult<SystemBKe
   };
 }
 const reportB = { weightsPath: 'model.safetensors', keyPath: 'negpos.json', key, data: 'ten images', model: 'ResNet-18 (negpos)', sampleImages: images, sampleLabels: labels, classNames: ['a', 'b', 'c', 'd'] };
-const jobB = evaluateJob('B', { ...jobInputs, key });
+/** Built inside the tests, never while the file is collected (a throw there would hide a mutant from Stryker). */
+const jobB = () => evaluateJob('B', { ...jobInputs, key });
 
 /** Shards 0 and 1 of 2 as their JSON, read back (files b-0.json, b-1.json). */
 function shardsB(change: (docs: EvaluateShardDocument[]) => void = () => {}): { file: string; doc: EvaluateShardDocument }[] {
@@ -60,7 +61,7 @@ function shardsB(change: (docs: EvaluateShardDocument[]) => void = () => {}): { 
     [[0], 2],
     [[1, 2], 3],
   ].map(([indices, seconds], index) =>
-    JSON.parse(JSON.stringify(evaluateShardDocument({ job: jobB, shard: { index, count: 2 }, command: `evaluate --shard ${index}/2`, result: resultB(indices as number[], seconds as number), report: reportB, createdAt: new Date(0) }))) as EvaluateShardDocument,
+    JSON.parse(JSON.stringify(evaluateShardDocument({ job: jobB(), shard: { index, count: 2 }, command: `evaluate --shard ${index}/2`, result: resultB(indices as number[], seconds as number), report: reportB, createdAt: new Date(0) }))) as EvaluateShardDocument,
   );
   change(docs);
   return docs.map((doc, i) => ({ file: `b-${i}.json`, doc }));
@@ -68,7 +69,7 @@ function shardsB(change: (docs: EvaluateShardDocument[]) => void = () => {}): { 
 
 describe('evaluateJob: the fingerprint', () => {
   it('System B with seeded wrong key sets: the key set by its text, the images by layout, shape, bytes and labels', () => {
-    expect(jobB).toEqual({
+    expect(jobB()).toEqual({
       system: 'B',
       cipherpatch: '0.1.0',
       weightsSha256: 'w'.repeat(64),
@@ -100,12 +101,12 @@ describe('evaluateJob: the fingerprint', () => {
 
 describe('evaluateShardDocument', () => {
   it('shard 1 of 2: its range, what the report needs (the first 8 images), the key in full, the base passes', () => {
-    const doc = evaluateShardDocument({ job: jobB, shard: { index: 1, count: 2 }, command: 'evaluate --shard 1/2', result: resultB([1, 2], 3), report: { ...reportB, model: undefined, classNames: undefined }, createdAt: new Date(0) });
+    const doc = evaluateShardDocument({ job: jobB(), shard: { index: 1, count: 2 }, command: 'evaluate --shard 1/2', result: resultB([1, 2], 3), report: { ...reportB, model: undefined, classNames: undefined }, createdAt: new Date(0) });
     const b64 = (bytes: ArrayLike<number>) => Buffer.from(Uint8Array.from(bytes)).toString('base64');
     expect(doc).toEqual({
       format: 'cipherpatch-evaluate-shard',
       version: 1,
-      job: jobB,
+      job: jobB(),
       shard: { index: 1, count: 2, wrongKeys: { start: 1, end: 3 } },
       createdAt: '1970-01-01T00:00:00.000Z',
       command: 'evaluate --shard 1/2',
@@ -141,46 +142,48 @@ describe('evaluateShardDocument', () => {
   it('fewer images than 8: all of them; the current time by default; a result that is not its range is refused', () => {
     const few = imageBatch(images.data.slice(0, 12), { count: 3, height: 2, width: 2, channels: 1 }, 'NCHW');
     const before = Date.now();
-    const doc = evaluateShardDocument({ job: jobB, shard: { index: 0, count: 2 }, command: 'c', result: resultB([0], 1), report: { ...reportB, sampleImages: few } });
+    const doc = evaluateShardDocument({ job: jobB(), shard: { index: 0, count: 2 }, command: 'c', result: resultB([0], 1), report: { ...reportB, sampleImages: few } });
     expect(doc.report.sampleImages.shape.count).toBe(3);
     expect(doc.report.sampleLabels).toEqual([0, 1, 2]);
     expect(doc.report.model).toBe('ResNet-18 (negpos)');
     expect(doc.report.classNames).toEqual(['a', 'b', 'c', 'd']);
     expect(Date.parse(doc.createdAt)).toBeGreaterThanOrEqual(before - 1);
     expect(Date.parse(doc.createdAt)).toBeLessThanOrEqual(Date.now());
-    const noLabels = evaluateShardDocument({ job: jobB, shard: { index: 0, count: 2 }, command: 'c', result: resultB([0], 1), report: { ...reportB, sampleLabels: undefined } });
+    const noLabels = evaluateShardDocument({ job: jobB(), shard: { index: 0, count: 2 }, command: 'c', result: resultB([0], 1), report: { ...reportB, sampleLabels: undefined } });
     expect(noLabels.report.sampleLabels).toBeNull();
-    expect(refusal(() => evaluateShardDocument({ job: jobB, shard: { index: 1, count: 2 }, command: 'c', result: resultB([1], 1), report: reportB }))).toEqual({
+    expect(refusal(() => evaluateShardDocument({ job: jobB(), shard: { index: 1, count: 2 }, command: 'c', result: resultB([1], 1), report: reportB }))).toEqual({
       check: 'evaluate.wrong-key-range',
       message: 'shard 1 of 2 must hold wrong keys 1 … 2',
     });
   });
 
   it('a result field that is neither scored, a number nor a string cannot be recorded', () => {
-    expect(() => evaluateShardDocument({ job: jobB, shard: { index: 0, count: 2 }, command: 'c', result: { ...resultB([0], 1), extra: { a: 1 } } as ExperimentResult<SystemBKey>, report: reportB })).toThrow("evaluate shard: cannot record the result's field extra");
+    expect(() => evaluateShardDocument({ job: jobB(), shard: { index: 0, count: 2 }, command: 'c', result: { ...resultB([0], 1), extra: { a: 1 } } as ExperimentResult<SystemBKey>, report: reportB })).toThrow("evaluate shard: cannot record the result's field extra");
   });
 });
 
 describe('parseEvaluateShard', () => {
-  const [{ doc }] = shardsB();
+  const first = () => shardsB()[0].doc;
   it('a whole shard document is returned as it is', () => {
+    const doc = first();
     expect(parseEvaluateShard(doc, 'b-0.json')).toBe(doc);
   });
 
   it('refuses what is not one, naming the file', () => {
+    const doc = first();
     const msg = (json: unknown) => refusal(() => parseEvaluateShard(json, 'x.json'));
     expect(msg({ format: 'other' })).toEqual({ check: 'merge.format', message: 'x.json is not an evaluate shard file (format "other")' });
-    expect(msg(null).message).toBe('x.json is not an evaluate shard file (format undefined)');
-    expect(msg({ ...doc, version: 2 }).message).toBe('x.json is an evaluate shard file of version 2; this cipherpatch reads version 1');
-    expect(msg({ ...doc, key: null }).message).toBe('x.json lacks key: not a whole evaluate shard file');
-    expect(msg({ ...doc, key: undefined, job: null, shard: 5 }).message).toBe('x.json lacks job, shard, key: not a whole evaluate shard file');
+    expect(msg(null)).toEqual({ check: 'merge.format', message: 'x.json is not an evaluate shard file (format undefined)' });
+    expect(msg({ ...doc, version: 2 })).toEqual({ check: 'merge.format', message: 'x.json is an evaluate shard file of version 2; this cipherpatch reads version 1' });
+    expect(msg({ ...doc, key: null })).toEqual({ check: 'merge.format', message: 'x.json lacks key: not a whole evaluate shard file' });
+    expect(msg({ ...doc, key: undefined, job: null, shard: 5 })).toEqual({ check: 'merge.format', message: 'x.json lacks job, shard, key: not a whole evaluate shard file' });
     expect(parseEvaluateShard({ ...doc, key: 0 }, 'x.json').key).toBe(0);
-    expect(msg({ ...doc, job: { ...doc.job, system: 'D' } }).message).toBe('x.json is a shard of system "D"; evaluate shards are of systems A, C, B');
+    expect(msg({ ...doc, job: { ...doc.job, system: 'D' } })).toEqual({ check: 'merge.format', message: 'x.json is a shard of system "D"; evaluate shards are of systems A, C, B' });
     const whole = 'x.json is not a whole evaluate shard file';
-    expect(msg({ ...doc, result: { ...doc.result, wrongKeys: {} } }).message).toBe(whole);
-    expect(msg({ ...doc, result: { ...doc.result, base: 'b' } }).message).toBe(whole);
-    expect(msg({ ...doc, result: { ...doc.result, seconds: 1 } }).message).toBe(whole);
-    expect(msg({ ...doc, report: { ...doc.report, sampleImages: 'x' } }).message).toBe(whole);
+    expect(msg({ ...doc, result: { ...doc.result, wrongKeys: {} } })).toEqual({ check: 'merge.format', message: whole });
+    expect(msg({ ...doc, result: { ...doc.result, base: 'b' } })).toEqual({ check: 'merge.format', message: whole });
+    expect(msg({ ...doc, result: { ...doc.result, seconds: 1 } })).toEqual({ check: 'merge.format', message: whole });
+    expect(msg({ ...doc, report: { ...doc.report, sampleImages: 'x' } })).toEqual({ check: 'merge.format', message: whole });
   });
 });
 
@@ -262,28 +265,38 @@ describe('mergeEvaluateShards', () => {
 });
 
 describe('System C shards: matrices travel losslessly', () => {
-  const matrix = (a: number) => Float64Array.from([Math.cos(a), Math.sin(a), -Math.sin(a), Math.cos(a)]);
-  const cKey: OrthogonalKey = { blockSize: 1, channels: 2, matrix: matrix(0.1) };
-  const cWrong = [matrix(1 / 3), matrix(2)].map((m) => ({ blockSize: 1, channels: 2, matrix: m }));
-  const two = imageBatch(new Uint8Array(4), { count: 2, height: 1, width: 1, channels: 2 }, 'NCHW');
-  const job = evaluateJob('C', { ...jobInputs, images: two, labels: new Uint8Array(2), key: cKey, wrongKeys: 2 });
+  // A rotation about the third axis: orthogonal, and its entries use every bit of a float64.
+  const matrix = (a: number) => Float64Array.from([Math.cos(a), Math.sin(a), 0, -Math.sin(a), Math.cos(a), 0, 0, 0, 1]);
+  const cKey: OrthogonalKey = { blockSize: 1, channels: 3, matrix: matrix(0.1) };
+  const cWrong = [matrix(1 / 3), matrix(2)].map((m) => ({ blockSize: 1, channels: 3, matrix: m }));
+  const two = imageBatch(new Uint8Array(6), { count: 2, height: 1, width: 1, channels: 3 }, 'NCHW');
+  const job = () => evaluateJob('C', { ...jobInputs, images: two, labels: new Uint8Array(2), key: cKey, wrongKeys: 2 });
   const result = (i: number) => ({
     images: 2,
     plainModelPlainImages: { accuracy: 0.5, correct: 1, predictions: Uint8Array.from([0, 1]) },
+    encryptedModelPlainImages: { accuracy: 0, correct: 0, predictions: Uint8Array.from([1, 0]) },
+    encryptedModelEncryptedImages: { accuracy: 0.5, correct: 1, predictions: Uint8Array.from([0, 1]) },
     predictionMismatches: 0,
+    maxLogitDifference: 1e-6,
     wrongKeys: [{ index: i, seed: `wk:${i}`, key: cWrong[i], accuracy: 0.5 * i }],
     wrongKeySummary: null,
     engine,
     seconds: { total: 1, perPass: 0, imagesPerSecond: 0 },
   });
   const shards = (change: (docs: EvaluateShardDocument[]) => void = () => {}) => {
-    const docs = [0, 1].map((index) => JSON.parse(JSON.stringify(evaluateShardDocument({ job, shard: { index, count: 2 }, command: 'c', result: result(index), report: { weightsPath: 'w', keyPath: 'k', key: cKey, data: 'd', sampleImages: two } }))) as EvaluateShardDocument);
+    const docs = [0, 1].map((index) => JSON.parse(JSON.stringify(evaluateShardDocument({ job: job(), shard: { index, count: 2 }, command: 'c', result: result(index), report: { weightsPath: 'w', keyPath: 'k', key: cKey, data: 'd', sampleImages: two } }))) as EvaluateShardDocument);
     change(docs);
     return docs.map((doc, i) => ({ file: `c-${i}.json`, doc }));
   };
 
-  it('the key and every wrong matrix come back bit for bit; numbers in the base passes too', () => {
+  it('the key and every wrong matrix come back bit for bit; numbers in the base passes too; System C’s report', () => {
     const merged = mergeEvaluateShards(shards());
+    // 1 s + 1 s over (3 + 1) + (3 + 1) passes (System C runs three base passes) of 2 images.
+    expect(merged.result.seconds).toEqual({ total: 2, perPass: 0.25, imagesPerSecond: 8 });
+    const dir = join(mkdtempSync(join(tmpdir(), 'cipherpatch-shard-units-')), 'c');
+    expect(merged.writeReport(dir, 'cipherpatch merge c-0.json c-1.json')).toContain('report.md');
+    const json = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { command: string; weights: string; keyFile: string; data: string };
+    expect([json.command, json.weights, json.keyFile, json.data]).toEqual(['cipherpatch merge c-0.json c-1.json', 'w', 'k', 'd']);
     expect(merged.names).toEqual({ keyNoun: 'matrix', keyNouns: 'matrices' });
     expect((merged.context.key as OrthogonalKey).matrix).toEqual(cKey.matrix);
     expect(merged.result.wrongKeys.map((w) => Array.from((w.key as OrthogonalKey).matrix))).toEqual(cWrong.map((k) => Array.from(k.matrix)));
@@ -294,6 +307,6 @@ describe('System C shards: matrices travel losslessly', () => {
     const cut = shards((docs) => Object.assign(docs[0].result.wrongKeys[0].key as object, { matrixFloat64: Buffer.alloc(12).toString('base64') }));
     expect(refusal(() => mergeEvaluateShards(cut))).toEqual({ check: 'merge.format', message: 'a matrix in the shard file is not a whole number of float64 values' });
     const small = shards((docs) => Object.assign(docs[0].result.wrongKeys[0].key as object, { matrixFloat64: Buffer.alloc(24).toString('base64') }));
-    expect(refusal(() => mergeEvaluateShards(small))).toEqual({ check: 'merge.format', message: 'a matrix in the shard file holds 3 values, not 2² for block size 1 and 2 channels' });
+    expect(refusal(() => mergeEvaluateShards(small))).toEqual({ check: 'merge.format', message: 'a matrix in the shard file holds 3 values, not 3² for block size 1 and 3 channels' });
   });
 });

@@ -67,6 +67,17 @@ describe('systemBModelInput: the table, read once per key set, then reused', () 
     expect(runs.mock.calls.map((c) => c[3].count)).toEqual([1, 1]);
   });
 
+  // Kills :64 (`v <= 256`: a NaN for value 0), :88 (`M·M·C` → `M·M/C`), :90 (the channel offset `c·H` → `c/H`) and
+  // :95–:96 (`by <= H`, `bx <= W`: stray writes into the next channel), which need C > 1, several blocks and every value.
+  it('three channels, 2×2 blocks of 4×6 images, every value 0 … 255 at every position: the table ≡ the variant', () => {
+    // Image n, value i: (n + 37·i) mod 256, so each position sees all 256 values over the 256 images.
+    const all = imageBatch(Uint8Array.from({ length: 256 * 72 }, (_, j) => (Math.floor(j / 72) + 37 * (j % 72)) % 256), { count: 256, height: 4, width: 6, channels: 3 }, 'NCHW');
+    for (const key of [generateSystemBKey('shuffle', { blockSize: 2, channels: 3 }, 'all-s'), generateSystemBKey('negpos', { blockSize: 2, channels: 3 }, 'all-n')]) {
+      const fast = systemBModelInput(all, key).data;
+      expect(Buffer.from(fast.buffer).equals(Buffer.from(systemBModelInputDirect(all, key).data.buffer)), key.transform).toBe(true);
+    }
+  });
+
   // Kills :81 (`tables.size >= 64` → true, false, >, <: the eviction of the oldest table).
   it('64 tables are kept: the 65th key set evicts the first one read', () => {
     // M = 2, C = 3: 12! permutations, so 65 seeds give 65 different key sets (M = 2, C = 1 has only 24).

@@ -84,8 +84,11 @@ describe('systemBModelInput', () => {
     expect(Array.from(got.data)).toEqual([0, 102, 255, 204, 51, 153].map(norm));
   });
 
-  it('a shuffle key set: position k of each block gets x[v_k] (Eq. 4), then Eq. 7', () => {
+  // Kills :122 and :129 (the layout of the model input → "").
+  it('a shuffle key set: position k of each block gets x[v_k] (Eq. 4), then Eq. 7; NCHW, by the table and directly', () => {
     const got = systemBModelInput(images, right);
+    expect(got.layout).toBe('NCHW');
+    expect(systemBModelInputDirect(images, right).layout).toBe('NCHW');
     // Image 0 is [250, 20, 30, 40]; v = [1, 2, 3, 0] gives [20, 30, 40, 250].
     expect(Array.from(got.data.subarray(0, 4))).toEqual([20, 30, 40, 250].map(norm));
     // Image 3 is [10, 20, 30, 250]: [20, 30, 250, 10].
@@ -205,6 +208,9 @@ describe('evaluateSystemB on a stand-in engine', () => {
     expect(await check({ wrongKeyList: [negposKey([0, 1, 0, 0])] })).toEqual({ check: 'evaluate.wrong-keys', message: 'wrong key set 0 of the list is a negpos key, the right key set is shuffle' });
     const m4 = shuffleKey(Array.from({ length: 16 }, (_, k) => 15 - k), 4);
     expect(await check({ wrongKeyList: [wrongKeyList[0], m4] })).toEqual({ check: 'evaluate.wrong-keys', message: 'wrong key set 1 of the list is for M=4, C=1; the right one for M=2, C=1' });
+    // Kills :179 (`… || k.channels !== key.channels` → `… || false`).
+    const c3 = parseSystemBKey({ format: 'cipherpatch-variant-key', variant: 'shuffle', blockSize: 2, channels: 3, permutation: Array.from({ length: 12 }, (_, k) => 11 - k) });
+    expect(await check({ wrongKeyList: [c3] })).toEqual({ check: 'evaluate.wrong-keys', message: 'wrong key set 0 of the list is for M=2, C=3; the right one for M=2, C=1' });
     expect(await check({ wrongKeyList: [right] })).toEqual({ check: 'evaluate.wrong-keys', message: 'wrong key set 0 of the list is the right key set' });
     expect(await check({ wrongKeyList, wrongKeys: 5 })).toEqual({ check: 'evaluate.wrong-keys', message: '5 wrong key sets asked for, but the list holds 4' });
   });
