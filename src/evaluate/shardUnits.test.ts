@@ -157,8 +157,11 @@ describe('evaluateShardDocument', () => {
     });
   });
 
-  it('a result field that is neither scored, a number nor a string cannot be recorded', () => {
-    expect(() => evaluateShardDocument({ job: jobB(), shard: { index: 0, count: 2 }, command: 'c', result: { ...resultB([0], 1), extra: { a: 1 } } as ExperimentResult<SystemBKey>, report: reportB })).toThrow("evaluate shard: cannot record the result's field extra");
+  // Kills :204 (isScored: `typeof x === 'object' && x !== null && …` → `true && …`, `… || …`, `… && true && …`: a null field).
+  it('a result field that is neither scored, a number nor a string (an object, null) cannot be recorded', () => {
+    for (const extra of [{ a: 1 }, null]) {
+      expect(() => evaluateShardDocument({ job: jobB(), shard: { index: 0, count: 2 }, command: 'c', result: { ...resultB([0], 1), extra } as ExperimentResult<SystemBKey>, report: reportB })).toThrow("evaluate shard: cannot record the result's field extra");
+    }
   });
 });
 
