@@ -32,6 +32,11 @@ export default defineConfig({
       'src/evaluate/experiment.test.ts',
       'src/evaluate/report.test.ts',
       'src/evaluate/systemCUnits.test.ts',
+      // Issue 25: System B's experiment and report, the evaluate shards, on stand-in engines and hand-made results (no ResNet runs).
+      'src/evaluate/systemBUnits.test.ts',
+      'src/evaluate/systemBTableUnits.test.ts',
+      'src/evaluate/systemBReportUnits.test.ts',
+      'src/evaluate/shardUnits.test.ts',
       'src/metrics/*.test.ts',
       'src/plots/boxPlot.test.ts',
       'src/attacks/randomKey.test.ts',

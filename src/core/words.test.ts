@@ -17,4 +17,11 @@ describe('words', () => {
     expect(folderName('/tmp/r///')).toBe('/tmp/r/');
     expect(folderName('/')).toBe('/');
   });
+
+  // Kills words.ts:11 StringLiteral (`bare === ''` → `bare === "Stryker was here!"`): that mutant differs from the
+  // code only for a folder of exactly that name, which it would show as "/". Any name may be a folder's.
+  it('folderName: a folder named like Stryker\'s replacement string keeps its name', () => {
+    expect(folderName('Stryker was here!')).toBe('Stryker was here!/');
+    expect(folderName('Stryker was here!//')).toBe('Stryker was here!/');
+  });
 });
