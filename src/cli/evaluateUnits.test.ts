@@ -1,0 +1,313 @@
+/**
+ * `cipherpatch evaluate` and `cipherpatch merge` of its shards, in-process
+ * through main(argv, io) with a stand-in engine (issue 25's mutation runs; the
+ * spawned-CLI tests run real engines in another process, where Stryker's
+ * mutants are not). The stand-in predicts class 0 for every image, so every
+ * accuracy is the share of label 0 among the images, read here from the
+ * committed CIFAR-10 sample's bytes (label = first byte of each 3,073-byte
+ * record). Every printed line is written out by hand.
+ */
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { keyToJson, serializeKey } from '../core/keyJson.ts';
+import { generateKey } from '../core/keygen.ts';
+import type { ImageBatch } from '../core/images.ts';
+import { writeConvMixerFile } from '../io/modelFile.ts';
+import { randomConvMixerWeights } from '../model/convmixer.ts';
+import type { Io } from './io.ts';
+import { main } from './main.ts';
+
+/** What each createEngine call was asked for. */
+const made: { engine?: string; options: Record<string, unknown> }[] = [];
+let fallback: string | undefined;
+
+vi.mock('../engine/factory.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../engine/factory.ts')>();
+  const standIn = (config: { classes: number }) => ({
+    name: 'stand-in',
+    backend: 'none',
+    threads: 3,
+    version: 'v9',
+    config,
+    ...(fallback === undefined ? {} : { fallback }),
+    // class 0 wins for every image
+    logits: async (images: ImageBatch<Uint8Array>) => {
+      const out = new Float32Array(images.shape.count * config.classes);
+      for (let n = 0; n < images.shape.count; n++) out[n * config.classes] = 1;
+      return out;
+    },
+    logitsNormalized: async (images: ImageBatch<Float32Array>) => {
+      const out = new Float32Array(images.shape.count * config.classes);
+      for (let n = 0; n < images.shape.count; n++) out[n * config.classes] = 1;
+      return out;
+    },
+    dispose: () => {},
+  });
+  return {
+    ...real,
+    createEngine: vi.fn(async (w: { config: { classes: number } }, _unused: unknown, options: Record<string, unknown>) => {
+      made.push({ options });
+      return standIn(w.config);
+    }),
+  };
+});
+
+// The reports' PNG rasterizer (seconds per plot) is replaced by a stand-in: the CLI never looks at the pixels.
+vi.mock('../plots/render.ts', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../plots/render.ts')>()),
+  svgToPng: () => new Uint8Array([0x89, 0x50, 0x4e, 0x47]),
+}));
+
+const SAMPLE = new URL('../../golden/data/test_batch_first1000.bin', import.meta.url).pathname;
+const C_MATRICES = new URL('../../golden/runs/cpu-20ep/system-c-matrices.safetensors', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'cipherpatch-evaluate-units-'));
+const cifar = join(dir, 'cifar');
+const model = join(dir, 'model.safetensors');
+const key = join(dir, 'key.json');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+beforeAll(() => {
+  mkdirSync(cifar);
+  copyFileSync(SAMPLE, join(cifar, 'test_batch.bin'));
+  writeConvMixerFile(model, randomConvMixerWeights({ dim: 4, depth: 1, kernel: 3, patch: 4, channels: 3, classes: 10 }, 'evaluate-units'), { 'cipherpatch.model': 'ConvMixer' });
+  writeFileSync(key, serializeKey(generateKey({ blockSize: 4, channels: 3, seed: 'evaluate-units' }), { kind: 'seed', seed: 'evaluate-units' }));
+});
+beforeEach(() => {
+  made.length = 0;
+  fallback = undefined;
+});
+
+async function run(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l) };
+  const code = await main(['node', 'cipherpatch', ...args], io);
+  return { code, out, err };
+}
+
+/** The share of label 0 among the first n sample images, as evaluate prints it ("25.00 %"). */
+function labelZeroPercent(n: number): string {
+  const bytes = readFileSync(SAMPLE);
+  let zeros = 0;
+  for (let i = 0; i < n; i++) if (bytes[i * 3073] === 0) zeros++;
+  return `${((100 * zeros) / n).toFixed(2)} %`;
+}
+
+const workers = Math.max(1, availableParallelism());
+const base = (report: string, ...rest: string[]) => ['evaluate', '--weights', model, '--key', key, '--data', cifar, '--limit', '8', '--engine', 'tfjs', '--no-progress', '--report', report, ...rest];
+
+describe('evaluate --help', () => {
+  it('names every option and the examples', async () => {
+    // kills evaluate.ts:63-94 (StringLiteral: the descriptions, the defaults named in words, the examples)
+    const r = await run('evaluate', '--help');
+    const h = r.out.join('\n').replace(/\s+/g, ' ');
+    for (const text of [
+      "run System A's experiment on the CIFAR-10 test set: plain model, encrypted model, right and wrong keys (Table 1, Figs. 4–5); the same for System C with a random orthogonal matrix for a key; for a System B ResNet: right key set, plain images, wrong key sets",
+      '--weights <file> plain-trained ConvMixer (System A), or a ResNet trained on transformed images (System B); safetensors, PyTorch state-dict names (required)',
+      '--wrong-keys <n> number of random wrong keys (default: 100, or every key of --wrong-keys-file)',
+      '--wrong-key-seed <s> wrong key i is derived from "<s>:<i>" (default: "wrong-key")',
+      '--limit <n> use only the first n test images (quick runs)',
+      '--data <dir> CIFAR-10 binary directory (default: $CIFAR10_DIR, else ~/.cache/cipherpatch/cifar-10-batches-bin)',
+      '--report <dir> directory to write the report into (created; must not exist unless --force) (default: "cipherpatch-report")',
+      '--force replace a previous report in --report (see README: what --force may replace) (default: false)',
+      '--engine <name> inference engine: auto = onnx if onnxruntime-node loads, else tfjs (choices: "auto", "onnx", "tfjs", default: "auto")',
+      '--threads <n> onnx: intra-op threads (default: every core)',
+      '--execution-provider <name> onnx: onnxruntime execution provider (choices: "cpu", "cuda", default: "cpu")',
+      '--backend <name> tfjs backend: auto = tfjs-node-gpu/tfjs-node if installed, else wasm, else cpu (choices: "auto", "wasm", "cpu", "tensorflow", default: "auto")',
+      `--workers <n> tfjs: worker threads (each runs its own engine) (default: ${workers})`,
+      '--batch-size <n> images per forward pass (default: onnx on the CPU calibrates it for this machine, see --tuning; else 64)',
+      '--no-progress never show progress',
+      'cipherpatch merge /results/evaluate-shard-*.json --report report/',
+      'System B models (a ResNet, recognised by its tensor names) run on onnx or tfjs like ConvMixers (tfjs: one worker, --workers is ignored);',
+    ])
+      expect(h).toContain(text);
+  });
+
+  it('a bad --engine or --limit is a usage error', async () => {
+    // kills evaluate.ts:72, :80 (the choices, the parsers' flag names)
+    const e = await run(...base(join(dir, 'u'), '--engine', 'gpu'));
+    expect([e.code, e.err[0]]).toEqual([2, "error: option '--engine <name>' argument 'gpu' is invalid. Allowed choices are auto, onnx, tfjs."]);
+    const l = await run('evaluate', '--weights', model, '--key', key, '--limit', '0');
+    expect([l.code, l.err[0]]).toEqual([2, 'error: option \'--limit <n>\' argument \'0\' is invalid. --limit must be a positive integer, got "0"']);
+    const w = await run('evaluate', '--weights', model, '--key', key, '--wrong-keys', '-1');
+    expect([w.code, w.err[0]]).toEqual([2, 'error: option \'--wrong-keys <n>\' argument \'-1\' is invalid. --wrong-keys must be a non-negative integer, got "-1"']);
+  });
+});
+
+describe('evaluate, System A', () => {
+  it('prints the run, the engine, Table 1\'s rows and the wrong keys, and writes the report', async () => {
+    // kills evaluate.ts:118-150 (the first line, the passes, engine options, the rows, their padding, the summary line, the report line)
+    const report = join(dir, 'report-a');
+    const r = await run(...base(report, '--wrong-keys', '2'));
+    const p = labelZeroPercent(8);
+    expect(r.code, r.err.join('\n')).toBe(0);
+    expect(r.err).toEqual([`evaluate: 8 test images, 2 wrong keys, engine tfjs (onnx: cpu, all thread(s); tfjs: backend auto, ${workers} worker(s))`]);
+    expect(r.out[0]).toMatch(/^engine: stand-in \(none, 3 thread\(s\), v9\); \d+\.\d images\/s$/);
+    // rows padded to the longest text ("encrypted model, plain images:", 30) + 5
+    expect(r.out.slice(1)).toEqual([
+      `plain model, plain images:         ${p}`,
+      `encrypted model, plain images:     ${p}`,
+      `encrypted model, right key:        ${p} (0 predictions differ from plain)`,
+      `encrypted model, 2 wrong keys:   median ${p} [min ${p}, max ${p}]`,
+      `report: ${report}/ (report.json, report.md, wrong-keys.svg, wrong-keys.png, examples.png)`,
+    ]);
+    expect(readdirSync(report).sort()).toEqual(['.cipherpatch-report', 'examples.png', 'report.json', 'report.md', 'wrong-keys.png', 'wrong-keys.svg']);
+    const json = JSON.parse(readFileSync(join(report, 'report.json'), 'utf8'));
+    expect([json.weights, json.keyFile, json.images]).toEqual([model, key, 8]);
+    // describeData: the sample's test_batch.bin is not the official file (its md5, computed here, is named)
+    const { createHash } = await import('node:crypto');
+    const md5 = createHash('md5').update(readFileSync(SAMPLE)).digest('hex');
+    expect(json.data).toBe(`CIFAR-10-format test data in ${cifar} (test_batch.bin md5 ${md5} is not the official one)`);
+    expect(json.command).toMatch(/^cipherpatch( |$)/);
+    // 3 base passes + 2 wrong keys, each engine asked for exactly what the flags say (tfjs: the untuned batch of 64)
+    expect(made.length).toBeGreaterThan(0);
+    for (const m of made) expect(m.options).toEqual({ engine: 'tfjs', backend: 'auto', workers, threads: undefined, executionProvider: 'cpu', batchSize: 64 });
+  });
+
+  it('one wrong key, --batch-size, --threads, --workers, a fallback note; the data named as the official test set when its md5 is', async () => {
+    // kills evaluate.ts:118 (plural), :120-121 (tuned batch size handed on), the fallback note, describeData's official branch
+    const report = join(dir, 'report-a1');
+    fallback = 'onnxruntime-node did not load (stand-in)';
+    const r = await run(...base(report, '--wrong-keys', '1', '--batch-size', '5', '--threads', '2', '--workers', '1', '--backend', 'cpu'));
+    expect(r.code, r.err.join('\n')).toBe(0);
+    expect(r.err).toEqual(['evaluate: 8 test images, 1 wrong key, engine tfjs (onnx: cpu, 2 thread(s); tfjs: backend cpu, 1 worker(s))']);
+    expect(r.out[0]).toMatch(/^engine: stand-in \(none, 3 thread\(s\), v9\); \d+\.\d images\/s; onnxruntime-node did not load \(stand-in\)$/);
+    expect(r.out[4]).toBe(`encrypted model, 1 wrong key:   median ${labelZeroPercent(8)} [min ${labelZeroPercent(8)}, max ${labelZeroPercent(8)}]`);
+    for (const m of made) expect(m.options).toEqual({ engine: 'tfjs', backend: 'cpu', workers: 1, threads: 2, executionProvider: 'cpu', batchSize: 5 });
+  });
+
+  it('--wrong-keys 0: no summary line, no box plot', async () => {
+    // kills evaluate.ts:143 (if (result.wrongKeySummary))
+    const report = join(dir, 'report-a0');
+    const r = await run(...base(report, '--wrong-keys', '0'));
+    expect(r.code).toBe(0);
+    expect(r.err[0]).toBe(`evaluate: 8 test images, 0 wrong keys, engine tfjs (onnx: cpu, all thread(s); tfjs: backend auto, ${workers} worker(s))`);
+    expect(r.out).toHaveLength(5);
+    expect(r.out[4]).toBe(`report: ${report}/ (report.json, report.md, examples.png)`);
+  });
+
+  it('an explicit wrong-key list (--wrong-keys-file): its length is the count unless --wrong-keys says fewer', async () => {
+    // kills evaluate.ts:100-101 (the list read for the model's block size and channels), wrongKeyCount's list length
+    const list = join(dir, 'wrong-list.json');
+    const keys = [1, 2, 3].map((i) => keyToJson(generateKey({ blockSize: 4, channels: 3, seed: `list-${i}` })));
+    writeFileSync(list, JSON.stringify({ format: 'cipherpatch-block-key-list', version: 1, keys }));
+    const r = await run(...base(join(dir, 'report-list'), '--wrong-keys-file', list));
+    expect(r.code, r.err.join('\n')).toBe(0);
+    expect(r.err[0]).toBe(`evaluate: 8 test images, 3 wrong keys, engine tfjs (onnx: cpu, all thread(s); tfjs: backend auto, ${workers} worker(s))`);
+    const r2 = await run(...base(join(dir, 'report-list2'), '--wrong-keys-file', list, '--wrong-keys', '2'));
+    expect(r2.err[0]).toBe(`evaluate: 8 test images, 2 wrong keys, engine tfjs (onnx: cpu, all thread(s); tfjs: backend auto, ${workers} worker(s))`);
+    const json = JSON.parse(readFileSync(join(dir, 'report-list2', 'report.json'), 'utf8'));
+    expect(json.results.wrongKeys.map((w: { permutation: number[] }) => w.permutation)).toEqual(keys.slice(0, 2).map((k) => k.permutation));
+    // a list of block-2 keys does not fit the patch-4 model
+    const bad = join(dir, 'wrong-list2.json');
+    writeFileSync(bad, JSON.stringify({ format: 'cipherpatch-block-key-list', version: 1, keys: [keyToJson(generateKey({ blockSize: 2, channels: 3, seed: 'b' }))] }));
+    const b = await run(...base(join(dir, 'never-list'), '--wrong-keys-file', bad));
+    expect(b.code).toBe(1);
+    expect(b.err[0]).toMatch(/^cipherpatch: error \[key\.wrong-block-size\]/);
+  });
+
+  it('an existing --report is kept without --force and replaced with it', async () => {
+    // kills evaluate.ts:96 (the report directory declared with its force flag), :126 (overwrite: o.force)
+    const report = join(dir, 'report-exists');
+    expect((await run(...base(report, '--wrong-keys', '0'))).code).toBe(0);
+    writeFileSync(join(report, 'report.md'), 'old');
+    made.length = 0;
+    const r = await run(...base(report, '--wrong-keys', '0'));
+    expect(r.code).toBe(1);
+    expect(r.err).toEqual([`cipherpatch: error [output.exists]: ${report} already exists (use --force to replace it)`]);
+    expect(made).toEqual([]);
+    expect(readFileSync(join(report, 'report.md'), 'utf8')).toBe('old');
+    const f = await run(...base(report, '--wrong-keys', '0', '--force'));
+    expect(f.code, f.err.join('\n')).toBe(0);
+    expect(readFileSync(join(report, 'report.md'), 'utf8')).not.toBe('old');
+  });
+
+  it('a key of another block size is refused before any engine', async () => {
+    // kills evaluate.ts:99 (params: the model's patch and channels)
+    const k2 = join(dir, 'k2.json');
+    writeFileSync(k2, serializeKey(generateKey({ blockSize: 2, channels: 3, seed: 'x' })));
+    const r = await run('evaluate', '--weights', model, '--key', k2, '--data', cifar, '--limit', '8', '--engine', 'tfjs', '--no-progress', '--report', join(dir, 'never'));
+    expect(r.code).toBe(1);
+    expect(r.err[0]).toMatch(/^cipherpatch: error \[key\.wrong-block-size\]/);
+    expect(existsSync(join(dir, 'never'))).toBe(false);
+    expect(made).toEqual([]);
+  });
+});
+
+describe('evaluate, System C', () => {
+  it('the orthogonal matrices: "System C, " heads every row, matrices are named', async () => {
+    // kills evaluate.ts:97-98 (isOrthogonalKeyFile, the list read), :104 (System C's label), :131-139 (head, padding with the label)
+    const report = join(dir, 'report-c');
+    const r = await run('evaluate', '--weights', model, '--key', C_MATRICES, '--wrong-keys-file', C_MATRICES, '--wrong-keys', '2', '--data', cifar, '--limit', '8', '--engine', 'tfjs', '--no-progress', '--report', report);
+    const p = labelZeroPercent(8);
+    expect(r.code, r.err.join('\n')).toBe(0);
+    expect(r.err).toEqual([`evaluate (System C): 8 test images, 2 wrong matrices, engine tfjs (onnx: cpu, all thread(s); tfjs: backend auto, ${workers} worker(s))`]);
+    // "System C, " (10) + "encrypted model, plain images:" (30) + 5 = 45
+    expect(r.out.slice(1)).toEqual([
+      `System C, plain model, plain images:         ${p}`,
+      `System C, encrypted model, plain images:     ${p}`,
+      `System C, encrypted model, right matrix:     ${p} (0 predictions differ from plain)`,
+      `System C, encrypted model, 2 wrong matrices:   median ${p} [min ${p}, max ${p}]`,
+      `report: ${report}/ (report.json, report.md, wrong-keys.svg, wrong-keys.png, examples.png)`,
+    ]);
+  });
+});
+
+describe('evaluate --shard, then merge', () => {
+  it('two shards of 3 wrong keys: each names its keys and file; merge writes the report of one run', async () => {
+    // kills evaluate.ts:96 (the shard file as output), :117-128 (shardRun, the passes of a shard, writeEvaluateShard), shardNote;
+    // evaluateShard.ts:33-67; merge.ts:43-52 (the evaluate branch and its lines)
+    const shards = join(dir, 'shards');
+    mkdirSync(shards);
+    const out = join(shards, 'ev-{i}-of-{n}.json');
+    const s0 = await run(...base('unused', '--wrong-keys', '3', '--shard', '0/2', '--shard-out', out).filter((a, i, all) => a !== '--report' && all[i - 1] !== '--report'));
+    expect(s0.code, s0.err.join('\n')).toBe(0);
+    expect(s0.err).toEqual([`evaluate: 8 test images, 3 wrong keys (shard 0 of 2: 1 of them), engine tfjs (onnx: cpu, all thread(s); tfjs: backend auto, ${workers} worker(s))`]);
+    // shard 0 of 2 runs keys ⌊0·3/2⌋ = 0 … ⌊1·3/2⌋ − 1 = 0; shard 1 runs 1 … 2
+    expect(s0.out[5]).toBe(`shard 0 of 2 (the base passes, wrong keys 0 … 0 of 3): ${join(shards, 'ev-0-of-2.json')}; cipherpatch merge turns the 2 shard files into the report`);
+    const s1 = await run('evaluate', '--weights', model, '--key', key, '--data', cifar, '--limit', '8', '--engine', 'tfjs', '--no-progress', '--wrong-keys', '3', '--shard', '1/2', '--shard-out', out);
+    expect(s1.out[5]).toBe(`shard 1 of 2 (the base passes, wrong keys 1 … 2 of 3): ${join(shards, 'ev-1-of-2.json')}; cipherpatch merge turns the 2 shard files into the report`);
+    const doc = JSON.parse(readFileSync(join(shards, 'ev-1-of-2.json'), 'utf8'));
+    expect(doc.shard).toEqual({ index: 1, count: 2, wrongKeys: { start: 1, end: 3 } });
+    const { createHash } = await import('node:crypto');
+    expect(doc.job.weightsSha256).toBe(createHash('sha256').update(readFileSync(model)).digest('hex'));
+    expect(doc.job.wrongKeySeed).toBe('wrong-key');
+    expect(doc.job.engine).toEqual({ engine: 'tfjs', executionProvider: 'cpu', backend: 'auto' });
+    // an existing shard file is kept without --force
+    const again = await run('evaluate', '--weights', model, '--key', key, '--data', cifar, '--limit', '8', '--engine', 'tfjs', '--no-progress', '--wrong-keys', '3', '--shard', '1/2', '--shard-out', out);
+    expect(again.err).toEqual([`cipherpatch: error [output.exists]: ${join(shards, 'ev-1-of-2.json')} already exists (use --force to overwrite it)`]);
+    // merge
+    const report = join(dir, 'merged');
+    const m = await run('merge', join(shards, 'ev-1-of-2.json'), join(shards, 'ev-0-of-2.json'), '--report', report);
+    expect(m.code, m.err.join('\n')).toBe(0);
+    expect(m.out).toEqual([`merged 2 shards of a System A job: 8 test images, 3 wrong keys`, `report: ${report}/ (report.json, report.md, wrong-keys.svg, wrong-keys.png, examples.png)`]);
+    const merged = JSON.parse(readFileSync(join(report, 'report.json'), 'utf8'));
+    expect(merged.results.wrongKeys.map((w: { index: number }) => w.index)).toEqual([0, 1, 2]);
+    // evaluate shards: --json refused, --report required; an existing --report kept
+    const j = await run('merge', join(shards, 'ev-0-of-2.json'), join(shards, 'ev-1-of-2.json'), '--json', join(dir, 'x.json'));
+    expect(j.err).toEqual(['cipherpatch: error [merge.output]: evaluate shards merge into a report directory: use --report <dir>, not --json']);
+    const n = await run('merge', join(shards, 'ev-0-of-2.json'), join(shards, 'ev-1-of-2.json'));
+    expect(n.err).toEqual(['cipherpatch: error [merge.output]: evaluate shards merge into a report: name its directory with --report <dir>']);
+    const e = await run('merge', join(shards, 'ev-0-of-2.json'), join(shards, 'ev-1-of-2.json'), '--report', report);
+    expect(e.err).toEqual([`cipherpatch: error [output.exists]: ${report} already exists (use --force to replace it)`]);
+    expect((await run('merge', join(shards, 'ev-0-of-2.json'), join(shards, 'ev-1-of-2.json'), '--report', report, '--force')).code).toBe(0);
+    expect(existsSync(join(dir, 'x.json'))).toBe(false);
+  });
+
+  it('one shard of one wrong key runs none in shard 0 of 2; --report with --shard and --shard-out alone are refused', async () => {
+    // kills evaluateShard.ts:65 (end > start: "none of the"), :34-37 (--shard-out without --shard), evaluate.ts:97 (shard + --report)
+    const shards = join(dir, 'shards1');
+    mkdirSync(shards);
+    const out = join(shards, 's-{i}.json');
+    const s0 = await run('evaluate', '--weights', model, '--key', key, '--data', cifar, '--limit', '8', '--engine', 'tfjs', '--no-progress', '--wrong-keys', '1', '--shard', '0/2', '--shard-out', out);
+    expect(s0.code, s0.err.join('\n')).toBe(0);
+    expect(s0.out[4]).toBe(`shard 0 of 2 (the base passes, none of the 1 wrong keys): ${join(shards, 's-0.json')}; cipherpatch merge turns the 2 shard files into the report`);
+    const withReport = await run(...base(join(dir, 'r'), '--shard', '1/2', '--shard-out', out));
+    expect(withReport.err).toEqual(['cipherpatch: error [evaluate.shard-report]: a shard writes its shard file (--shard-out), not a report: cipherpatch merge writes the report from all the shard files']);
+    const alone = await run(...base(join(dir, 'r2'), '--shard-out', out));
+    expect(alone.err).toEqual(['cipherpatch: error [evaluate.shard-out]: --shard-out names the file of a shard: give --shard i/n too']);
+    expect(existsSync(join(dir, 'r2'))).toBe(false);
+  });
+});
