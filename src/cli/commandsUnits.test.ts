@@ -10,11 +10,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { parseKey } from '../core/keyJson.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { parseKey, serializeKey } from '../core/keyJson.ts';
 import { generateKey } from '../core/keygen.ts';
 import { keySpace } from '../core/keySpace.ts';
+import { writeConvMixerFile } from '../io/modelFile.ts';
 import { readSafetensorsFile } from '../io/safetensors.ts';
+import { randomConvMixerWeights } from '../model/convmixer.ts';
 import type { Io } from './io.ts';
 import { main } from './main.ts';
 
@@ -233,11 +235,13 @@ describe('encrypt / decrypt', () => {
   const key = join(dir, 'img-key.json');
   const plain = join(dir, 'plain.png');
   let pixels: Uint8Array;
+  beforeAll(() => {
+    writeFileSync(key, serializeKey(generateKey({ blockSize: 2, channels: 3, seed: 'img' })));
+    pixels = writeRgbPng(plain, 4, 2);
+  });
 
   it('encrypt: Eqs. 4–5 by hand on a 4×2 image with block 2; decrypt restores it; the lines name both files', async () => {
     // kills image.ts:9-25 (encrypt/decrypt paired with their transforms and verbs, the key read for 3 channels, the line)
-    expect((await run('keygen', '--block', '2', '--channels', '3', '--seed', 'img', '--out', key)).code).toBe(0);
-    pixels = writeRgbPng(plain, 4, 2);
     const k = parseKey(readFileSync(key, 'utf8'));
     const enc = join(dir, 'enc.png');
     const e = await run('encrypt', plain, enc, '--key', key);
@@ -293,7 +297,7 @@ describe('encrypt / decrypt', () => {
   it('a key for 1 channel is refused (images are RGB)', async () => {
     // kills image.ts:20 ({ channels: 3 })
     const k1 = join(dir, 'img-key1.json');
-    await run('keygen', '--block', '2', '--channels', '1', '--seed', 'x', '--out', k1);
+    writeFileSync(k1, serializeKey(generateKey({ blockSize: 2, channels: 1, seed: 'x' })));
     const r = await run('decrypt', plain, join(dir, 'never.png'), '--key', k1);
     expect(r.code).toBe(1);
     expect(r.err[0]).toMatch(/^cipherpatch: error \[key\.wrong-channels\]/);
@@ -314,6 +318,12 @@ describe('encrypt / decrypt', () => {
 
 describe('init-model / transform-model', () => {
   const model = join(dir, 'm.safetensors');
+  const tm = join(dir, 'tm.safetensors');
+  const tmKey = join(dir, 'tm-key.json');
+  beforeAll(() => {
+    writeConvMixerFile(tm, randomConvMixerWeights({ dim: 2, depth: 1, kernel: 3, patch: 2, channels: 1, classes: 2 }, 't'), { 'cipherpatch.model': 'ConvMixer', 'cipherpatch.init': 'random, seed t' });
+    writeFileSync(tmKey, serializeKey(generateKey({ blockSize: 2, channels: 1, seed: 'tk' })));
+  });
 
   it('init-model: the configuration from the flags, the metadata, the line', async () => {
     // kills model.ts:15-30 (each option's parser and default, the config, the metadata, the line with "1 channel", "2 classes")
@@ -337,8 +347,11 @@ describe('init-model / transform-model', () => {
 
   it('init-model: an existing --out is kept without --force; bad numbers are usage errors', async () => {
     // kills model.ts:10 (outFile: path and force), :24 (overwrite), the parsers' flag names
-    const r = await run('init-model', '--dim', '4', '--depth', '0', '--out', model);
-    expect(r).toEqual({ code: 1, out: [], err: [`cipherpatch: error [output.exists]: ${model} already exists (use --force to overwrite it)`] });
+    const existing = join(dir, 'existing.safetensors');
+    writeFileSync(existing, 'keep');
+    const r = await run('init-model', '--dim', '4', '--depth', '0', '--out', existing);
+    expect(r).toEqual({ code: 1, out: [], err: [`cipherpatch: error [output.exists]: ${existing} already exists (use --force to overwrite it)`] });
+    expect(readFileSync(existing, 'utf8')).toBe('keep');
     for (const [flag, value, kind] of [
       ['--dim', '0', 'a positive'],
       ['--depth', '-1', 'a non-negative'],
@@ -359,10 +372,8 @@ describe('init-model / transform-model', () => {
 
   it('transform-model: only 0.weight changes (Eqs. 8–9 by hand), the metadata gains the transform, the line', async () => {
     // kills model.ts:33-44 (the key read for the model's patch and channels, the metadata, the line)
-    const m = join(dir, 'tm.safetensors');
-    await run('init-model', '--dim', '2', '--depth', '1', '--kernel', '3', '--patch', '2', '--channels', '1', '--classes', '2', '--seed', 't', '--out', m);
-    const key = join(dir, 'tm-key.json');
-    await run('keygen', '--block', '2', '--channels', '1', '--seed', 'tk', '--out', key);
+    const m = tm;
+    const key = tmKey;
     const out = join(dir, 'tm-enc.safetensors');
     const r = await run('transform-model', '--weights', m, '--key', key, '--out', out);
     expect(r).toEqual({ code: 0, out: [`wrote ${out}: patch embedding 0.weight transformed with ${key} (block 2, 1 channel); all other tensors unchanged`], err: [] });
@@ -381,18 +392,22 @@ describe('init-model / transform-model', () => {
   it('transform-model: a key of another block size is refused; an existing --out is kept', async () => {
     // kills model.ts:42 ({ blockSize: patch, channels }), :36 (outFile)
     const key4 = join(dir, 'tm-key4.json');
-    await run('keygen', '--block', '4', '--channels', '1', '--seed', 'x', '--out', key4);
-    const r = await run('transform-model', '--weights', join(dir, 'tm.safetensors'), '--key', key4, '--out', join(dir, 'never.safetensors'));
+    writeFileSync(key4, serializeKey(generateKey({ blockSize: 4, channels: 1, seed: 'x' })));
+    const r = await run('transform-model', '--weights', tm, '--key', key4, '--out', join(dir, 'never.safetensors'));
     expect(r.code).toBe(1);
     expect(r.err[0]).toMatch(/^cipherpatch: error \[key\.wrong-block-size\]/);
     const key3 = join(dir, 'tm-key3.json');
-    await run('keygen', '--block', '2', '--channels', '3', '--seed', 'x', '--out', key3);
-    const c = await run('transform-model', '--weights', join(dir, 'tm.safetensors'), '--key', key3, '--out', join(dir, 'never.safetensors'));
+    writeFileSync(key3, serializeKey(generateKey({ blockSize: 2, channels: 3, seed: 'x' })));
+    const c = await run('transform-model', '--weights', tm, '--key', key3, '--out', join(dir, 'never.safetensors'));
     expect(c.err[0]).toMatch(/^cipherpatch: error \[key\.wrong-channels\]/);
-    const exists = join(dir, 'tm-enc.safetensors');
-    const e = await run('transform-model', '--weights', join(dir, 'tm.safetensors'), '--key', join(dir, 'tm-key.json'), '--out', exists);
+    expect(existsSync(join(dir, 'never.safetensors'))).toBe(false);
+    const exists = join(dir, 'tm-exists.safetensors');
+    writeFileSync(exists, 'keep');
+    const e = await run('transform-model', '--weights', tm, '--key', tmKey, '--out', exists);
     expect(e.err).toEqual([`cipherpatch: error [output.exists]: ${exists} already exists (use --force to overwrite it)`]);
-    expect((await run('transform-model', '--weights', join(dir, 'tm.safetensors'), '--key', join(dir, 'tm-key.json'), '--out', exists, '--force')).code).toBe(0);
+    expect(readFileSync(exists, 'utf8')).toBe('keep');
+    expect((await run('transform-model', '--weights', tm, '--key', tmKey, '--out', exists, '--force')).code).toBe(0);
+    expect(readSafetensorsFile(exists).metadata['cipherpatch.transform']).toBe('System A Eqs. 8-9 (patch embedding permuted and sign-flipped)');
   });
 
   it('help of both commands', async () => {

@@ -15,6 +15,8 @@ import { keyToJson, serializeKey } from '../core/keyJson.ts';
 import { generateKey } from '../core/keygen.ts';
 import type { ImageBatch } from '../core/images.ts';
 import { writeConvMixerFile } from '../io/modelFile.ts';
+import { writeSafetensorsFile } from '../io/safetensors.ts';
+import { type ResNetConfig, resnetTensorSpecs } from '../model/resnet.ts';
 import { randomConvMixerWeights } from '../model/convmixer.ts';
 import type { Io } from './io.ts';
 import { main } from './main.ts';
@@ -49,6 +51,10 @@ vi.mock('../engine/factory.ts', async (importOriginal) => {
     ...real,
     createEngine: vi.fn(async (w: { config: { classes: number } }, _unused: unknown, options: Record<string, unknown>) => {
       made.push({ options });
+      return standIn(w.config);
+    }),
+    createResNetEngine: vi.fn(async (w: { config: { classes: number } }, options: Record<string, unknown>) => {
+      made.push({ engine: 'resnet', options });
       return standIn(w.config);
     }),
   };
@@ -309,5 +315,70 @@ describe('evaluate --shard, then merge', () => {
     const alone = await run(...base(join(dir, 'r2'), '--shard-out', out));
     expect(alone.err).toEqual(['cipherpatch: error [evaluate.shard-out]: --shard-out names the file of a shard: give --shard i/n too']);
     expect(existsSync(join(dir, 'r2'))).toBe(false);
+  });
+});
+
+/** A ResNet safetensors file of `config`, every value 0.5 (the stand-in engine never reads them). */
+function writeResNet(path: string, config: ResNetConfig): void {
+  const tensors = new Map(resnetTensorSpecs(config).map((spec) => [spec.name, { dtype: 'F32' as const, shape: spec.shape, data: new Float32Array(spec.shape.reduce((a, b) => a * b, 1)).fill(0.5) }]));
+  writeSafetensorsFile(path, tensors);
+}
+
+describe('evaluate, System B', () => {
+  const B_KEY = new URL('../../golden/system-b/ffx.json', import.meta.url).pathname;
+  const resnet = join(dir, 'resnet.safetensors');
+  beforeAll(() => writeResNet(resnet, { width: 2, blocks: [1, 1, 1, 1], channels: 3, classes: 10 }));
+
+  it('a ResNet and its key set: the first line names transform, model and engine; rows; the report', async () => {
+    // kills evaluate.ts:101-103 (looksLikeResNet), evaluateSystemBCommand (:166-210: the key set, the model line, the
+    // engine options, each printed row, the wrong key sets' line, the report line)
+    const report = join(dir, 'report-b');
+    const r = await run('evaluate', '--weights', resnet, '--key', B_KEY, '--wrong-keys', '2', '--data', cifar, '--limit', '8', '--engine', 'tfjs', '--no-progress', '--report', report);
+    const p = labelZeroPercent(8);
+    expect(r.code, r.err.join('\n')).toBe(0);
+    expect(r.err).toEqual(['evaluate (System B, ffx): 8 test images, 2 wrong key sets, ResNet (CIFAR variant) width 2, blocks 1/1/1/1, engine tfjs (onnx: cpu, all thread(s); tfjs: backend auto, 1 worker)']);
+    expect(r.out[0]).toMatch(/^engine: stand-in \(none, 3 thread\(s\), v9\); \d+\.\d images\/s$/);
+    expect(r.out.slice(1)).toEqual([
+      `System B (ffx), right key set:   ${p}`,
+      `System B (ffx), plain images:    ${p}`,
+      `System B (ffx), 2 wrong key sets: median ${p} [min ${p}, max ${p}]`,
+      `report: ${report}/ (report.json, report.md, wrong-keys.svg, wrong-keys.png, examples.png)`,
+    ]);
+    expect(made.length).toBeGreaterThan(0);
+    for (const m of made) expect(m).toEqual({ engine: 'resnet', options: { engine: 'tfjs', backend: 'auto', batchSize: 64, threads: undefined, executionProvider: 'cpu' } });
+    const json = JSON.parse(readFileSync(join(report, 'report.json'), 'utf8'));
+    expect([json.weights, json.keyFile]).toEqual([resnet, B_KEY]);
+    expect(JSON.stringify(json)).toContain('ResNet (CIFAR variant) width 2, blocks 1/1/1/1');
+  });
+
+  it('ResNet-18\'s blocks are named; one wrong key set; --batch-size and --threads handed on; no summary without wrong keys', async () => {
+    // kills evaluate.ts:178 (the "(ResNet-18)" test), :195 (o.batchSize ?? 64), :205 (the summary only with wrong key sets), plural
+    const resnet18 = join(dir, 'resnet18.safetensors');
+    writeResNet(resnet18, { width: 1, blocks: [2, 2, 2, 2], channels: 3, classes: 10 });
+    const r = await run('evaluate', '--weights', resnet18, '--key', B_KEY, '--wrong-keys', '1', '--data', cifar, '--limit', '8', '--engine', 'tfjs', '--no-progress', '--report', join(dir, 'report-b18'), '--batch-size', '3', '--threads', '2');
+    expect(r.code, r.err.join('\n')).toBe(0);
+    expect(r.err[0]).toBe('evaluate (System B, ffx): 8 test images, 1 wrong key sets, ResNet (CIFAR variant) width 1, blocks 2/2/2/2 (ResNet-18), engine tfjs (onnx: cpu, 2 thread(s); tfjs: backend auto, 1 worker)');
+    expect(r.out[3]).toBe(`System B (ffx), 1 wrong key set: median ${labelZeroPercent(8)} [min ${labelZeroPercent(8)}, max ${labelZeroPercent(8)}]`);
+    for (const m of made) expect(m).toEqual({ engine: 'resnet', options: { engine: 'tfjs', backend: 'auto', batchSize: 3, threads: 2, executionProvider: 'cpu' } });
+    const z = await run('evaluate', '--weights', resnet18, '--key', B_KEY, '--wrong-keys', '0', '--data', cifar, '--limit', '8', '--engine', 'tfjs', '--no-progress', '--report', join(dir, 'report-b0'));
+    expect(z.out).toHaveLength(4);
+    expect(z.out[3]).toBe(`report: ${join(dir, 'report-b0')}/ (report.json, report.md, examples.png)`);
+  });
+
+  it('a shard of a System B job names wrong key sets; a broken ResNet names the file', async () => {
+    // kills evaluate.ts:199-201 (writeEvaluateShard for 'B' with "wrong key sets"), :168-170 (the weights path put before the error)
+    const r = await run('evaluate', '--weights', resnet, '--key', B_KEY, '--wrong-keys', '3', '--data', cifar, '--limit', '8', '--engine', 'tfjs', '--no-progress', '--shard', '1/2', '--shard-out', join(dir, 'b-{i}.json'));
+    expect(r.code, r.err.join('\n')).toBe(0);
+    expect(r.err[0]).toBe('evaluate (System B, ffx): 8 test images, 3 wrong key sets (shard 1 of 2: 2 of them), ResNet (CIFAR variant) width 2, blocks 1/1/1/1, engine tfjs (onnx: cpu, all thread(s); tfjs: backend auto, 1 worker)');
+    expect(r.out[4]).toBe(`shard 1 of 2 (the base passes, wrong key sets 1 … 2 of 3): ${join(dir, 'b-1.json')}; cipherpatch merge turns the 2 shard files into the report`);
+    expect(JSON.parse(readFileSync(join(dir, 'b-1.json'), 'utf8')).job.system).toBe('B');
+    // a ResNet whose stem has the wrong number of input channels
+    const broken = join(dir, 'broken-resnet.safetensors');
+    const tensors = new Map(resnetTensorSpecs({ width: 2, blocks: [1, 1, 1, 1], channels: 3, classes: 10 }).map((spec) => [spec.name, { dtype: 'F32' as const, shape: spec.name === 'linear.bias' ? [7] : spec.shape, data: new Float32Array(spec.name === 'linear.bias' ? 7 : spec.shape.reduce((a, b) => a * b, 1)) }]));
+    writeSafetensorsFile(broken, tensors);
+    const b = await run('evaluate', '--weights', broken, '--key', B_KEY, '--data', cifar, '--limit', '8', '--engine', 'tfjs', '--no-progress', '--report', join(dir, 'never-b'));
+    expect(b.code).toBe(1);
+    expect(b.err[0]).toMatch(new RegExp(`^cipherpatch: error \\[[a-z.-]+\\]: ${broken}: `));
+    expect(existsSync(join(dir, 'never-b'))).toBe(false);
   });
 });
