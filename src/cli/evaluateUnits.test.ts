@@ -66,6 +66,12 @@ vi.mock('../plots/render.ts', async (importOriginal) => ({
   svgToPng: () => new Uint8Array([0x89, 0x50, 0x4e, 0x47]),
 }));
 
+// The official sums, as a copy this file may change: a test makes the committed sample's md5 the "official" one.
+vi.mock('../io/cifarFetch.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../io/cifarFetch.ts')>();
+  return { ...real, CIFAR10_SUMS: { ...real.CIFAR10_SUMS, files: { ...real.CIFAR10_SUMS.files } } };
+});
+
 const SAMPLE = new URL('../../golden/data/test_batch_first1000.bin', import.meta.url).pathname;
 const C_MATRICES = new URL('../../golden/runs/cpu-20ep/system-c-matrices.safetensors', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'cipherpatch-evaluate-units-'));
@@ -172,8 +178,8 @@ describe('evaluate, System A', () => {
     for (const m of made) expect(m.options).toEqual({ engine: 'tfjs', backend: 'auto', workers, threads: undefined, executionProvider: 'cpu', batchSize: 64 });
   });
 
-  it('one wrong key, --batch-size, --threads, --workers, a fallback note; the data named as the official test set when its md5 is', async () => {
-    // kills evaluate.ts:118 (plural), :120-121 (tuned batch size handed on), the fallback note, describeData's official branch
+  it('one wrong key, --batch-size, --threads, --workers, a fallback note', async () => {
+    // kills evaluate.ts:118 (plural), :120-121 (tuned batch size handed on), the fallback note
     const report = join(dir, 'report-a1');
     fallback = 'onnxruntime-node did not load (stand-in)';
     const r = await run(...base(report, '--wrong-keys', '1', '--batch-size', '5', '--threads', '2', '--workers', '1', '--backend', 'cpu'));
@@ -182,6 +188,41 @@ describe('evaluate, System A', () => {
     expect(r.out[0]).toMatch(/^engine: stand-in \(none, 3 thread\(s\), v9\); \d+\.\d images\/s; onnxruntime-node did not load \(stand-in\)$/);
     expect(r.out[4]).toBe(`encrypted model, 1 wrong key:   median ${labelZeroPercent(8)} [min ${labelZeroPercent(8)}, max ${labelZeroPercent(8)}]`);
     for (const m of made) expect(m.options).toEqual({ engine: 'tfjs', backend: 'cpu', workers: 1, threads: 2, executionProvider: 'cpu', batchSize: 5 });
+  });
+
+  it('the data is named the official test set when test_batch.bin has the official md5', async () => {
+    // kills evaluate.ts:55-56 (describeData: the md5 comparison and the official wording)
+    const { CIFAR10_SUMS } = await import('../io/cifarFetch.ts');
+    const { createHash } = await import('node:crypto');
+    const files = CIFAR10_SUMS.files as Record<string, string>;
+    const official = files['test_batch.bin'];
+    files['test_batch.bin'] = createHash('md5').update(readFileSync(SAMPLE)).digest('hex');
+    try {
+      const report = join(dir, 'report-official');
+      expect((await run(...base(report, '--wrong-keys', '0'))).code).toBe(0);
+      expect(JSON.parse(readFileSync(join(report, 'report.json'), 'utf8')).data).toBe('CIFAR-10 test set (official binary batches, md5-verified)');
+    } finally {
+      files['test_batch.bin'] = official;
+    }
+  });
+
+  it('progress goes to stderr unless --no-progress', async () => {
+    // kills evaluate.ts:217 (o.progress === false ? silentProgress : progressFor())
+    const writes: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      writes.push(String(chunk));
+      return true;
+    });
+    try {
+      const quiet = base(join(dir, 'report-quiet'), '--wrong-keys', '0');
+      expect((await run(...quiet)).code).toBe(0);
+      expect(writes).toEqual([]);
+      const shown = quiet.filter((a) => a !== '--no-progress').map((a) => (a.endsWith('report-quiet') ? join(dir, 'report-shown') : a));
+      expect((await run(...shown)).code).toBe(0);
+      expect(writes.length).toBeGreaterThan(0);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('--wrong-keys 0: no summary line, no box plot', async () => {
