@@ -300,7 +300,8 @@ describe('encrypt / decrypt', () => {
     writeFileSync(k1, serializeKey(generateKey({ blockSize: 2, channels: 1, seed: 'x' })));
     const r = await run('decrypt', plain, join(dir, 'never.png'), '--key', k1);
     expect(r.code).toBe(1);
-    expect(r.err[0]).toMatch(/^cipherpatch: error \[key\.wrong-channels\]/);
+    // refused when the key file is read (its message names the file), not later by the transform
+    expect(r.err[0]).toMatch(new RegExp(`^cipherpatch: error \\[key\\.wrong-channels\\]: key file ${k1}: `));
     expect(existsSync(join(dir, 'never.png'))).toBe(false);
   });
 
@@ -395,11 +396,11 @@ describe('init-model / transform-model', () => {
     writeFileSync(key4, serializeKey(generateKey({ blockSize: 4, channels: 1, seed: 'x' })));
     const r = await run('transform-model', '--weights', tm, '--key', key4, '--out', join(dir, 'never.safetensors'));
     expect(r.code).toBe(1);
-    expect(r.err[0]).toMatch(/^cipherpatch: error \[key\.wrong-block-size\]/);
+    expect(r.err[0]).toMatch(new RegExp(`^cipherpatch: error \\[key\\.wrong-block-size\\]: key file ${key4}: `));
     const key3 = join(dir, 'tm-key3.json');
     writeFileSync(key3, serializeKey(generateKey({ blockSize: 2, channels: 3, seed: 'x' })));
     const c = await run('transform-model', '--weights', tm, '--key', key3, '--out', join(dir, 'never.safetensors'));
-    expect(c.err[0]).toMatch(/^cipherpatch: error \[key\.wrong-channels\]/);
+    expect(c.err[0]).toMatch(new RegExp(`^cipherpatch: error \\[key\\.wrong-channels\\]: key file ${key3}: `));
     expect(existsSync(join(dir, 'never.safetensors'))).toBe(false);
     const exists = join(dir, 'tm-exists.safetensors');
     writeFileSync(exists, 'keep');
@@ -453,5 +454,39 @@ describe('main: the help of options', () => {
     const h = await run('help', 'keygen');
     expect(h.code).toBe(0);
     expect(h.out.join('\n')).toMatch(/^Usage: cipherpatch keygen/);
+  });
+});
+
+describe('outputs are checked before the work', () => {
+  // kills keygen.ts:19, image.ts:19, model.ts:10 (the declared outputs → []): the writers refuse an existing file as
+  // well, so only a run whose work fails first tells the pre-flight check (output.exists first) from the writer's
+  it('keygen: an existing --out is named before a key too large to make', async () => {
+    const out = join(dir, 'pre-k.json');
+    writeFileSync(out, 'keep');
+    const r = await run('keygen', '--block', '100000', '--channels', '3', '--out', out);
+    expect(r.err).toEqual([`cipherpatch: error [output.exists]: ${out} already exists (use --force to overwrite it)`]);
+  });
+
+  it('encrypt: an existing <out> is named before a missing key file', async () => {
+    const out = join(dir, 'pre.png');
+    writeFileSync(out, 'keep');
+    const r = await run('encrypt', join(dir, 'no-such.png'), out, '--key', join(dir, 'no-such-key.json'));
+    expect(r.err).toEqual([`cipherpatch: error [output.exists]: ${out} already exists (use --force to overwrite it)`]);
+  });
+
+  it('init-model and transform-model: an existing --out is named before the model is made or read', async () => {
+    const out = join(dir, 'pre.safetensors');
+    writeFileSync(out, 'keep');
+    const i = await run('init-model', '--dim', '100000', '--depth', '100000', '--out', out);
+    expect(i.err).toEqual([`cipherpatch: error [output.exists]: ${out} already exists (use --force to overwrite it)`]);
+    const t = await run('transform-model', '--weights', join(dir, 'no-such.safetensors'), '--key', join(dir, 'no-such.json'), '--out', out);
+    expect(t.err).toEqual([`cipherpatch: error [output.exists]: ${out} already exists (use --force to overwrite it)`]);
+  });
+
+  it('init-model: one class is "1 class"', async () => {
+    // kills model.ts:29 (plural(o.classes, 'class', 'classes'))
+    const out = join(dir, 'one-class.safetensors');
+    const r = await run('init-model', '--dim', '2', '--depth', '0', '--patch', '2', '--channels', '2', '--classes', '1', '--seed', 'c', '--out', out);
+    expect(r.out).toEqual([`wrote ${out}: ConvMixer-2/0, kernel 9, patch 2, 2 channels, 1 class (random, seed "c")`]);
   });
 });
