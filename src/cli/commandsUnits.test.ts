@@ -17,8 +17,7 @@ import { keySpace } from '../core/keySpace.ts';
 import { writeConvMixerFile } from '../io/modelFile.ts';
 import { readSafetensorsFile } from '../io/safetensors.ts';
 import { randomConvMixerWeights } from '../model/convmixer.ts';
-import type { Io } from './io.ts';
-import { main } from './main.ts';
+import { helpText, runInProcess } from '../../properties/cliInProcess.ts';
 
 // keySpace, spied on (its real code runs unless a test says otherwise): see the p_b = 65,536 test
 vi.mock('../core/keySpace.ts', async (importOriginal) => {
@@ -29,21 +28,9 @@ vi.mock('../core/keySpace.ts', async (importOriginal) => {
 const dir = mkdtempSync(join(tmpdir(), 'cipherpatch-commands-units-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs `cipherpatch …args` in-process: the exit code and every line written. */
-async function run(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l) };
-  const code = await main(['node', 'cipherpatch', ...args], io);
-  return { code, out, err };
-}
+const run = runInProcess;
 
-/** The help of a command with runs of white space made one space (commander wraps at the terminal width). */
-async function help(...command: string[]): Promise<string> {
-  const r = await run(...command, '--help');
-  expect(r.code).toBe(0);
-  return r.out.join('\n').replace(/\s+/g, ' ');
-}
+const help = helpText;
 
 describe('keygen', () => {
   it('writes the seeded key and names block, channels, p_b and the seed', async () => {

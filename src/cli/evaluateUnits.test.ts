@@ -13,13 +13,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { keyToJson, serializeKey } from '../core/keyJson.ts';
 import { generateKey } from '../core/keygen.ts';
-import type { ImageBatch } from '../core/images.ts';
 import { writeConvMixerFile } from '../io/modelFile.ts';
 import { writeSafetensorsFile } from '../io/safetensors.ts';
 import { type ResNetConfig, resnetTensorSpecs } from '../model/resnet.ts';
 import { randomConvMixerWeights } from '../model/convmixer.ts';
-import type { Io } from './io.ts';
-import { main } from './main.ts';
+import { helpText, runInProcess } from '../../properties/cliInProcess.ts';
 
 /** What each createEngine call was asked for. */
 const made: { engine?: string; options: Record<string, unknown> }[] = [];
@@ -27,26 +25,8 @@ let fallback: string | undefined;
 
 vi.mock('../engine/factory.ts', async (importOriginal) => {
   const real = await importOriginal<typeof import('../engine/factory.ts')>();
-  const standIn = (config: { classes: number }) => ({
-    name: 'stand-in',
-    backend: 'none',
-    threads: 3,
-    version: 'v9',
-    config,
-    ...(fallback === undefined ? {} : { fallback }),
-    // class 0 wins for every image
-    logits: async (images: ImageBatch<Uint8Array>) => {
-      const out = new Float32Array(images.shape.count * config.classes);
-      for (let n = 0; n < images.shape.count; n++) out[n * config.classes] = 1;
-      return out;
-    },
-    logitsNormalized: async (images: ImageBatch<Float32Array>) => {
-      const out = new Float32Array(images.shape.count * config.classes);
-      for (let n = 0; n < images.shape.count; n++) out[n * config.classes] = 1;
-      return out;
-    },
-    dispose: () => {},
-  });
+  const { classZeroEngine } = await import('../../properties/classZeroEngine.ts');
+  const standIn = (config: { classes: number }) => classZeroEngine(config, { name: 'stand-in', backend: 'none', threads: 3, version: 'v9', ...(fallback === undefined ? {} : { fallback }) });
   return {
     ...real,
     createEngine: vi.fn(async (w: { config: { classes: number } }, _unused: unknown, options: Record<string, unknown>) => {
@@ -91,13 +71,7 @@ beforeEach(() => {
   fallback = undefined;
 });
 
-async function run(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l) };
-  const code = await main(['node', 'cipherpatch', ...args], io);
-  return { code, out, err };
-}
+const run = runInProcess;
 
 /** The share of label 0 among the first n sample images, as evaluate prints it ("25.00 %"). */
 function labelZeroPercent(n: number): string {
@@ -113,8 +87,7 @@ const base = (report: string, ...rest: string[]) => ['evaluate', '--weights', mo
 describe('evaluate --help', () => {
   it('names every option and the examples', async () => {
     // kills evaluate.ts:63-94 (StringLiteral: the descriptions, the defaults named in words, the examples)
-    const r = await run('evaluate', '--help');
-    const h = r.out.join('\n').replace(/\s+/g, ' ');
+    const h = await helpText('evaluate');
     for (const text of [
       "run System A's experiment on the CIFAR-10 test set: plain model, encrypted model, right and wrong keys (Table 1, Figs. 4–5); the same for System C with a random orthogonal matrix for a key; for a System B ResNet: right key set, plain images, wrong key sets",
       '--weights <file> plain-trained ConvMixer (System A), or a ResNet trained on transformed images (System B); safetensors, PyTorch state-dict names (required)',

@@ -12,36 +12,21 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ImageBatch } from '../core/images.ts';
 import { writeConvMixerFile } from '../io/modelFile.ts';
 import { randomConvMixerWeights } from '../model/convmixer.ts';
-import type { Io } from './io.ts';
-import { main } from './main.ts';
+import { helpText, runInProcess } from '../../properties/cliInProcess.ts';
 import { VERSION } from './version.ts';
 
 /** The options of every createEngine call (the stand-in below). */
 const made: unknown[] = [];
 vi.mock('../engine/factory.ts', async (importOriginal) => {
   const real = await importOriginal<typeof import('../engine/factory.ts')>();
-  const zeroWins = (count: number, classes: number) => {
-    const out = new Float32Array(count * classes);
-    for (let n = 0; n < count; n++) out[n * classes] = 1;
-    return out;
-  };
+  const { classZeroEngine } = await import('../../properties/classZeroEngine.ts');
   return {
     ...real,
     createEngine: vi.fn(async (w: { config: { classes: number } }, _unused: unknown, options: unknown) => {
       made.push(options);
-      return {
-        name: 'stand-in',
-        backend: 'none',
-        threads: 1,
-        version: 'v0',
-        config: w.config,
-        logits: async (images: ImageBatch<Uint8Array>) => zeroWins(images.shape.count, w.config.classes),
-        logitsNormalized: async (images: ImageBatch<Float32Array>) => zeroWins(images.shape.count, w.config.classes),
-        dispose: () => {},
-      };
+      return classZeroEngine(w.config, { name: 'stand-in', backend: 'none', threads: 1, version: 'v0' });
     }),
   };
 });
@@ -58,13 +43,7 @@ beforeAll(() => {
   writeConvMixerFile(model, randomConvMixerWeights({ dim: 4, depth: 1, kernel: 3, patch: 4, channels: 3, classes: 10 }, 'fuzz-units'), { 'cipherpatch.model': 'ConvMixer' });
 });
 
-async function run(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l) };
-  const code = await main(['node', 'cipherpatch', ...args], io);
-  return { code, out, err };
-}
+const run = runInProcess;
 
 /** The verdict table's second line: "params …; <runs> runs per property, seed <seed>; <t> s". */
 const runsAndSeed = (out: string[]) => /(\d+) runs per property, seed (-?\d+)/.exec(out[0])?.slice(1);
@@ -72,8 +51,7 @@ const runsAndSeed = (out: string[]) => /(\d+) runs per property, seed (-?\d+)/.e
 describe('fuzz --help', () => {
   it('names the variants, every option and the examples', async () => {
     // kills fuzz.ts:62-81 (StringLiteral: the description, argument, options and their defaults, examples)
-    const r = await run('fuzz', '--help');
-    const h = r.out.join('\n').replace(/\s+/g, ' ');
+    const h = await helpText('fuzz');
     for (const text of [
       'fuzz a keyed block transform: shape, domain, 8-bit storability, invertibility, keys, key space, and whether a plain-trained model can be adapted exactly (verdict table with counterexamples)',
       'variant a built-in variant (shuffle, flip, system-a, negpos, ffx, ff1, orthogonal, channel-shuffle, block-rotation, block-scramble, per-block-keys) or a module path exporting one (e.g. ./examples/my-variant.ts)',
