@@ -385,6 +385,15 @@ describe('evaluate --shard, then merge', () => {
     expect(m.out).toEqual([`merged 2 shards of a System A job: 8 test images, 3 wrong keys`, `report: ${report}/ (report.json, report.md, wrong-keys.svg, wrong-keys.png, examples.png)`]);
     const merged = JSON.parse(readFileSync(join(report, 'report.json'), 'utf8'));
     expect(merged.results.wrongKeys.map((w: { index: number }) => w.index)).toEqual([0, 1, 2]);
+    // kills merge.ts:49 (each disagreement as a warning on stderr): shard 1's first base pass edited by hand
+    const edited = join(shards, 'ev-1-edited.json');
+    const doc1 = JSON.parse(readFileSync(join(shards, 'ev-1-of-2.json'), 'utf8'));
+    const firstPass = Object.keys(doc1.result.base)[0];
+    doc1.result.base[firstPass] = { ...doc1.result.base[firstPass], accuracy: 0.999 };
+    writeFileSync(edited, JSON.stringify(doc1));
+    const w = await run('merge', join(shards, 'ev-0-of-2.json'), edited, '--report', join(dir, 'merged-warned'));
+    expect(w.code, w.err.join('\n')).toBe(0);
+    expect(w.err).toEqual([`merge: warning: ${edited}: shard 1's base passes differ from shard 0's in ${firstPass} (the report shows shard 0's)`]);
     // evaluate shards: --json refused, --report required; an existing --report kept
     const j = await run('merge', join(shards, 'ev-0-of-2.json'), join(shards, 'ev-1-of-2.json'), '--json', join(dir, 'x.json'));
     expect(j.err).toEqual(['cipherpatch: error [merge.output]: evaluate shards merge into a report directory: use --report <dir>, not --json']);

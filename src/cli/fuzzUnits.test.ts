@@ -90,16 +90,24 @@ describe('fuzz', () => {
     expect(runsAndSeed(s.out)).toEqual(['3', '-7']);
     expect(s.out).toHaveLength(1);
     expect(s.err).toEqual([]);
+    // kills fuzz.ts:111 (trimEnd: the table is one entry without trailing blank lines)
+    expect(s.out[0]).toBe(s.out[0].trim());
+    expect(s.out[0].endsWith('invertible  pass  exactly')).toBe(true);
   });
 
   it('--seed must be an integer; --runs positive', async () => {
     // kills fuzz.ts:54-57 (integer(): the anchors, the sign, the safe-integer check, the message)
-    for (const bad of ['1.5', 'x', '1x', 'x1', '--', '', '99999999999999999999']) {
+    // kills fuzz.ts:53 (the ^ and $ anchors and \d+: Number() alone would take " 1", "1 ", "0x10")
+    expect(runsAndSeed((await run('fuzz', 'flip', '--only', 'invertible', '--runs', '1', '--seed', '-17')).out)).toEqual(['1', '-17']);
+    for (const bad of ['1.5', 'x', '1x', 'x1', '--', '', '99999999999999999999', ' 1', '1 ', '0x10']) {
       const r = await run('fuzz', 'flip', '--seed', bad);
       expect([r.code, r.err[0]], bad).toEqual([2, `error: option '--seed <S>' argument '${bad}' is invalid. --seed must be an integer, got "${bad}"`]);
     }
     const r = await run('fuzz', 'flip', '--runs', '0');
     expect(r.err[0]).toBe('error: option \'--runs <N>\' argument \'0\' is invalid. --runs must be a positive integer, got "0"');
+    // kills fuzz.ts:72-73 (the flag names of --images and --wrong-keys)
+    expect((await run('fuzz', 'flip', '--images', '0')).err[0]).toBe('error: option \'--images <N>\' argument \'0\' is invalid. --images must be a positive integer, got "0"');
+    expect((await run('fuzz', 'flip', '--wrong-keys', '-1')).err[0]).toBe('error: option \'--wrong-keys <N>\' argument \'-1\' is invalid. --wrong-keys must be a non-negative integer, got "-1"');
     const l = await run('fuzz', 'flip', '--limit', '0');
     expect(l.err[0]).toBe('error: option \'--limit <N>\' argument \'0\' is invalid. --limit must be a positive integer, got "0"');
   });
@@ -163,6 +171,16 @@ describe('fuzz', () => {
     expect(readFileSync(json, 'utf8')).toBe('keep');
     expect((await run('fuzz', 'flip', '--runs', '2', '--only', 'invertible', '--json', json, '--force')).code).toBe(0);
     expect(JSON.parse(readFileSync(json, 'utf8')).variant.name).toBe('flip');
+  });
+});
+
+describe('fuzz: several contract problems', () => {
+  it('"6 problems" in the plural', async () => {
+    // kills fuzz.ts:136 (problem / problems)
+    const spec = join(FIXTURES, 'wrong-types.ts');
+    const r = await run('fuzz', spec, '--runs', '1');
+    expect([r.code, r.err]).toEqual([1, [`cipherpatch: error [fuzz.contract]: ${spec} does not satisfy the variant contract: 6 problems (see above)`]]);
+    expect(r.out[0].split('\n').filter((l) => l.startsWith('  [contract.'))).toHaveLength(6);
   });
 });
 
@@ -231,7 +249,11 @@ describe('fuzz --shard, then merge', () => {
     expect(doc.job).toEqual({ cipherpatch: VERSION, variant: 'flip', sourceSha256: null, seed: 20220723, runs: 4, only: ['invertible'], limit: 20000 });
     expect(doc.shard).toMatchObject({ index: 1, count: 2 });
     // a shard file is never overwritten without --force
+    // kills fuzz.ts:104 (the shard's own seed handed to the harness: its table says S + 1)
+    expect(runsAndSeed(s1.out)).toEqual(['2', '20220724']);
     const again = await run('fuzz', 'flip', '--runs', '4', '--only', 'invertible', '--shard', '1/2', '--shard-out', out);
+    // kills fuzz.ts:84 (the shard file is an output checked before the battery runs: nothing printed)
+    expect(again.out).toEqual([]);
     expect(again.err).toEqual([`cipherpatch: error [output.exists]: ${join(shards, 'f-1-of-2.json')} already exists (use --force to overwrite it)`]);
     expect((await run('fuzz', 'flip', '--runs', '4', '--only', 'invertible', '--shard', '1/2', '--shard-out', out, '--force')).code).toBe(0);
     // merge
