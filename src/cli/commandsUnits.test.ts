@@ -18,6 +18,7 @@ import { writeConvMixerFile } from '../io/modelFile.ts';
 import { readSafetensorsFile } from '../io/safetensors.ts';
 import { randomConvMixerWeights } from '../model/convmixer.ts';
 import { helpText, runInProcess } from '../../properties/cliInProcess.ts';
+import { main } from './main.ts';
 
 // keySpace, spied on (its real code runs unless a test says otherwise): see the p_b = 65,536 test
 vi.mock('../core/keySpace.ts', async (importOriginal) => {
@@ -432,6 +433,13 @@ describe('main: the help of options', () => {
     expect(v.out).toEqual([JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version]);
     const u = await run('keyspace', '--block', '2', '--channels', '1', '--bogus');
     expect([u.code, u.err]).toEqual([2, ["error: unknown option '--bogus'", '(run with --help for usage)']]);
+  });
+
+  it('the program is "cipherpatch" whatever the script is called', async () => {
+    // kills main.ts:36 (new Command('cipherpatch'); without a name commander takes the script's file name)
+    const out: string[] = [];
+    expect(await main(['node', '/somewhere/run-it.mjs', '--help'], { out: (l) => out.push(l), err: () => undefined })).toBe(0);
+    expect(out[0].split('\n')[0]).toBe('Usage: cipherpatch [options] [command]');
   });
 
   it('a usage error of a subcommand\'s subcommand exits 2, not the process', async () => {
