@@ -405,6 +405,24 @@ describe('evaluate --shard, then merge', () => {
     expect(existsSync(join(dir, 'x.json'))).toBe(false);
   });
 
+  it('merge of one shard of one wrong key: singular nouns; outputs checked before the shard files are read', async () => {
+    // kills merge.ts:51 (plural: "1 shard", "1 wrong key"), merge.ts:40-42 (the declared --report and --json outputs)
+    const file = join(dir, 'single-{i}.json');
+    const s0 = await run('evaluate', '--weights', model, '--key', key, '--data', cifar, '--limit', '8', '--engine', 'tfjs', '--no-progress', '--wrong-keys', '1', '--shard', '0/1', '--shard-out', file);
+    expect(s0.code, s0.err.join('\n')).toBe(0);
+    const report = join(dir, 'merged-single');
+    const m = await run('merge', join(dir, 'single-0.json'), '--report', report);
+    expect(m.out[0]).toBe('merged 1 shard of a System A job: 8 test images, 1 wrong key');
+    // an existing --report or --json is named before a missing shard file is
+    const missing = join(dir, 'no-such-shard.json');
+    const r = await run('merge', missing, '--report', report);
+    expect(r.err).toEqual([`cipherpatch: error [output.exists]: ${report} already exists (use --force to replace it)`]);
+    const json = join(dir, 'existing.json');
+    writeFileSync(json, '{}');
+    const j = await run('merge', missing, '--json', json);
+    expect(j.err).toEqual([`cipherpatch: error [output.exists]: ${json} already exists (use --force to overwrite it)`]);
+  });
+
   it('one shard of one wrong key runs none in shard 0 of 2; --report with --shard and --shard-out alone are refused', async () => {
     // kills evaluateShard.ts:65 (end > start: "none of the"), :34-37 (--shard-out without --shard), evaluate.ts:97 (shard + --report)
     const shards = join(dir, 'shards1');
@@ -466,6 +484,41 @@ describe('evaluate, System B', () => {
     const z = await run('evaluate', '--weights', resnet18, '--key', B_KEY, '--wrong-keys', '0', '--data', cifar, '--limit', '8', '--engine', 'tfjs', '--no-progress', '--report', join(dir, 'report-b0'));
     expect(z.out).toHaveLength(4);
     expect(z.out[3]).toBe(`report: ${join(dir, 'report-b0')}/ (report.json, report.md, examples.png)`);
+  });
+
+  it('--wrong-keys-file: the listed key sets (their passwords in the report); a key set for 1 channel is refused at the file', async () => {
+    // kills evaluate.ts:183 (readSystemBKeyFile with the model's channels), :184 (the list read, for the key's block size and channels)
+    const list = new URL('../../golden/system-b/wrong-keys-ffx.json', import.meta.url).pathname;
+    const passwords = (JSON.parse(readFileSync(list, 'utf8')) as { keys: { password: string }[] }).keys.map((k) => k.password);
+    const report = join(dir, 'report-b-list');
+    const r = await run('evaluate', '--weights', resnet, '--key', B_KEY, '--wrong-keys-file', list, '--wrong-keys', '2', '--data', cifar, '--limit', '8', '--engine', 'tfjs', '--no-progress', '--report', report);
+    expect(r.code, r.err.join('\n')).toBe(0);
+    const listed = JSON.parse(readFileSync(join(report, 'report.json'), 'utf8')).results.wrongKeys.map((w: { key: { password: string } }) => w.key.password);
+    expect(listed).toEqual(passwords.slice(0, 2));
+    // the same key set, said to be for 1 channel (flip over p_b = 16)
+    const one = join(dir, 'b-key-1ch.json');
+    const k = JSON.parse(readFileSync(B_KEY, 'utf8'));
+    writeFileSync(one, JSON.stringify({ ...k, channels: 1, flip: k.flip.slice(0, 16) }));
+    const c = await run('evaluate', '--weights', resnet, '--key', one, '--data', cifar, '--limit', '8', '--engine', 'tfjs', '--no-progress', '--report', join(dir, 'never-b1'));
+    expect(c.code).toBe(1);
+    expect(c.err[0]).toMatch(new RegExp(`^cipherpatch: error \\[[a-z.-]+\\]: key set ${one}: `));
+    // a list of key sets for 1 channel does not fit either
+    const oneList = join(dir, 'b-list-1ch.json');
+    const l = JSON.parse(readFileSync(list, 'utf8'));
+    writeFileSync(oneList, JSON.stringify({ ...l, keys: l.keys.slice(0, 1).map((x: { flip: number[] }) => ({ ...x, channels: 1, flip: x.flip.slice(0, 16) })) }));
+    const cl = await run('evaluate', '--weights', resnet, '--key', B_KEY, '--wrong-keys-file', oneList, '--data', cifar, '--limit', '8', '--engine', 'tfjs', '--no-progress', '--report', join(dir, 'never-b2'));
+    expect(cl.code).toBe(1);
+    expect(cl.err[0]).toMatch(new RegExp(`^cipherpatch: error \\[[a-z.-]+\\]: .*${oneList}`));
+    expect(existsSync(join(dir, 'never-b2'))).toBe(false);
+  });
+
+  it('an existing System B report is replaced with --force', async () => {
+    // kills evaluate.ts:201 (overwrite: o.force for writeSystemBReport)
+    const report = join(dir, 'report-b-force');
+    const args = ['evaluate', '--weights', resnet, '--key', B_KEY, '--wrong-keys', '0', '--data', cifar, '--limit', '8', '--engine', 'tfjs', '--no-progress', '--report', report];
+    expect((await run(...args)).code).toBe(0);
+    const again = await run(...args, '--force');
+    expect(again.code, again.err.join('\n')).toBe(0);
   });
 
   it('a shard of a System B job names wrong key sets; a broken ResNet names the file', async () => {

@@ -263,6 +263,8 @@ describe('fuzz --shard, then merge', () => {
     expect(m.out).toHaveLength(2);
     expect(m.out[0]).toMatch(/\nmerged from 2 shards \(4 runs per property in all\):\n {2}shard 0: seed 20220723, 2 runs, /);
     expect(m.out[1]).toBe(`wrote ${json}`);
+    // kills merge.ts:57 (trimEnd: no trailing blank lines)
+    expect(m.out[0]).toBe(m.out[0].trim());
     expect(JSON.parse(readFileSync(json, 'utf8')).runs).toBe(4);
     const kept = await run('merge', join(shards, 'f-1-of-2.json'), join(shards, 'f-0-of-2.json'), '--json', json);
     expect(kept.err).toEqual([`cipherpatch: error [output.exists]: ${json} already exists (use --force to overwrite it)`]);
