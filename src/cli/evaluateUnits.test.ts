@@ -495,20 +495,21 @@ describe('evaluate, System B', () => {
     expect(r.code, r.err.join('\n')).toBe(0);
     const listed = JSON.parse(readFileSync(join(report, 'report.json'), 'utf8')).results.wrongKeys.map((w: { key: { password: string } }) => w.key.password);
     expect(listed).toEqual(passwords.slice(0, 2));
-    // the same key set, said to be for 1 channel (flip over p_b = 16)
+    // a valid key set for 1 channel (p_b = 16) does not fit the 3-channel ResNet
+    const oneChannelFlip = [1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]; // 7 ones: the count the ffx key parser asks for at p_b = 16 (its key.flip-count message says so)
     const one = join(dir, 'b-key-1ch.json');
     const k = JSON.parse(readFileSync(B_KEY, 'utf8'));
-    writeFileSync(one, JSON.stringify({ ...k, channels: 1, flip: k.flip.slice(0, 16) }));
+    writeFileSync(one, JSON.stringify({ ...k, channels: 1, flip: oneChannelFlip }));
     const c = await run('evaluate', '--weights', resnet, '--key', one, '--data', cifar, '--limit', '8', '--engine', 'tfjs', '--no-progress', '--report', join(dir, 'never-b1'));
     expect(c.code).toBe(1);
-    expect(c.err[0]).toMatch(new RegExp(`^cipherpatch: error \\[[a-z.-]+\\]: key set ${one}: `));
+    expect(c.err[0]).toMatch(new RegExp(`^cipherpatch: error \\[key\\.wrong-channels\\]: key set ${one}: `));
     // a list of key sets for 1 channel does not fit either
     const oneList = join(dir, 'b-list-1ch.json');
     const l = JSON.parse(readFileSync(list, 'utf8'));
-    writeFileSync(oneList, JSON.stringify({ ...l, keys: l.keys.slice(0, 1).map((x: { flip: number[] }) => ({ ...x, channels: 1, flip: x.flip.slice(0, 16) })) }));
+    writeFileSync(oneList, JSON.stringify({ ...l, keys: l.keys.slice(0, 1).map((x: object) => ({ ...x, channels: 1, flip: oneChannelFlip })) }));
     const cl = await run('evaluate', '--weights', resnet, '--key', B_KEY, '--wrong-keys-file', oneList, '--data', cifar, '--limit', '8', '--engine', 'tfjs', '--no-progress', '--report', join(dir, 'never-b2'));
     expect(cl.code).toBe(1);
-    expect(cl.err[0]).toMatch(new RegExp(`^cipherpatch: error \\[[a-z.-]+\\]: .*${oneList}`));
+    expect(cl.err[0]).toMatch(new RegExp(`^cipherpatch: error \\[key\\.wrong-channels\\]: key set list ${oneList}, key set 0: `));
     expect(existsSync(join(dir, 'never-b2'))).toBe(false);
   });
 
