@@ -174,6 +174,19 @@ describe('fuzz', () => {
   });
 });
 
+describe('fuzz --path', () => {
+  it('replays the counterexample at the given path (its replay line names that path, not the shrunk one)', async () => {
+    // kills fuzz.ts:105 (the path handed to the harness: dropped by false, ===, {})
+    const spec = join(FIXTURES, 'bad-decrypt.ts');
+    const replayLine = (out: string[]) => out.join('\n').split('\n').find((l) => l.startsWith('    replay: '));
+    const plain = await run('fuzz', spec, '--runs', '5', '--only', 'invertible');
+    expect(plain.code).toBe(0);
+    expect(replayLine(plain.out)).not.toContain('path: "4" }');
+    const replayed = await run('fuzz', spec, '--runs', '5', '--only', 'invertible', '--path', '4');
+    expect(replayLine(replayed.out)).toBe(`    replay: { seed: 20220723, path: "4" }  →  cipherpatch fuzz ${spec} --only invertible --seed 20220723 --path "4"`);
+  });
+});
+
 describe('fuzz: several contract problems', () => {
   it('"6 problems" in the plural', async () => {
     // kills fuzz.ts:136 (problem / problems)
