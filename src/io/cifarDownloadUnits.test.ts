@@ -163,6 +163,15 @@ describe('download', () => {
     expect((await asyncRejection(download(URL_, dest(), recorder(), 1, 1000))).message).toBe(`download of ${URL_} ended after 4 of 3 bytes`);
   });
 
+  it.skipIf(!existsSync('/proc/self/fd'))('closes the file it wrote (no file descriptor left open)', async () => {
+    // kills cifarDownload.ts:61 (the finally that closes the file): counted in /proc/self/fd (Linux)
+    const fds = () => readdirSync('/proc/self/fd').length;
+    stubFetch(() => new Response(body([bytes(3, 0)], 'end')));
+    const before = fds();
+    await download(URL_, dest(), recorder(), 1, 1000);
+    expect(fds()).toBe(before);
+  });
+
   it('never writes over an existing file', async () => {
     // kills cifarDownload.ts:28 (open(dest, 'wx'))
     const file = dest();
@@ -191,6 +200,24 @@ describe('extract', () => {
     expect(seen.sort()).toEqual(['a/', 'a/drop.txt', 'a/keep.bin']);
     expect(readdirSync(join(to, 'a'))).toEqual(['keep.bin']);
     expect(readFileSync(join(to, 'a', 'keep.bin'), 'utf8')).toBe('k');
+  });
+
+  it('strict: an entry with a bad header checksum is an error, not a skipped entry', async () => {
+    // kills cifarDownload.ts:78 (strict: true): tar without strict only warns and goes on
+    const src = join(dir, 'two');
+    mkdirSync(src, { recursive: true });
+    writeFileSync(join(src, 'f1.bin'), new Uint8Array(100).fill(7));
+    writeFileSync(join(src, 'f2.bin'), new Uint8Array(100).fill(8));
+    const plain = join(dir, 'two.tar');
+    await createTar({ file: plain, cwd: src, portable: true }, ['f1.bin', 'f2.bin']);
+    const bytes = new Uint8Array(readFileSync(plain));
+    // the second header starts at 1024 (512-byte header + one data block of f1); its checksum field is at 148..155
+    bytes[1024 + 148] = 0x39;
+    bytes[1024 + 149] = 0x39;
+    const broken = join(dir, 'broken.tar');
+    writeFileSync(broken, bytes);
+    const e = await asyncRejection(extract(broken, join(dir, 'broken-out'), () => true));
+    expect([e.check, e.message]).toEqual(['cifar.fetch-archive', 'cannot unpack broken.tar: TAR_ENTRY_INVALID: checksum failure']);
   });
 
   it('an archive that is not one: cifar.fetch-archive naming the file', async () => {
