@@ -156,3 +156,31 @@ describe('fuzzVariant', () => {
     expect(fuzzVariant(rotation({ keySpace: { ...rotation().keySpace!, tinyParams: [{ blockSize: 2, channels: 4 }] } }), { runs: 2, only: ['key-space'] }).checks[1].verdict).toBe('pass');
   });
 });
+
+describe('fuzzVariant: survivors of the first harness.ts runs (issue 25, session 4)', () => {
+  // harness.ts:97–103: each basic check's id in BASIC → "" (only --only <id> and a crash's result read it).
+  it('--only <id> selects each basic check by its own id', () => {
+    for (const id of ['shape', 'domain', 'storable', 'invertible', 'deterministic', 'serialization', 'key-sensitivity', 'known-answer']) expect(ids({ only: [id] })).toEqual(['contract', id]);
+  });
+
+  // harness.ts:112: `typeof candidate === 'object' && candidate !== null` → `true && …`, `… || …`: a function has a name of its own.
+  it('a candidate that is not an object is unnamed, even a named function with fields', () => {
+    const f = Object.assign(function myVariant() {}, { title: 'a function', gridBound: true, adapter: {} });
+    expect(fuzzVariant(f, { runs: 2 }).variant).toMatchObject({ name: '(unnamed)', title: '', gridBound: false, adapter: false });
+    expect(fuzzVariant('text', { runs: 2 }).variant).toMatchObject({ name: '(unnamed)', adapter: false });
+  });
+
+  // harness.ts:132: the replay path passed on to the context (`options.path !== undefined ? … : {}` → always {}).
+  it('a replay (--path) starts at the counterexample and ends there', () => {
+    let encrypts = 0;
+    const short = () => rotation({ encrypt: (b, k) => (encrypts++, { ...b, data: b.data.length === 2 ? b.data.slice(1) : rotation().encrypt(b, k).data }) });
+    const first = fuzzVariant(short(), { only: ['shape'], runs: 30 });
+    encrypts = 0;
+    fuzzVariant(short(), { only: ['shape'], runs: 30, path: first.checks[1].replay!.path });
+    // The contract's smoke run, then the one replayed case (no search, no shrinking).
+    expect(encrypts).toBeLessThanOrEqual(3);
+    encrypts = 0;
+    fuzzVariant(short(), { only: ['shape'], runs: 30 });
+    expect(encrypts).toBeGreaterThan(3);
+  });
+});
