@@ -156,6 +156,14 @@ describe('mergeFuzzShards, the edges', () => {
   });
 });
 
+describe('shards that disagree', () => {
+  // fuzzShard.ts:131 (the message's lists joined by ", ").
+  it('names both lists of checks in full', () => {
+    const e = rejection(() => mergeFuzzShards(docs([report(0, [pass('a'), pass('b')], [], []), report(1, [pass('a'), pass('c')], [], [])])));
+    expect(e).toMatchObject({ check: 'merge.shards-disagree', message: 's1.json: shard 1 ran the checks a, c, shard 0 ran a, b' });
+  });
+});
+
 describe('formatMergedFuzzReport, the edges', () => {
   // fuzzShard.ts:160–175 (the shard lines' "; failed", further counterexamples only after the first of each check, and only with something to show).
   it('lists each further counterexample once, none for the first failing shard, none without details', () => {
@@ -171,6 +179,15 @@ describe('formatMergedFuzzReport, the edges', () => {
     expect(further).not.toContain('(shard 2)');
     expect(text.endsWith('\n')).toBe(true);
     expect(text.endsWith('\n\n')).toBe(false);
+    // The table, one blank line, then the shards (formatReport's own trailing newline trimmed).
+    expect(text).toMatch(/\S\n\nmerged from 3 shards/);
+    // A further failure with only a counterexample, or only a replay line, is shown.
+    const onlyCe: CheckResult = { id: 'c', title: 'c', verdict: 'fail', detail: 'c: ce only', counterexample: 'x=9' };
+    const onlyReplay: CheckResult = { id: 'c', title: 'c', verdict: 'fail', detail: 'c: replay only', replay: { seed: 10, path: '4', command: 'cipherpatch fuzz toy --only c --seed 10 --path "4"' } };
+    const four = formatMergedFuzzReport(mergeFuzzShards(docs([report(0, [failed('c', 7, '0:1')], [], []), report(1, [onlyCe], [], []), report(2, [onlyReplay], [], []), report(3, [bare], [], [])])));
+    expect(four).toContain('c (shard 1): c: ce only');
+    expect(four).toContain('c (shard 2): c: replay only');
+    expect(four).not.toContain('(shard 3)');
     // No failures at all: no further section.
     const clean = formatMergedFuzzReport(mergeFuzzShards(docs([report(0, [pass('d')], [], []), report(1, [pass('d')], [], [])])));
     expect(clean).not.toContain('further shards');
