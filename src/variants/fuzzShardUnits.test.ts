@@ -96,6 +96,8 @@ describe('the shard document', () => {
     ]) {
       expect(rejection(() => parseFuzzShard(broken, 'a.json'))).toMatchObject(whole);
     }
+    // fuzzShard.ts:77 (`typeof r !== 'object'` → false): a report that is a function with the right fields is not whole.
+    expect(rejection(() => parseFuzzShard({ ...good, report: Object.assign(() => 0, { checks: [], contract: [], summary: {} }) }, 'a.json'))).toMatchObject(whole);
     // A report without checks (an empty list) is whole.
     expect(parseFuzzShard({ ...good, report: { ...r, checks: [], contract: [] } }, 'a.json').report.checks).toEqual([]);
   });
@@ -139,6 +141,14 @@ describe('mergeFuzzShards, the edges', () => {
       { blockSize: 2, patchSize: 2, adaptable: false },
     ]);
     expect(summary.blockVsPatch.rule).toBe('M = P');
+    // fuzzShard.ts:115 (a pair is found by block size AND patch size): shard 1 lists (1, 2) and (2, 1) before (1, 1).
+    const mixed = [
+      { blockSize: 1, patchSize: 2, adaptable: false },
+      { blockSize: 2, patchSize: 1, adaptable: false },
+      { blockSize: 1, patchSize: 1, adaptable: true },
+    ];
+    const pairsOf = mergeFuzzShards(docs([report(0, [pass('x')], [], [{ blockSize: 1, patchSize: 1, adaptable: true }]), report(1, [pass('x')], [], mixed)])).summary.blockVsPatch.pairs;
+    expect(pairsOf).toEqual([{ blockSize: 1, patchSize: 1, adaptable: true }]);
     expect(summary.keySpace).toEqual({ formula: 'p_b', tiny: [] });
   });
 
