@@ -96,6 +96,28 @@ describe('fitAffine', () => {
   });
 });
 
+describe('fitAffine, numerics (issue 25, session 4: survivors of the first affine.ts run)', () => {
+  // affine.ts:46 (maxNorm's loop → none, `>=`, Math.max → Math.min), :47 (Math.max(maxNorm, 1) → Math.min): the rank
+  // tolerance scales with the largest column. Columns of ~5.5e6: a second column differing by 1e-5 in one sample
+  // is below the tolerance 5.5e6·1e-10 = 5.5e-4 and counts as a copy (rank 2), not as a new direction (rank 3).
+  it('the rank tolerance is relative to the largest column', () => {
+    const t = [1, 2, 3, 4].map((v) => v * 1e6);
+    const x = f64(...t.flatMap((v, i) => [v, v + (i === 1 ? 1e-5 : 0)]));
+    const fit = fitAffine(x, f64(...t.map((v) => 2e-6 * v)), 4, 2, 1);
+    expect(fit.rank).toBe(2);
+    expect(fit.residual).toBeLessThan(1e-9);
+  });
+
+  // affine.ts:70 (alpha's sign: `true`/`false ?`, `<`, `+norms[best]`, the index of the diagonal entry), :73 (`− alpha` → `+`):
+  // the reflection must use alpha of the sign opposite to the diagonal entry, or 3 − 3 cancels when the rest of the
+  // column is tiny (1e-9) and the subdiagonal is not zeroed. Exact data (x = (1, 2), two samples, two inputs): residual 0.
+  it('the Householder sign avoids cancellation (diagonal entries of either sign)', () => {
+    for (const x of [[3, 1e-9, 1e-9, 3], [-3, 1e-9, 1e-9, -3], [-3, -1e-9, 1e-9, 3], [3, 1e-9, -1e-9, -3]]) {
+      expect(fitAffine(f64(...x), f64(1, 2), 2, 2, 1).residual).toBe(0);
+    }
+  });
+});
+
 describe('affineResidual', () => {
   // affine.ts:115–136 (the scale max(1, max |x|), the sum x′A + c, the strict worst).
   it('max |x′A + c − x| over every sample and output, over max(1, max |x|)', () => {
@@ -129,6 +151,11 @@ describe('adapterShape', () => {
     expect(adapterShape(fit(2, 2, [1, 0, 0, 0], [0, 0]))).toEqual(dense);
     expect(adapterShape(fit(1, 2, [1, 0], [0, 0]))).toEqual(dense);
     expect(adapterShape(fit(2, 1, [1, 0], [0]))).toEqual(dense);
+    // affine.ts:169 (rows and columns each checked, each with every, not some): one entry per column but a row with two;
+    // 3 × 3 with rows (1, 2, 0) and columns (1, 1, 1); rows (1, 1, 1) and columns (1, 2, 0).
+    expect(adapterShape(fit(2, 2, [1, 1, 0, 0], [0, 0]))).toEqual(dense);
+    expect(adapterShape(fit(3, 3, [1, 0, 0, 0, 1, 1, 0, 0, 0], [0, 0, 0]))).toEqual(dense);
+    expect(adapterShape(fit(3, 3, [1, 0, 0, 0, 1, 0, 0, 1, 0], [0, 0, 0]))).toEqual(dense);
   });
 
   it('entries and biases within eps count as 0 (or ±1); eps can be given', () => {
@@ -136,6 +163,8 @@ describe('adapterShape', () => {
     expect(adapterShape(fit(2, 2, [1 + 5e-9, 5e-9, -5e-9, 1], [5e-9, 0]))).toMatchObject({ form: 'identity', biasUnchanged: true, biasCorrection: 5e-9 });
     expect(adapterShape(fit(2, 2, [1 + 5e-8, 0, 0, 1], [0, 0]))).toMatchObject({ form: 'scaled permutation', rescaled: true });
     expect(adapterShape(fit(2, 2, [1, 0, 0, 1], [2e-8, 0]))).toMatchObject({ form: 'permutation', biasUnchanged: false });
+    // affine.ts:165 (`> eps` → `>=`): |1.5| − 1 = 0.5 is exactly eps = 0.5: still ±1, not rescaled.
+    expect(adapterShape(fit(2, 2, [1.5, 0, 0, 1], [0, 0]), 0.5)).toMatchObject({ form: 'identity', rescaled: false });
     // Exactly eps is still within.
     expect(adapterShape(fit(2, 2, [1, 0.1, 0, 1], [0.1, 0]), 0.1)).toMatchObject({ form: 'identity', biasUnchanged: true });
     expect(adapterShape(fit(2, 2, [1, 0.1, 0, 1], [0, 0]), 0.05)).toMatchObject({ form: 'dense' });
