@@ -132,4 +132,71 @@ describe('plug-in modules', () => {
     expect(e.check).toBe('fuzz.module-load');
     expect(e.message).toMatch(new RegExp(`^${file} imports \\S*nowhere\\.ts, which does not exist from ${cjs}\\. A plug-in outside the cipherpatch checkout cannot import its sources by a relative path: import only the contract's types`));
   });
+
+  // Which loader imports a .ts plug-in, seen by module identity: the test's own import goes through vitest's loader,
+  // so a plug-in imported the same way is the same object; tsx's scoped import makes a separate instance.
+  // registry.ts:55–63 (commonJsScope: the nearest package.json up the folders, its "type", the root), :68 (FROM_SOURCES),
+  // :81 (native import for ES-module scope and non-.ts files).
+  it('a .ts plug-in in ES-module scope (package.json two folders up) is imported natively: one instance', async () => {
+    const deep = folder('esm/sub/deeper', { 'deep.ts': PLUGIN });
+    const file = join(deep, 'deep.ts');
+    const direct = ((await import(file)) as { default: unknown }).default;
+    expect((await loadVariant(file)).candidate).toBe(direct);
+    const good = join(esm, 'good.ts');
+    expect((await loadVariant(good)).candidate).toBe(((await import(good)) as { default: unknown }).default);
+  });
+
+  it('a .ts plug-in with no package.json up to the root, or in CommonJS scope, goes through tsx: a separate instance', async () => {
+    const file = join(root, 'top.ts');
+    writeFileSync(file, PLUGIN);
+    const direct = ((await import(file)) as { default: unknown }).default;
+    const loaded = (await loadVariant(file)).candidate;
+    expect(loaded).toEqual(direct);
+    expect(loaded).not.toBe(direct);
+    const cjsFile = join(cjs, 'good.ts');
+    expect((await loadVariant(cjsFile)).candidate).not.toBe(((await import(cjsFile)) as { default: unknown }).default);
+  });
+
+  it('a non-.ts module in CommonJS scope is imported natively, whatever its name contains', async () => {
+    const file = join(cjs, 'plain.ts.mjs');
+    writeFileSync(file, PLUGIN);
+    expect((await loadVariant(file)).candidate).toBe(((await import(file)) as { default: unknown }).default);
+  });
+
+  // registry.ts:59–61 (a package.json that is not JSON decides CommonJS scope; the search stops there, even below a "type": "module" one).
+  it('an unreadable package.json under an ES-module one still means CommonJS scope (tsx, which then fails on it)', async () => {
+    const dir = folder('esm/badpkg', { 'package.json': '{not json', 'p.ts': PLUGIN });
+    const file = join(dir, 'p.ts');
+    await expect(loadVariant(file)).rejects.toMatchObject({ check: 'fuzz.module-load', message: `cannot load ${file}: Error parsing: ${join(dir, 'package.json')}` });
+  });
+
+  // registry.ts:85 (tsx's result unwrapped only when its default is an ES module's namespace: `__esModule === true`, an object, not null).
+  it('a CommonJS plug-in (module.exports) is read as it is, not unwrapped', async () => {
+    writeFileSync(join(cjs, 'commonjs.ts'), "module.exports = { name: 'cjs-plugin', encrypt: 1 };\n");
+    expect((await loadVariant(join(cjs, 'commonjs.ts'))).candidate).toEqual({ name: 'cjs-plugin', encrypt: 1 });
+    writeFileSync(join(cjs, 'nothing.ts'), 'module.exports = null;\n');
+    const none = await loadVariant(join(cjs, 'nothing.ts'));
+    expect(none.candidate).toBeNull();
+  });
+
+  // registry.ts:91–92 (the "Transform failed" text: anchored at the start, any number of errors, trimmed, each line
+  // "file:L:C: ERROR: text" → "line L:C: text", joined by "; "): a module that throws such an error while loading.
+  it('transform errors: every line rewritten, the count of any width, only at the start of the message', async () => {
+    const tf = join(esm, 'tf.mjs');
+    writeFileSync(tf, "throw new Error('Transform failed with 12 errors:\\nx.ts:3:14: ERROR: Bad thing\\ny.ts:10:2: ERROR: Other thing\\n');\n");
+    await expect(loadVariant(tf)).rejects.toMatchObject({ message: `${tf} has a syntax error: line 3:14: Bad thing; line 10:2: Other thing` });
+    const inner = join(esm, 'inner.mjs');
+    writeFileSync(inner, "throw new Error('wrapped: Transform failed with 1 error:\\nx.ts:1:1: ERROR: no');\n");
+    await expect(loadVariant(inner)).rejects.toMatchObject({ message: `cannot load ${inner}: wrapped: Transform failed with 1 error:\nx.ts:1:1: ERROR: no` });
+  });
+
+  // registry.ts:95–97 (both codes of a missing module; the name from Node's message, else its first line).
+  it('missing modules, by either code, named from the message or its first line', async () => {
+    const esmMissing = join(esm, 'esm-missing.mjs');
+    writeFileSync(esmMissing, "throw Object.assign(new Error(\"Cannot find package 'left-pad' imported from /x\"), { code: 'ERR_MODULE_NOT_FOUND' });\n");
+    await expect(loadVariant(esmMissing)).rejects.toMatchObject({ check: 'fuzz.module-load', message: expect.stringMatching(new RegExp(`^${esmMissing} imports left-pad, which does not exist from ${esm}\\. `)) });
+    const odd = join(esm, 'odd-missing.mjs');
+    writeFileSync(odd, "throw Object.assign(new Error('no such thing\\nsecond line'), { code: 'MODULE_NOT_FOUND' });\n");
+    await expect(loadVariant(odd)).rejects.toMatchObject({ message: expect.stringMatching(new RegExp(`^${odd} imports no such thing, which does not exist from ${esm}\\. `)) });
+  });
 });
