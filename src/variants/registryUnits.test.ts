@@ -157,10 +157,13 @@ describe('plug-in modules', () => {
     expect((await loadVariant(cjsFile)).candidate).not.toBe(((await import(cjsFile)) as { default: unknown }).default);
   });
 
+  // registry.ts:81 (`\.tsx?$` anchored: "x.ts.js" is a .js file).
   it('a non-.ts module in CommonJS scope is imported natively, whatever its name contains', async () => {
-    const file = join(cjs, 'plain.ts.mjs');
-    writeFileSync(file, PLUGIN);
-    expect((await loadVariant(file)).candidate).toBe(((await import(file)) as { default: unknown }).default);
+    for (const name of ['plain.ts.mjs', 'plain.ts.js']) {
+      const file = join(cjs, name);
+      writeFileSync(file, PLUGIN);
+      expect((await loadVariant(file)).candidate).toBe(((await import(file)) as { default: unknown }).default);
+    }
   });
 
   // registry.ts:59–61 (a package.json that is not JSON decides CommonJS scope; the search stops there, even below a "type": "module" one).
@@ -174,6 +177,9 @@ describe('plug-in modules', () => {
   it('a CommonJS plug-in (module.exports) is read as it is, not unwrapped', async () => {
     writeFileSync(join(cjs, 'commonjs.ts'), "module.exports = { name: 'cjs-plugin', encrypt: 1 };\n");
     expect((await loadVariant(join(cjs, 'commonjs.ts'))).candidate).toEqual({ name: 'cjs-plugin', encrypt: 1 });
+    // A function marked __esModule is not tsx's namespace object: kept wrapped, so its own default (the function) is the candidate.
+    writeFileSync(join(cjs, 'fn.ts'), "module.exports = Object.assign(function plugin() {}, { __esModule: true, variant: { name: 'inner' } });\n");
+    expect(typeof (await loadVariant(join(cjs, 'fn.ts'))).candidate).toBe('function');
     writeFileSync(join(cjs, 'nothing.ts'), 'module.exports = null;\n');
     const none = await loadVariant(join(cjs, 'nothing.ts'));
     expect(none.candidate).toBeNull();
