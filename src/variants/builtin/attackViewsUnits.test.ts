@@ -91,6 +91,8 @@ describe('nearest keys and agreement', () => {
     expect(Array.from(nearestBinary([0, 1, 0], 1))).toEqual([0, 1, 0]);
     expect(Array.from(nearestBinary([1, 1], 2))).toEqual([1, 1]);
     expect(Array.from(nearestBinary([1, 1], 0))).toEqual([0, 0]);
+    // attackViews.ts:91 (only unset positions are set: `if (!out[k])` → `if (true)` would "set" position 0 again and stop).
+    expect(Array.from(nearestBinary([1, 0, 0], 2))).toEqual([1, 1, 0]);
   });
 
   // attackViews.ts:96–115 (both entry and bit must agree; the first best; no candidates).
