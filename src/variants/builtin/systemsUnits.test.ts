@@ -136,7 +136,7 @@ describe('System B plug-ins', () => {
     expect(Object.keys(negpos.parseKey(t))).toEqual(['blockSize', 'channels', 'flip']);
     expect(() => negpos.parseKey(t.replace('[0,0,1,0]', '[0,1,1,0]'))).toThrow('flip has 2 ones, expected 1');
     expect(negpos.generateKey(P14, 'n')).toEqual(negpos.generateKey(P14, 'n'));
-    // `last`: randperm = identity 0 1 2 3, > 2 → 0 0 0 1.
+    // A secure key (no seed) has the same count.
     expect(Array.from(negpos.generateKey(P14, undefined).flip).reduce((a, b) => a + b, 0)).toBe(1);
     const b = batch([0.25, 0.5, 1, 0], { channels: 4 });
     expect(Array.from(negpos.decrypt(b, k).data)).toEqual([0.25, 0.5, 0, 0]);
