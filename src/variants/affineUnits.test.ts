@@ -133,6 +133,9 @@ describe('affineResidual', () => {
   });
 });
 
+/** adapterShape with another eps (its parameter's type is the default's literal type, 1e-8). */
+const shapeWithEps = adapterShape as (fit: AffineFit, eps: number) => ReturnType<typeof adapterShape>;
+
 describe('adapterShape', () => {
   const fit = (p: number, q: number, a: number[], c: number[]): AffineFit => ({ a: f64(...a), c: f64(...c), p, q, samples: 0, rank: 0, residual: 0, worstSample: 0, worstError: 0 });
 
@@ -164,10 +167,10 @@ describe('adapterShape', () => {
     expect(adapterShape(fit(2, 2, [1 + 5e-8, 0, 0, 1], [0, 0]))).toMatchObject({ form: 'scaled permutation', rescaled: true });
     expect(adapterShape(fit(2, 2, [1, 0, 0, 1], [2e-8, 0]))).toMatchObject({ form: 'permutation', biasUnchanged: false });
     // affine.ts:165 (`> eps` → `>=`): |1.5| − 1 = 0.5 is exactly eps = 0.5: still ±1, not rescaled.
-    expect(adapterShape(fit(2, 2, [1.5, 0, 0, 1], [0, 0]), 0.5)).toMatchObject({ form: 'identity', rescaled: false });
+    expect(shapeWithEps(fit(2, 2, [1.5, 0, 0, 1], [0, 0]), 0.5)).toMatchObject({ form: 'identity', rescaled: false });
     // Exactly eps is still within.
-    expect(adapterShape(fit(2, 2, [1, 0.1, 0, 1], [0.1, 0]), 0.1)).toMatchObject({ form: 'identity', biasUnchanged: true });
-    expect(adapterShape(fit(2, 2, [1, 0.1, 0, 1], [0, 0]), 0.05)).toMatchObject({ form: 'dense' });
+    expect(shapeWithEps(fit(2, 2, [1, 0.1, 0, 1], [0.1, 0]), 0.1)).toMatchObject({ form: 'identity', biasUnchanged: true });
+    expect(shapeWithEps(fit(2, 2, [1, 0.1, 0, 1], [0, 0]), 0.05)).toMatchObject({ form: 'dense' });
     // The largest |c|, whatever its sign and place.
     expect(adapterShape(fit(2, 2, [1, 0, 0, 1], [0.5, -3])).biasCorrection).toBe(3);
   });

@@ -12,6 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { asyncRejection } from '../../properties/rejection.ts';
 import { blockRotation, blockScramble, channelShuffle, perBlockKeys } from './builtin/further.ts';
 import { flip, shuffle, systemA } from './builtin/systemA.ts';
 import { ffx, negpos } from './builtin/systemB.ts';
@@ -113,7 +114,7 @@ describe('plug-in modules', () => {
   // registry.ts:91–92 (tsx's "Transform failed" text as "line L:C: …"), :81 (only CommonJS scope goes through tsx).
   it('a syntax error through tsx: "line L:C"', async () => {
     const file = join(cjs, 'broken.ts');
-    const e = await loadVariant(file).catch((x: unknown) => x as { check: string; message: string });
+    const e = await asyncRejection(loadVariant(file));
     expect(e.check).toBe('fuzz.module-load');
     // `export const x = ;`: the ";" is column 17.
     expect(e.message).toBe(`${file} has a syntax error: line 1:17: Unexpected ";"`);
@@ -128,7 +129,7 @@ describe('plug-in modules', () => {
   // registry.ts:94–97 (a missing import: which one, from where, and what to do).
   it('a module that imports what is not there', async () => {
     const file = join(cjs, 'missing.ts');
-    const e = await loadVariant(file).catch((x: unknown) => x as { check: string; message: string });
+    const e = await asyncRejection(loadVariant(file));
     expect(e.check).toBe('fuzz.module-load');
     expect(e.message).toMatch(new RegExp(`^${file} imports \\S*nowhere\\.ts, which does not exist from ${cjs}\\. A plug-in outside the cipherpatch checkout cannot import its sources by a relative path: import only the contract's types`));
   });

@@ -6,21 +6,13 @@
  * test names the Stryker mutants it was seen to kill.
  */
 import { describe, expect, it } from 'vitest';
+import { refusal } from '../../properties/rejection.ts';
 import { shuffle } from './builtin/systemA.ts';
 import { ffx, negpos } from './builtin/systemB.ts';
 import { SYSTEM_B_TRANSFORMS, generateSystemBKey, parseSystemBKey, systemBVariant, variantFor, wrongSystemBKeys } from './systemBKey.ts';
 
 /** A negpos key file for M = 1, C = 4 (p_b = 4: p_b/2 − 1 = 1 one), by hand. */
 const NEGPOS_TEXT = '{\n  "format": "cipherpatch-variant-key",\n  "variant": "negpos",\n  "blockSize": 1,\n  "channels": 4,\n  "flip": [0,0,1,0]\n}\n';
-
-const thrown = (f: () => unknown) => {
-  try {
-    f();
-  } catch (e) {
-    return { check: (e as { check?: string }).check, message: (e as Error).message };
-  }
-  throw new Error('did not throw');
-};
 
 describe('transforms', () => {
   // systemBKey.ts:16 (the list), :19–23 (each transform's variant), :37 (variantFor's condition and new params).
@@ -51,15 +43,15 @@ describe('parseSystemBKey', () => {
     } catch (e) {
       parseMessage = (e as Error).message;
     }
-    expect(thrown(() => parseSystemBKey('{no'))).toEqual({ check: 'key.json', message: `key set is not valid JSON: ${parseMessage}` });
-    for (const bad of ['[]', 'null', '3', '"text"', [], null, 3]) expect(thrown(() => parseSystemBKey(bad))).toEqual({ check: 'key.json', message: 'a key set must be a JSON object' });
+    expect(refusal(() => parseSystemBKey('{no'))).toEqual({ check: 'key.json', message: `key set is not valid JSON: ${parseMessage}` });
+    for (const bad of ['[]', 'null', '3', '"text"', [], null, 3]) expect(refusal(() => parseSystemBKey(bad))).toEqual({ check: 'key.json', message: 'a key set must be a JSON object' });
     const tail = ', expected "cipherpatch-variant-key" (a shuffle, negpos or ffx key; System A keys are "cipherpatch-block-key")';
-    expect(thrown(() => parseSystemBKey({ format: 'cipherpatch-block-key' }))).toEqual({ check: 'key.format', message: `not a System B key set: "format" is "cipherpatch-block-key"${tail}` });
-    expect(thrown(() => parseSystemBKey('{}'))).toEqual({ check: 'key.format', message: `not a System B key set: "format" is undefined${tail}` });
-    expect(thrown(() => parseSystemBKey({ format: 'cipherpatch-variant-key', variant: 'flip' }))).toEqual({ check: 'key.variant', message: 'key set is for variant "flip"; System B key sets are shuffle, negpos, ffx' });
-    expect(thrown(() => parseSystemBKey({ format: 'cipherpatch-variant-key' }))).toEqual({ check: 'key.variant', message: 'key set is for variant undefined; System B key sets are shuffle, negpos, ffx' });
+    expect(refusal(() => parseSystemBKey({ format: 'cipherpatch-block-key' }))).toEqual({ check: 'key.format', message: `not a System B key set: "format" is "cipherpatch-block-key"${tail}` });
+    expect(refusal(() => parseSystemBKey('{}'))).toEqual({ check: 'key.format', message: `not a System B key set: "format" is undefined${tail}` });
+    expect(refusal(() => parseSystemBKey({ format: 'cipherpatch-variant-key', variant: 'flip' }))).toEqual({ check: 'key.variant', message: 'key set is for variant "flip"; System B key sets are shuffle, negpos, ffx' });
+    expect(refusal(() => parseSystemBKey({ format: 'cipherpatch-variant-key' }))).toEqual({ check: 'key.variant', message: 'key set is for variant undefined; System B key sets are shuffle, negpos, ffx' });
     // The variant's own checks: one one expected for p_b = 4.
-    expect(thrown(() => parseSystemBKey(NEGPOS_TEXT.replace('[0,0,1,0]', '[1,0,1,0]'))).check).toBe('key.flip-count');
+    expect(refusal(() => parseSystemBKey(NEGPOS_TEXT.replace('[0,0,1,0]', '[1,0,1,0]'))).check).toBe('key.flip-count');
   });
 
   // systemBKey.ts:64–69 (the parsed key, its text), :67–68 (expected block size and channels, their messages).
@@ -71,11 +63,11 @@ describe('parseSystemBKey', () => {
     expect(parseSystemBKey(NEGPOS_TEXT, {})).toEqual(k);
     expect(parseSystemBKey(NEGPOS_TEXT, { channels: 4 })).toEqual(k);
     expect(parseSystemBKey(NEGPOS_TEXT, { blockSize: 1 })).toEqual(k);
-    expect(thrown(() => parseSystemBKey(NEGPOS_TEXT, { blockSize: 4, channels: 4 }))).toEqual({ check: 'key.wrong-block-size', message: 'key set is for block size 1, expected 4' });
-    expect(thrown(() => parseSystemBKey(NEGPOS_TEXT, { blockSize: 1, channels: 3 }))).toEqual({ check: 'key.wrong-channels', message: 'key set is for 4 channels, the model takes 3' });
+    expect(refusal(() => parseSystemBKey(NEGPOS_TEXT, { blockSize: 4, channels: 4 }))).toEqual({ check: 'key.wrong-block-size', message: 'key set is for block size 1, expected 4' });
+    expect(refusal(() => parseSystemBKey(NEGPOS_TEXT, { blockSize: 1, channels: 3 }))).toEqual({ check: 'key.wrong-channels', message: 'key set is for 4 channels, the model takes 3' });
     // M = 2, C = 1: p_b = 4 as well; one channel, singular.
     const one = NEGPOS_TEXT.replace('"blockSize": 1', '"blockSize": 2').replace('"channels": 4', '"channels": 1');
-    expect(thrown(() => parseSystemBKey(one, { channels: 3 }))).toEqual({ check: 'key.wrong-channels', message: 'key set is for 1 channel, the model takes 3' });
+    expect(refusal(() => parseSystemBKey(one, { channels: 3 }))).toEqual({ check: 'key.wrong-channels', message: 'key set is for 1 channel, the model takes 3' });
     // The text is the variant's own serialization, not the input: spacing is normalized.
     expect(parseSystemBKey(JSON.stringify(JSON.parse(NEGPOS_TEXT))).text).toBe(NEGPOS_TEXT);
     // Other transforms: a shuffle key of p_b = 2.

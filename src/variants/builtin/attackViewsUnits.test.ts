@@ -6,19 +6,11 @@
  * Stryker mutants it was seen to kill.
  */
 import { describe, expect, it } from 'vitest';
+import { refusal } from '../../../properties/rejection.ts';
 import { agreement, bestCandidate, flipExchanges, maxFlipExchanges, mixedSteps, nearestBinary, nearestPermutation, swapSteps } from './attackViews.ts';
 
 const last = { int: (bound: number) => bound - 1 };
 const zero = { int: () => 0 };
-
-const thrown = (f: () => unknown) => {
-  try {
-    f();
-  } catch (e) {
-    return { check: (e as { check?: string }).check, message: (e as Error).message };
-  }
-  throw new Error('did not throw');
-};
 
 describe('neighbourhood steps', () => {
   // attackViews.ts:13–29 (the distance check and its message; disjoint swaps at order[2t], order[2t + 1]).
@@ -33,11 +25,11 @@ describe('neighbourhood steps', () => {
     expect(Array.from(same)).toEqual([0, 1, 2, 3]);
     expect(same).not.toBe(p);
     expect(Array.from(p)).toEqual([0, 1, 2, 3]);
-    expect(thrown(() => swapSteps(p, 3, last))).toEqual({ check: 'attack.distance', message: 'swap distance must be an integer in 0..2, got 3' });
-    expect(thrown(() => swapSteps(p, -1, last))).toEqual({ check: 'attack.distance', message: 'swap distance must be an integer in 0..2, got -1' });
-    expect(thrown(() => swapSteps(p, 0.5, last))).toEqual({ check: 'attack.distance', message: 'swap distance must be an integer in 0..2, got 0.5' });
+    expect(refusal(() => swapSteps(p, 3, last))).toEqual({ check: 'attack.distance', message: 'swap distance must be an integer in 0..2, got 3' });
+    expect(refusal(() => swapSteps(p, -1, last))).toEqual({ check: 'attack.distance', message: 'swap distance must be an integer in 0..2, got -1' });
+    expect(refusal(() => swapSteps(p, 0.5, last))).toEqual({ check: 'attack.distance', message: 'swap distance must be an integer in 0..2, got 0.5' });
     // Odd n: ⌊5/2⌋ = 2.
-    expect(thrown(() => swapSteps([0, 1, 2, 3, 4], 3, last)).message).toBe('swap distance must be an integer in 0..2, got 3');
+    expect(refusal(() => swapSteps([0, 1, 2, 3, 4], 3, last)).message).toBe('swap distance must be an integer in 0..2, got 3');
   });
 
   // attackViews.ts:32–48 (min(ones, zeros); the first s ones and zeros in the random order exchanged).
@@ -50,8 +42,8 @@ describe('neighbourhood steps', () => {
     expect(Array.from(flipExchanges(r, 1, zero))).toEqual([1, 0, 1, 0]);
     expect(Array.from(flipExchanges(r, 0, zero))).toEqual([1, 1, 0, 0]);
     expect(Array.from(r)).toEqual([1, 1, 0, 0]);
-    expect(thrown(() => flipExchanges(r, 3, last))).toEqual({ check: 'attack.distance', message: 'flip-exchange distance must be an integer in 0..2, got 3' });
-    expect(thrown(() => flipExchanges([1, 0, 0], 2, last)).message).toBe('flip-exchange distance must be an integer in 0..1, got 2');
+    expect(refusal(() => flipExchanges(r, 3, last))).toEqual({ check: 'attack.distance', message: 'flip-exchange distance must be an integer in 0..2, got 3' });
+    expect(refusal(() => flipExchanges([1, 0, 0], 2, last)).message).toBe('flip-exchange distance must be an integer in 0..1, got 2');
   });
 
   // attackViews.ts:51–59 (a fair coin per step, swaps clamped to [d − max flips, max swaps]).
@@ -68,7 +60,7 @@ describe('neighbourhood steps', () => {
     expect(show(mixedSteps(key, 3, zero))).toEqual([[3, 2, 1, 0], [1, 0, 1, 0]]);
     expect(show(mixedSteps(key, 4, zero))).toEqual([[3, 2, 1, 0], [0, 0, 1, 1]]);
     expect(show(mixedSteps(key, 0, zero))).toEqual([[0, 1, 2, 3], [1, 1, 0, 0]]);
-    expect(thrown(() => mixedSteps(key, 5, zero))).toEqual({ check: 'attack.distance', message: 'swap/flip-exchange distance must be an integer in 0..4, got 5' });
+    expect(refusal(() => mixedSteps(key, 5, zero))).toEqual({ check: 'attack.distance', message: 'swap/flip-exchange distance must be an integer in 0..4, got 5' });
   });
 });
 
@@ -80,7 +72,7 @@ describe('nearest keys and agreement', () => {
     expect(Array.from(nearestPermutation([3, 2, 1, 0], 4))).toEqual([3, 2, 1, 0]);
     expect(Array.from(nearestPermutation([4, 4, 4, 4], 4))).toEqual([0, 1, 2, 3]);
     expect(Array.from(nearestPermutation([0, 0, 0, 3], 4))).toEqual([0, 1, 2, 3]);
-    expect(thrown(() => nearestPermutation([0, 1], 3))).toEqual({ check: 'attack.key-length', message: 'guessed permutation has 2 entries, expected 3' });
+    expect(refusal(() => nearestPermutation([0, 1], 3))).toEqual({ check: 'attack.key-length', message: 'guessed permutation has 2 entries, expected 3' });
   });
 
   // attackViews.ts:87–93 (only exact 1s count; extra ones dropped from the end, missing ones added from the start).
@@ -109,6 +101,6 @@ describe('nearest keys and agreement', () => {
     expect(bestCandidate([a, b, d], view, guess)).toBe(b);
     // All score 0: the first.
     expect(bestCandidate([a, [1, 2, 0]], view, guess)).toBe(a);
-    expect(thrown(() => bestCandidate([], view, guess))).toEqual({ check: 'attack.key-space', message: 'no candidate keys' });
+    expect(refusal(() => bestCandidate([], view, guess))).toEqual({ check: 'attack.key-space', message: 'no candidate keys' });
   });
 });

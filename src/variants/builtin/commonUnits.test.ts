@@ -7,6 +7,7 @@
  * was seen to kill.
  */
 import { describe, expect, it } from 'vitest';
+import { refusal } from '../../../properties/rejection.ts';
 import { secureRandom } from '../../core/keygen.ts';
 import type { BlockBatch } from '../contract.ts';
 import {
@@ -31,15 +32,6 @@ import {
   withData,
   writeVariantKey,
 } from './common.ts';
-
-const thrown = (f: () => unknown) => {
-  try {
-    f();
-  } catch (e) {
-    return { check: (e as { check?: string }).check, message: (e as Error).message };
-  }
-  throw new Error('did not throw');
-};
 
 function batch(data: number[], o: Partial<BlockBatch> = {}): BlockBatch {
   return { data: Float64Array.from(data), images: 1, rows: 1, cols: 1, blockSize: 1, channels: 2, ...o };
@@ -79,16 +71,16 @@ describe('the key-file envelope', () => {
     } catch (e) {
       parseMessage = (e as Error).message;
     }
-    expect(thrown(() => readVariantKey('{no', 'toy'))).toEqual({ check: 'key.json', message: `key is not valid JSON: ${parseMessage}` });
-    for (const t of ['[]', 'null', '7', '"s"']) expect(thrown(() => readVariantKey(t, 'toy'))).toEqual({ check: 'key.json', message: 'key must be a JSON object' });
-    expect(thrown(() => readVariantKey('{"format":"cipherpatch-block-key"}', 'toy'))).toEqual({ check: 'key.format', message: 'not a cipherpatch variant key: "format" is "cipherpatch-block-key"' });
-    expect(thrown(() => readVariantKey('{"format":"cipherpatch-variant-key","variant":"other"}', 'toy'))).toEqual({ check: 'key.variant', message: 'key is for variant "other", not "toy"' });
+    expect(refusal(() => readVariantKey('{no', 'toy'))).toEqual({ check: 'key.json', message: `key is not valid JSON: ${parseMessage}` });
+    for (const t of ['[]', 'null', '7', '"s"']) expect(refusal(() => readVariantKey(t, 'toy'))).toEqual({ check: 'key.json', message: 'key must be a JSON object' });
+    expect(refusal(() => readVariantKey('{"format":"cipherpatch-block-key"}', 'toy'))).toEqual({ check: 'key.format', message: 'not a cipherpatch variant key: "format" is "cipherpatch-block-key"' });
+    expect(refusal(() => readVariantKey('{"format":"cipherpatch-variant-key","variant":"other"}', 'toy'))).toEqual({ check: 'key.variant', message: 'key is for variant "other", not "toy"' });
     const head = '{"format":"cipherpatch-variant-key","variant":"toy"';
-    expect(thrown(() => readVariantKey(`${head},"channels":1}`, 'toy'))).toEqual({ check: 'key.params', message: 'key field "blockSize" must be a positive integer, got undefined' });
-    expect(thrown(() => readVariantKey(`${head},"blockSize":0,"channels":1}`, 'toy'))).toEqual({ check: 'key.params', message: 'key field "blockSize" must be a positive integer, got 0' });
-    expect(thrown(() => readVariantKey(`${head},"blockSize":1.5,"channels":1}`, 'toy'))).toEqual({ check: 'key.params', message: 'key field "blockSize" must be a positive integer, got 1.5' });
-    expect(thrown(() => readVariantKey(`${head},"blockSize":1,"channels":-2}`, 'toy'))).toEqual({ check: 'key.params', message: 'key field "channels" must be a positive integer, got -2' });
-    expect(thrown(() => readVariantKey(`${head},"blockSize":1,"channels":"2"}`, 'toy'))).toEqual({ check: 'key.params', message: 'key field "channels" must be a positive integer, got "2"' });
+    expect(refusal(() => readVariantKey(`${head},"channels":1}`, 'toy'))).toEqual({ check: 'key.params', message: 'key field "blockSize" must be a positive integer, got undefined' });
+    expect(refusal(() => readVariantKey(`${head},"blockSize":0,"channels":1}`, 'toy'))).toEqual({ check: 'key.params', message: 'key field "blockSize" must be a positive integer, got 0' });
+    expect(refusal(() => readVariantKey(`${head},"blockSize":1.5,"channels":1}`, 'toy'))).toEqual({ check: 'key.params', message: 'key field "blockSize" must be a positive integer, got 1.5' });
+    expect(refusal(() => readVariantKey(`${head},"blockSize":1,"channels":-2}`, 'toy'))).toEqual({ check: 'key.params', message: 'key field "channels" must be a positive integer, got -2' });
+    expect(refusal(() => readVariantKey(`${head},"blockSize":1,"channels":"2"}`, 'toy'))).toEqual({ check: 'key.params', message: 'key field "channels" must be a positive integer, got "2"' });
     // 1 is the smallest allowed value.
     expect(readVariantKey(`${head},"blockSize":1,"channels":1,"x":[3]}`, 'toy')).toEqual({ format: 'cipherpatch-variant-key', variant: 'toy', blockSize: 1, channels: 1, x: [3] });
   });
@@ -98,12 +90,12 @@ describe('key fields', () => {
   // common.ts:52–54 (array, length, integers; the message).
   it('intArray: exactly `length` integers', () => {
     const message = { check: 'key.field', message: 'key field "p" must be 3 integers' };
-    expect(thrown(() => intArray({ p: '012' }, 'p', 3))).toEqual(message);
-    expect(thrown(() => intArray({}, 'p', 3))).toEqual(message);
-    expect(thrown(() => intArray({ p: [0, 1] }, 'p', 3))).toEqual(message);
-    expect(thrown(() => intArray({ p: [0, 1, 2, 3] }, 'p', 3))).toEqual(message);
-    expect(thrown(() => intArray({ p: [0, 1, 2.5] }, 'p', 3))).toEqual(message);
-    expect(thrown(() => intArray({ p: ['0', 1, 2] }, 'p', 3))).toEqual(message);
+    expect(refusal(() => intArray({ p: '012' }, 'p', 3))).toEqual(message);
+    expect(refusal(() => intArray({}, 'p', 3))).toEqual(message);
+    expect(refusal(() => intArray({ p: [0, 1] }, 'p', 3))).toEqual(message);
+    expect(refusal(() => intArray({ p: [0, 1, 2, 3] }, 'p', 3))).toEqual(message);
+    expect(refusal(() => intArray({ p: [0, 1, 2.5] }, 'p', 3))).toEqual(message);
+    expect(refusal(() => intArray({ p: ['0', 1, 2] }, 'p', 3))).toEqual(message);
     const a = intArray({ p: [2, -1, 7] }, 'p', 3);
     expect(a).toBeInstanceOf(Int32Array);
     expect(Array.from(a)).toEqual([2, -1, 7]);
@@ -111,24 +103,24 @@ describe('key fields', () => {
 
   // common.ts:58–66 (length; integer, in 0..n−1, not seen before; the messages).
   it('checkPermutation: a permutation of 0..n−1, or which entry is wrong', () => {
-    expect(thrown(() => checkPermutation([0, 1], 3, 'v'))).toEqual({ check: 'key.not-permutation', message: 'v has 2 entries, expected 3' });
-    expect(thrown(() => checkPermutation([0, 1, 2, 3], 3, 'v'))).toEqual({ check: 'key.not-permutation', message: 'v has 4 entries, expected 3' });
-    expect(thrown(() => checkPermutation([0, 1, 1], 3, 'v'))).toEqual({ check: 'key.not-permutation', message: 'v is not a permutation of 0..2 (entry 2 = 1)' });
-    expect(thrown(() => checkPermutation([2, 2, 0], 3, 'v'))).toEqual({ check: 'key.not-permutation', message: 'v is not a permutation of 0..2 (entry 1 = 2)' });
-    expect(thrown(() => checkPermutation([0, -1, 2], 3, 'v'))).toEqual({ check: 'key.not-permutation', message: 'v is not a permutation of 0..2 (entry 1 = -1)' });
-    expect(thrown(() => checkPermutation([0, 3, 2], 3, 'v'))).toEqual({ check: 'key.not-permutation', message: 'v is not a permutation of 0..2 (entry 1 = 3)' });
-    expect(thrown(() => checkPermutation([0.5, 1, 2], 3, 'v'))).toEqual({ check: 'key.not-permutation', message: 'v is not a permutation of 0..2 (entry 0 = 0.5)' });
+    expect(refusal(() => checkPermutation([0, 1], 3, 'v'))).toEqual({ check: 'key.not-permutation', message: 'v has 2 entries, expected 3' });
+    expect(refusal(() => checkPermutation([0, 1, 2, 3], 3, 'v'))).toEqual({ check: 'key.not-permutation', message: 'v has 4 entries, expected 3' });
+    expect(refusal(() => checkPermutation([0, 1, 1], 3, 'v'))).toEqual({ check: 'key.not-permutation', message: 'v is not a permutation of 0..2 (entry 2 = 1)' });
+    expect(refusal(() => checkPermutation([2, 2, 0], 3, 'v'))).toEqual({ check: 'key.not-permutation', message: 'v is not a permutation of 0..2 (entry 1 = 2)' });
+    expect(refusal(() => checkPermutation([0, -1, 2], 3, 'v'))).toEqual({ check: 'key.not-permutation', message: 'v is not a permutation of 0..2 (entry 1 = -1)' });
+    expect(refusal(() => checkPermutation([0, 3, 2], 3, 'v'))).toEqual({ check: 'key.not-permutation', message: 'v is not a permutation of 0..2 (entry 1 = 3)' });
+    expect(refusal(() => checkPermutation([0.5, 1, 2], 3, 'v'))).toEqual({ check: 'key.not-permutation', message: 'v is not a permutation of 0..2 (entry 0 = 0.5)' });
     for (const p of [[0, 1, 2], [2, 0, 1], [1, 2, 0]]) expect(() => checkPermutation(p, 3, 'v')).not.toThrow();
     expect(() => checkPermutation([], 0, 'v')).not.toThrow();
   });
 
   // common.ts:68–76 (length, 0/1 entries, the count when given; the messages).
   it('checkBinary: n entries of 0 or 1, `ones` of them 1 when given', () => {
-    expect(thrown(() => checkBinary([0, 1], 3, 1, 'r'))).toEqual({ check: 'key.flip-length', message: 'r has 2 entries, expected 3' });
-    expect(thrown(() => checkBinary([0, 2, 0], 3, 1, 'r'))).toEqual({ check: 'key.flip-values', message: 'r[1] = 2: entries must be 0 or 1' });
-    expect(thrown(() => checkBinary([0, 0, -1], 3, undefined, 'r'))).toEqual({ check: 'key.flip-values', message: 'r[2] = -1: entries must be 0 or 1' });
-    expect(thrown(() => checkBinary([1, 1, 0], 3, 1, 'r'))).toEqual({ check: 'key.flip-count', message: 'r has 2 ones, expected 1' });
-    expect(thrown(() => checkBinary([0, 0, 0], 3, 1, 'r'))).toEqual({ check: 'key.flip-count', message: 'r has 0 ones, expected 1' });
+    expect(refusal(() => checkBinary([0, 1], 3, 1, 'r'))).toEqual({ check: 'key.flip-length', message: 'r has 2 entries, expected 3' });
+    expect(refusal(() => checkBinary([0, 2, 0], 3, 1, 'r'))).toEqual({ check: 'key.flip-values', message: 'r[1] = 2: entries must be 0 or 1' });
+    expect(refusal(() => checkBinary([0, 0, -1], 3, undefined, 'r'))).toEqual({ check: 'key.flip-values', message: 'r[2] = -1: entries must be 0 or 1' });
+    expect(refusal(() => checkBinary([1, 1, 0], 3, 1, 'r'))).toEqual({ check: 'key.flip-count', message: 'r has 2 ones, expected 1' });
+    expect(refusal(() => checkBinary([0, 0, 0], 3, 1, 'r'))).toEqual({ check: 'key.flip-count', message: 'r has 0 ones, expected 1' });
     expect(() => checkBinary([0, 1, 0], 3, 1, 'r')).not.toThrow();
     expect(() => checkBinary([1, 1, 1], 3, undefined, 'r')).not.toThrow();
     expect(() => checkBinary([0, 0, 0], 3, 0, 'r')).not.toThrow();
@@ -140,17 +132,17 @@ describe('batches', () => {
   it('expectBatchFor and expectGrid: the batch must be the key\'s', () => {
     const b = batch([1, 2]);
     expect(() => expectBatchFor(b, { blockSize: 1, channels: 2 }, 'toy')).not.toThrow();
-    expect(thrown(() => expectBatchFor({ ...b, data: new Float64Array(3) }, { blockSize: 1, channels: 2 }, 'toy')).check).toBe('variant.batch');
-    expect(thrown(() => expectBatchFor(b, { blockSize: 2, channels: 2 }, 'toy'))).toEqual({ check: 'key.wrong-block-size', message: 'toy: the key is for block size 2, the batch has blocks of 1' });
-    expect(thrown(() => expectBatchFor(b, { blockSize: 1, channels: 1 }, 'toy'))).toEqual({ check: 'key.wrong-channels', message: 'toy: the key is for 1 channel, the batch has 2' });
+    expect(refusal(() => expectBatchFor({ ...b, data: new Float64Array(3) }, { blockSize: 1, channels: 2 }, 'toy')).check).toBe('variant.batch');
+    expect(refusal(() => expectBatchFor(b, { blockSize: 2, channels: 2 }, 'toy'))).toEqual({ check: 'key.wrong-block-size', message: 'toy: the key is for block size 2, the batch has blocks of 1' });
+    expect(refusal(() => expectBatchFor(b, { blockSize: 1, channels: 1 }, 'toy'))).toEqual({ check: 'key.wrong-channels', message: 'toy: the key is for 1 channel, the batch has 2' });
     // One value where M²C = 2 are needed: the batch itself is wrong, before the key is looked at.
-    expect(thrown(() => expectBatchFor(batch([1]), { blockSize: 1, channels: 3 }, 'toy'))).toEqual({ check: 'variant.batch', message: 'block batch data has 1 values, 1×1×1 blocks of 2 need 2' });
-    expect(thrown(() => expectBatchFor(batch([1, 2, 3]), { blockSize: 1, channels: 1 }, 'toy')).check).toBe('variant.batch');
-    expect(thrown(() => expectBatchFor(batch([1], { channels: 1 }), { blockSize: 1, channels: 3 }, 'toy'))).toEqual({ check: 'key.wrong-channels', message: 'toy: the key is for 3 channels, the batch has 1' });
+    expect(refusal(() => expectBatchFor(batch([1]), { blockSize: 1, channels: 3 }, 'toy'))).toEqual({ check: 'variant.batch', message: 'block batch data has 1 values, 1×1×1 blocks of 2 need 2' });
+    expect(refusal(() => expectBatchFor(batch([1, 2, 3]), { blockSize: 1, channels: 1 }, 'toy')).check).toBe('variant.batch');
+    expect(refusal(() => expectBatchFor(batch([1], { channels: 1 }), { blockSize: 1, channels: 3 }, 'toy'))).toEqual({ check: 'key.wrong-channels', message: 'toy: the key is for 3 channels, the batch has 1' });
     expect(() => expectGrid(batch([1, 2], { rows: 1, cols: 1 }), { rows: 1, cols: 1 }, 'toy')).not.toThrow();
     const grid = { check: 'key.wrong-grid', message: 'toy: the key is for a grid of 2×3 blocks, the images have 1×3' };
-    expect(thrown(() => expectGrid(batch([], { rows: 1, cols: 3 }), { rows: 2, cols: 3 }, 'toy'))).toEqual(grid);
-    expect(thrown(() => expectGrid(batch([], { rows: 2, cols: 1 }), { rows: 2, cols: 3 }, 'toy'))).toEqual({ check: 'key.wrong-grid', message: 'toy: the key is for a grid of 2×3 blocks, the images have 2×1' });
+    expect(refusal(() => expectGrid(batch([], { rows: 1, cols: 3 }), { rows: 2, cols: 3 }, 'toy'))).toEqual(grid);
+    expect(refusal(() => expectGrid(batch([], { rows: 2, cols: 1 }), { rows: 2, cols: 3 }, 'toy'))).toEqual({ check: 'key.wrong-grid', message: 'toy: the key is for a grid of 2×3 blocks, the images have 2×1' });
   });
 
   // common.ts:90–103 (the domain check, the NCHW view's shape, copy or share, withData's fields).
@@ -162,14 +154,14 @@ describe('batches', () => {
     expect(Array.from(u.data)).toEqual([3, 250, 0, 255]);
     expect(u.shape).toEqual({ count: 2, height: 1, width: 1, channels: 2 });
     expect(u.layout).toBe('NCHW');
-    expect(thrown(() => blocksAsUint8Images(batch([3, 256])))).toEqual({ check: 'variant.domain', message: 'input value 1 is 256, not in the "uint8" domain' });
+    expect(refusal(() => blocksAsUint8Images(batch([3, 256])))).toEqual({ check: 'variant.domain', message: 'input value 1 is 256, not in the "uint8" domain' });
     // M = 2, C = 1, one block: one 2×2 image.
     const f = batch([0, 0.5, 1, 0.25], { blockSize: 2, channels: 1 });
     const view = blocksAsFloatImages(f, 'unit');
     expect(view.data).toBe(f.data);
     expect(view.shape).toEqual({ count: 1, height: 2, width: 2, channels: 1 });
     expect(view.layout).toBe('NCHW');
-    expect(thrown(() => blocksAsFloatImages(f, 'uint8')).check).toBe('variant.domain');
+    expect(refusal(() => blocksAsFloatImages(f, 'uint8')).check).toBe('variant.domain');
     const g = { ...batch([1, 2, 3, 4], { images: 2 }), extra: 1 } as BlockBatch;
     const w = withData(g, [9, 8, 7, 6]);
     expect(w).toEqual({ data: Float64Array.of(9, 8, 7, 6), images: 2, rows: 1, cols: 1, blockSize: 1, channels: 2 });

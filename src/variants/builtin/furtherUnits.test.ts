@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { BlockKey } from '../../core/key.ts';
-import type { BlockBatch, PatchEmbedding } from '../contract.ts';
+import { type BlockBatch, type PatchEmbedding, normalization } from '../contract.ts';
 import { blockRotation, blockScramble, channelShuffle, perBlockKeys } from './further.ts';
 
 const last = { int: (bound: number) => bound - 1 };
@@ -41,7 +41,7 @@ describe('channel-shuffle', () => {
     expect(() => channelShuffle.decrypt(b, key([1, 0]))).toThrow(/^channel-shuffle: /);
     // E′[k] = E[v_k]; M = 1, C = 2, order (1, 0): v = (1, 0), w = (3, 5) → (5, 3), bias copied.
     const e: PatchEmbedding = { dim: 1, channels: 2, patch: 1, weight: Float64Array.of(3, 5), bias: Float64Array.of(7) };
-    const a = channelShuffle.adapter!.adapt(e, key([1, 0]), 'none');
+    const a = channelShuffle.adapter!.adapt(e, key([1, 0]), normalization('none', e.channels));
     expect(Array.from(a.weight)).toEqual([5, 3]);
     expect(a.bias).not.toBe(e.bias);
     expect(Array.from(a.bias)).toEqual([7]);
@@ -115,7 +115,7 @@ describe('block-rotation', () => {
     expect(() => blockRotation.decrypt(b, key(1, 0, 0))).toThrow(/^block-rotation: /);
     // Adapter E′[k] = E[v_k]: for a half turn v = (3, 2, 1, 0); w = (1, 2, 3, 4) → (4, 3, 2, 1).
     const e: PatchEmbedding = { dim: 1, channels: 1, patch: 2, weight: Float64Array.of(1, 2, 3, 4), bias: Float64Array.of(7) };
-    expect(Array.from(blockRotation.adapter!.adapt(e, key(2, 0, 0), 'cifar').weight)).toEqual([4, 3, 2, 1]);
+    expect(Array.from(blockRotation.adapter!.adapt(e, key(2, 0, 0), normalization('cifar', e.channels)).weight)).toEqual([4, 3, 2, 1]);
     expect(blockRotation.adapter!.normalizations).toBe('any');
     expect(blockRotation.keySpace?.formula).toBe('4 · 2 · 2 (quarter turns × h-flip × v-flip)');
     expect(blockRotation.keySpace?.size({ blockSize: 2, channels: 1 })).toBe(16n);

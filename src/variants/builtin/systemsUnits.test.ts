@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { BlockKey } from '../../core/key.ts';
-import type { BlockBatch, PatchEmbedding } from '../contract.ts';
+import { type BlockBatch, type PatchEmbedding, normalization } from '../contract.ts';
 import { flip, shuffle, systemA } from './systemA.ts';
 import { ffx, negpos } from './systemB.ts';
 import { orthogonal } from './systemC.ts';
@@ -113,7 +113,7 @@ describe('System A plug-ins', () => {
   it('the paper adapter and the batch checks', () => {
     // p_b = 2 (M = 1, C = 2), d = 1: E = (e0, e1). Shuffle v = (1, 0): E′[k] = E[v_k]; flip r_k = 1 negates row k.
     const e: PatchEmbedding = { dim: 1, channels: 2, patch: 1, weight: Float64Array.of(3, 5), bias: Float64Array.of(7) };
-    const a = systemA.adapter!.adapt(e, key([1, 0], [1, 0]), '0.5/0.5');
+    const a = systemA.adapter!.adapt(e, key([1, 0], [1, 0]), normalization('0.5/0.5', e.channels));
     expect(Array.from(a.weight)).toEqual([-5, 3]);
     expect(Array.from(a.bias)).toEqual([7]);
     expect(a.bias).not.toBe(e.bias);
@@ -201,7 +201,7 @@ describe('System C plug-in', () => {
     expect(() => orthogonal.decrypt(b, { ...Q, channels: 1, matrix: Float64Array.of(1) })).toThrow(/^orthogonal: /);
     // w′[k] = Σ_i Q[i][k]·w[i]: w = (3, 5) → (−5, 3).
     const e: PatchEmbedding = { dim: 1, channels: 2, patch: 1, weight: Float64Array.of(3, 5), bias: Float64Array.of(7) };
-    const a = orthogonal.adapter!.adapt(e, Q, 'cifar');
+    const a = orthogonal.adapter!.adapt(e, Q, normalization('cifar', e.channels));
     expect(Array.from(a.weight)).toEqual([-5, 3]);
     expect(Array.from(a.bias)).toEqual([7]);
     expect(a.bias).not.toBe(e.bias);
