@@ -45,7 +45,7 @@ describe('the ff1 variant on a stand-in FF1', () => {
     expect(calls[1]).toEqual({ radix: 16, key: Array(16).fill(255) });
     expect(calls).toHaveLength(2);
     // The batch must be the key's and 8-bit.
-    expect(() => v.encrypt(batch([0, 0, 0, 0]), { ...key, channels: 1, flip: Uint8Array.of(1) })).toThrow(/the key is for 1 channel, the batch has 2/);
+    expect(() => v.encrypt(batch([0, 0, 0, 0]), { ...key, channels: 1, flip: Uint8Array.of(1) })).toThrow(/^ff1: the key is for 1 channel, the batch has 2/);
     expect(() => v.encrypt(batch([0, 0.5, 0, 0]), key)).toThrow(/value 1 is 0\.5, not in the "uint8" domain/);
   });
 
@@ -83,6 +83,12 @@ describe('the ff1 variant on a stand-in FF1', () => {
       expect(() => v.parseKey(text.replace(k.aesKey, bad))).toThrow(aesMessage);
     }
     expect(() => v.parseKey(text.replace(`"${k.aesKey}"`, '7'))).toThrow(aesMessage);
+    // ff1.ts:80 (the code).
+    try {
+      v.parseKey(text.replace(`"${k.aesKey}"`, '7'));
+    } catch (e) {
+      expect((e as { check?: string }).check).toBe('key.field');
+    }
     expect(() => v.parseKey(text.replace(/"flip": \[.*\]/, '"flip": [1,1,0,0]'))).toThrow(/flip has 2 ones, expected 1/);
     expect(() => v.parseKey(text.replace('"ff1"', '"ffx"'))).toThrow(/key is for variant "ffx", not "ff1"/);
     expect(v.keySpace?.formula).toBe('C(p_b, p_b/2 − 1) · 2^128 (binary key × AES-128 key)');

@@ -8,9 +8,11 @@
  * the Stryker mutants it was seen to kill.
  */
 import { describe, expect, it } from 'vitest';
+import { refusal } from '../../../properties/rejection.ts';
 import type { BlockKey } from '../../core/key.ts';
 import { type BlockBatch, type PatchEmbedding, normalization } from '../contract.ts';
 import { flip, shuffle, systemA } from './systemA.ts';
+import { ffxPixelTable, ffxTables } from './ffx.ts';
 import { ffx, negpos } from './systemB.ts';
 import { orthogonal } from './systemC.ts';
 
@@ -219,5 +221,53 @@ describe('System C plug-in', () => {
     expect(g).toMatchObject({ blockSize: 1, channels: 2 });
     expect(g.matrix).toHaveLength(4);
     expect(orthogonal.generateKey(P12, 'q')).toEqual(g);
+  });
+});
+
+describe('survivors of the first run of the paper systems (issue 25, session 4)', () => {
+  // systemA.ts:62, :104, systemB.ts:45, :89, systemC.ts:16: each title says what the variant does (paper, equation, transform).
+  it('the titles name the paper and the transform', () => {
+    expect(shuffle.title).toMatch(/^System A pixel shuffling alone \(Eq\. 4\)/);
+    expect(flip.title).toMatch(/^System A bit flipping alone \(Eq\. 5\): x ↦ 255 − x/);
+    expect(negpos.title).toMatch(/^System B negative\/positive \(MaungMaung & Kiya 2021\): x ↦ 1 − x/);
+    expect(ffx.title).toMatch(/^System B FFX in the authors' form: pyffx/);
+    expect(orthogonal.title).toMatch(/^System C \(Aso, Chuman & Kiya 2023\).*orthogonal matrix Q/);
+  });
+
+  // systemA.ts:78 (shuffle's decrypt and its name), :120, :154 (the names in encrypt's batch check), :166 (system-a's view is the key).
+  it('System A: each plug-in names itself in its batch checks; shuffle decrypts', () => {
+    const k4 = key([0, 1, 2, 3], [0, 0, 0, 0], 1, 4);
+    expect(() => shuffle.decrypt(batch([1, 2]), k4)).toThrow('shuffle: the key is for 4 channels, the batch has 2');
+    expect(() => flip.encrypt(batch([1, 2]), k4)).toThrow('flip: the key is for 4 channels, the batch has 2');
+    expect(() => systemA.encrypt(batch([1, 2]), k4)).toThrow('system-a: the key is for 4 channels, the batch has 2');
+    // x′ = (x1, x0): decrypt puts them back.
+    expect(Array.from(shuffle.decrypt(batch([20, 10]), key([1, 0], [0, 0])).data)).toEqual([10, 20]);
+    const k = key([1, 0], [1, 0]);
+    expect(systemA.signedPermutation!.toSignedPermutation(k)).toBe(k);
+  });
+
+  // systemB.ts:100, :123 (the codes), :104, :114 (the name), :125 (a flagged value whose table preimage is above 255).
+  it('ffx: codes and names of its refusals; a flagged value from outside the pixel table', () => {
+    const k = ffx.generateKey(P14, 'f');
+    const t = ffx.serializeKey(k);
+    expect(refusal(() => ffx.parseKey(t.replace(`"${k.password}"`, '12')))).toEqual({ check: 'key.field', message: 'key field "password" must be a string' });
+    const key1 = { blockSize: 1, channels: 2, password: 'pw', flip: Uint8Array.of(1, 0) };
+    expect(refusal(() => ffx.encrypt(batch([0, 0], { channels: 1, cols: 2 }), key1)).message).toMatch(/^ffx: the key is for 2 channels/);
+    expect(refusal(() => ffx.decrypt(batch([0, 0], { channels: 1, cols: 2 }), key1)).message).toMatch(/^ffx: the key is for 2 channels/);
+    expect(refusal(() => ffx.decrypt(batch([0, 0.5 / 255]), { ...key1, flip: Uint8Array.of(0, 0) }))).toEqual({ check: 'variant.domain', message: `ffx: value 1 = ${0.5 / 255} is not an encrypted 8-bit value` });
+    // The FFX permutation of 0..999 sends some v ≥ 256 to an output ≤ the pixel table's maximum: that output, scaled, is in
+    // [0, 1] but decrypts to v.
+    const { encrypt } = ffxTables('pw');
+    const { max } = ffxPixelTable('pw');
+    let v = 256;
+    while (encrypt[v] > max) v++;
+    const y = encrypt[v] / max;
+    expect(refusal(() => ffx.decrypt(batch([y, 0]), key1))).toEqual({ check: 'variant.domain', message: `ffx: value 0 = ${y} decrypts to ${v}, not an 8-bit value` });
+  });
+
+  // systemC.ts:25 (the matrix check's code).
+  it('orthogonal: a bad matrix is a key.field error', () => {
+    const t = orthogonal.serializeKey({ blockSize: 1, channels: 2, matrix: Float64Array.of(0, 1, -1, 0) });
+    expect(refusal(() => orthogonal.parseKey(t.replace('[0,1,-1,0]', '[0,1,-1]'))).check).toBe('key.field');
   });
 });
