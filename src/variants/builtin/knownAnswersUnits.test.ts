@@ -62,4 +62,15 @@ describe('the FFX tables cache', () => {
     ffxTables('cache-1');
     expect(ffxTables('cache-0')).toBe(first);
   });
+
+  // ffx.ts:109 (`cache.size >= 256` → `false`, `> 256`): at most 256 entries, the oldest dropped first. Zero-round tables
+  // (the identity, no HMAC) fill the cache in milliseconds: after an entry and 256 more, it is gone and the next one stays.
+  it('holds 256 entries, the oldest dropped first', () => {
+    const oldest = ffxTables('bound-0', 0);
+    const second = ffxTables('bound-1', 0);
+    for (let i = 2; i <= 256; i++) ffxTables(`bound-${i}`, 0);
+    expect(ffxTables('bound-1', 0)).toBe(second);
+    expect(ffxTables('bound-0', 0)).not.toBe(oldest);
+    expect(Array.from(oldest.encrypt.subarray(0, 5))).toEqual([0, 1, 2, 3, 4]);
+  });
 });
