@@ -83,6 +83,8 @@ describe('the ff1 variant on a stand-in FF1', () => {
       expect(() => v.parseKey(text.replace(k.aesKey, bad))).toThrow(aesMessage);
     }
     expect(() => v.parseKey(text.replace(`"${k.aesKey}"`, '7'))).toThrow(aesMessage);
+    // ff1.ts:80 (`typeof o.aesKey !== 'string'`: an array holding the key's text reads as that text in a regular expression).
+    expect(() => v.parseKey(text.replace(`"${k.aesKey}"`, `["${k.aesKey}"]`))).toThrow(aesMessage);
     // ff1.ts:80 (the code).
     try {
       v.parseKey(text.replace(`"${k.aesKey}"`, '7'));
