@@ -8,6 +8,7 @@
  * mutants it was seen to kill.
  */
 import { describe, expect, it } from 'vitest';
+import { refusal } from '../../../properties/rejection.ts';
 import type { BlockKey } from '../../core/key.ts';
 import { type BlockBatch, type PatchEmbedding, normalization } from '../contract.ts';
 import { blockRotation, blockScramble, channelShuffle, perBlockKeys } from './further.ts';
@@ -236,5 +237,63 @@ describe('per-block-keys', () => {
       { blockSize: 1, channels: 2, rows: 2, cols: 1 },
       { blockSize: 1, channels: 2, rows: 2, cols: 2 },
     ]);
+  });
+});
+
+describe('survivors of the first further.ts run (issue 25, session 4)', () => {
+  const gridMessage = (v: string) => `${v} is grid-bound: params need rows and cols (blocks per column and row)`;
+
+  // further.ts:65, :158, :251, :314: each title says what the transform does.
+  it('the titles name the transform', () => {
+    expect(channelShuffle.title).toMatch(/^channel shuffling: one secret permutation of the C colour channels/);
+    expect(blockRotation.title).toMatch(/^block rotation\/flip: every block turned by 0–3 quarter turns/);
+    expect(blockScramble.title).toMatch(/^block-position scrambling/);
+    expect(perBlockKeys.title).toMatch(/^System A with its own key \(shuffle \+ flip\) for every block position/);
+  });
+
+  // further.ts:151, :152, :182, :223, :330 (the codes), :223 (`cols < 1` → `<=`: one column is a grid), :273, :295, :328,
+  // :341, :345 (each message names its variant).
+  it('codes and names of the refusals; a grid of one column', () => {
+    const t = blockRotation.serializeKey({ blockSize: 2, channels: 1, turns: 1, hflip: 0, vflip: 0 });
+    expect(refusal(() => blockRotation.parseKey(t.replace('"turns": 1', '"turns": 9'))).check).toBe('key.field');
+    expect(refusal(() => blockRotation.parseKey(t.replace('"hflip": 0', '"hflip": 9'))).check).toBe('key.field');
+    expect(refusal(() => blockRotation.neighbours!.atDistance({ blockSize: 2, channels: 1, turns: 1, hflip: 0, vflip: 0 }, 4, last)).check).toBe('attack.distance');
+    expect(refusal(() => blockScramble.generateKey({ blockSize: 1, channels: 2 }, 's'))).toEqual({ check: 'variant.grid', message: gridMessage('block-scramble') });
+    expect(blockScramble.generateKey({ blockSize: 1, channels: 2, rows: 2, cols: 1 }, 's')).toMatchObject({ rows: 2, cols: 1 });
+    expect(refusal(() => [...blockScramble.keySpace!.enumerate!({ blockSize: 1, channels: 2 })]).message).toBe(gridMessage('block-scramble'));
+    expect(refusal(() => blockScramble.keySpace!.size({ blockSize: 1, channels: 2 })).message).toBe(gridMessage('block-scramble'));
+    expect(refusal(() => perBlockKeys.keySpace!.size({ blockSize: 1, channels: 2 })).message).toBe(gridMessage('per-block-keys'));
+    expect(refusal(() => [...perBlockKeys.keySpace!.enumerate!({ blockSize: 1, channels: 2 })]).message).toBe(gridMessage('per-block-keys'));
+    const pk = perBlockKeys.serializeKey({ blockSize: 1, channels: 2, rows: 1, cols: 1, keys: [bk([0, 1], [1, 0])] });
+    expect(refusal(() => perBlockKeys.parseKey(pk.replace('"rows": 1', '"rows": 0'))).message).toBe(gridMessage('per-block-keys'));
+    expect(refusal(() => perBlockKeys.parseKey(pk.replace(/"keys": .*/, '"keys": []'))).check).toBe('key.field');
+    const key = { blockSize: 1, channels: 2, rows: 1, cols: 1, keys: [bk([0, 1], [1, 0])] };
+    expect(refusal(() => perBlockKeys.encrypt(batch([1], { channels: 1 }), key)).message).toMatch(/^per-block-keys: the key is for 2 channels/);
+  });
+
+  // further.ts:186 (`turns + 1 + random.int(3)` → `− random.int(3)`): a source drawing 1 of 3 moves 1 turn to 3.
+  it('block-rotation neighbours: the turns move by 1 + a draw of 0..2', () => {
+    const one = { int: (bound: number) => (bound === 3 ? 1 : bound - 1) };
+    expect(blockRotation.neighbours!.atDistance({ blockSize: 2, channels: 1, turns: 1, hflip: 0, vflip: 1 }, 1, one)).toEqual({ blockSize: 2, channels: 1, turns: 3, hflip: 0, vflip: 1 });
+  });
+
+  // further.ts:321 (each block's key from `${seed}/block ${b}`; secure without a seed).
+  it('per-block-keys: each block its own key, from its own seed', () => {
+    // M = 2, C = 2: p_b = 8, 8!·C(8, 4) keys per block: equal keys by chance are out of the question.
+    const params = { blockSize: 2, channels: 2, rows: 1, cols: 2 };
+    const k = perBlockKeys.generateKey(params, 's');
+    expect(k.keys.map((x) => x.permutation.length)).toEqual([8, 8]);
+    expect(k.keys[0]).not.toEqual(k.keys[1]);
+    expect(perBlockKeys.generateKey({ ...params, cols: 1 }, 's').keys[0]).toEqual(k.keys[0]);
+    const secure = [perBlockKeys.generateKey(params), perBlockKeys.generateKey(params)];
+    expect(secure[0].keys[0]).not.toEqual(secure[1].keys[0]);
+  });
+
+  // further.ts:97 (`C <= 8` → `< 8`, `false`): with C = 8 the nearest key is the best of the 8! orders. For the guess
+  // (1, 1, 2, …, 7) the identity and (1, 0, 2, …, 7) both agree at 7 places; the enumeration keeps the first, the identity,
+  // while the votes would give (1, 0, 2, …).
+  it('channel-shuffle nearestKey enumerates for C = 8', () => {
+    const guess = { permutation: Int32Array.of(1, 1, 2, 3, 4, 5, 6, 7), flip: new Uint8Array(8) };
+    expect(Array.from(channelShuffle.signedPermutation!.nearestKey({ blockSize: 1, channels: 8 }, guess).order)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
 });
