@@ -35,6 +35,15 @@ export default {
     '!src/variants/checks/*.test.ts',
     'src/variants/harness.ts',
     'src/variants/validate.ts',
+    // Issue 25, src/variants (session 4): the registry, System B's key sets, the adapter search, fuzz shards and the
+    // built-ins (fast tests: src/variants/*Units.test.ts, src/variants/builtin/*Units.test.ts). Not the fixtures
+    // (src/variants/fixtures/*: deliberately broken plug-ins for the tests).
+    'src/variants/registry.ts',
+    'src/variants/systemBKey.ts',
+    'src/variants/affine.ts',
+    'src/variants/fuzzShard.ts',
+    'src/variants/builtin/*.ts',
+    '!src/variants/builtin/*.test.ts',
     // Engine area (issue 25): calibration and tuning, the factory and the input checks
     // (src/engine/calibrationUnits.test.ts, factoryUnits.test.ts: fake onnxruntime, stand-in backends).
     'src/engine/tuning.ts',

@@ -48,6 +48,7 @@ export default defineConfig({
       'src/variants/ffx.test.ts',
       'src/variants/checks/*.test.ts',
       'src/variants/*Units.test.ts',
+      'src/variants/builtin/*Units.test.ts',
       // Engine area (issue 25): calibration, tuning, factory and input checks with a fake onnxruntime or stand-in backends; the CLI's helpers in-process.
       'src/engine/calibrationUnits.test.ts',
       'src/engine/factoryUnits.test.ts',

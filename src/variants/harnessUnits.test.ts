@@ -7,7 +7,8 @@
  * mutants it was seen to kill.
  */
 import { describe, expect, it } from 'vitest';
-import { ctxOf, rotation } from './fixtures/tiny.ts';
+import { rejection } from '../../properties/rejection.ts';
+import { type RotKey, ctxOf, rotate, rotation } from './fixtures/tiny.ts';
 import { DEFAULT_SEED, fuzzVariant, verdictOf } from './harness.ts';
 
 const ids = (options: Parameters<typeof fuzzVariant>[1]) => fuzzVariant(rotation(), { runs: 4, blockSizes: [1], patchSizes: [1], ...options }).checks.map((c) => c.id);
@@ -156,3 +157,112 @@ describe('fuzzVariant', () => {
     expect(fuzzVariant(rotation({ keySpace: { ...rotation().keySpace!, tinyParams: [{ blockSize: 2, channels: 4 }] } }), { runs: 2, only: ['key-space'] }).checks[1].verdict).toBe('pass');
   });
 });
+
+describe('fuzzVariant: survivors of the first harness.ts runs (issue 25, session 4)', () => {
+  // harness.ts:97–103: each basic check's id in BASIC → "" (only --only <id> and a crash's result read it).
+  it('--only <id> selects each basic check by its own id', () => {
+    for (const id of ['shape', 'domain', 'storable', 'invertible', 'deterministic', 'serialization', 'key-sensitivity', 'known-answer']) expect(ids({ only: [id] })).toEqual(['contract', id]);
+  });
+
+  // harness.ts:112: `typeof candidate === 'object' && candidate !== null` → `true && …`, `… || …`: a function has a name of its own.
+  it('a candidate that is not an object is unnamed, even a named function with fields', () => {
+    const f = Object.assign(function myVariant() {}, { title: 'a function', gridBound: true, adapter: {} });
+    expect(fuzzVariant(f, { runs: 2 }).variant).toMatchObject({ name: '(unnamed)', title: '', gridBound: false, adapter: false });
+    expect(fuzzVariant('text', { runs: 2 }).variant).toMatchObject({ name: '(unnamed)', adapter: false });
+  });
+
+  // harness.ts:132: the replay path passed on to the context (`options.path !== undefined ? … : {}` → always {}).
+  it('a replay (--path) starts at the counterexample and ends there', () => {
+    let encrypts = 0;
+    const short = () => rotation({ encrypt: (b, k) => (encrypts++, { ...b, data: b.data.length === 2 ? b.data.slice(1) : rotation().encrypt(b, k).data }) });
+    const first = fuzzVariant(short(), { only: ['shape'], runs: 30 });
+    encrypts = 0;
+    fuzzVariant(short(), { only: ['shape'], runs: 30, path: first.checks[1].replay!.path });
+    // The contract's smoke run, then the one replayed case (no search, no shrinking).
+    expect(encrypts).toBeLessThanOrEqual(3);
+    encrypts = 0;
+    fuzzVariant(short(), { only: ['shape'], runs: 30 });
+    expect(encrypts).toBeGreaterThan(3);
+  });
+
+  // harness.ts:84 (`o === prefix` → false), :154 (`wants(options, 'norm')` → `wants(options, "")`): a norm check alone still gets the affinity outcome.
+  it('--only norm or norm:<n> still runs the affinity property the verdict builds on', () => {
+    // No adapter; encryption is the identity (least squares exact), but every key the affinity property draws throws:
+    // only the contract's key and least squares' keys work. The norm check must fail with the affinity's message.
+    const v = rotation({
+      adapter: undefined,
+      generateKey: (_p, seed) => ({ r: 0, seed }) as RotKey,
+      encrypt: (b, k) => {
+        const seed = (k as RotKey & { seed?: string }).seed ?? '';
+        if (seed !== 'contract-check' && !seed.startsWith('least-squares/')) throw new Error('no affinity');
+        return rotate(b, 0);
+      },
+    });
+    const detail = 'no exact adapter: the variant threw on valid input: no affinity';
+    for (const only of [['norm'], ['norm:none']]) {
+      const r = fuzzVariant(v, { runs: 4, only });
+      expect(r.checks.find((c) => c.id === 'norm:none')).toMatchObject({ verdict: 'fail', detail });
+    }
+  });
+
+  // harness.ts:155: the adaptable check's id under guard (`'adaptable'` → `""`): least squares throws inside checkAdaptable.
+  it('a variant that throws in the adaptable check fails it under its own id', () => {
+    const v = rotation({
+      generateKey: (_p, seed) => ({ r: 0, seed }) as RotKey,
+      encrypt: (b, k) => {
+        if (((k as RotKey & { seed?: string }).seed ?? '').startsWith('least-squares/')) throw new Error('no fit');
+        return rotate(b, 0);
+      },
+    });
+    expect(fuzzVariant(v, { runs: 3, only: ['adaptable'] }).checks[1]).toEqual({ id: 'adaptable', title: 'an exact adapter exists (P = M)', verdict: 'fail', detail: 'the variant threw: no fit' });
+  });
+
+  // harness.ts:90: the unknown check's code (`'fuzz.unknown-check'` → `""`).
+  it('an unknown --only check is a fuzz.unknown-check error', () => {
+    expect(rejection(() => fuzzVariant(rotation(), { only: ['nothing'] })).check).toBe('fuzz.unknown-check');
+  });
+
+  // harness.ts:128: seconds of a broken contract (`/ 1000` → `* 1000`): a smoke run that takes 50 ms.
+  it('a broken contract still reports its seconds', () => {
+    const slow = rotation({
+      encrypt: () => {
+        const until = Date.now() + 50;
+        while (Date.now() < until);
+        return {} as never;
+      },
+    });
+    const r = fuzzVariant(slow, { runs: 2 });
+    expect(r.checks.map((c) => c.verdict)).toEqual(['fail']);
+    expect(r.seconds).toBeGreaterThanOrEqual(0.05);
+    expect(r.seconds).toBeLessThan(60);
+  });
+
+  // harness.ts:137 (`selected(equivalent-keys) || selected(key-space)` → true), :154 (the affinity guard → true):
+  // with --only shape, nothing but the contract's smoke run and the shape property encrypts.
+  it('--only shape: no key-space count, no affinity property', () => {
+    let encrypts = 0;
+    let sizes = 0;
+    const v = rotation({
+      encrypt: (b, k) => (encrypts++, rotate(b, k.r)),
+      keySpace: { formula: 'p_b', size: (p) => (sizes++, BigInt(p.channels * p.blockSize ** 2)), enumerate: rotation().keySpace!.enumerate },
+    });
+    const r = fuzzVariant(v, { runs: 30, only: ['shape'] });
+    expect(r.checks.map((c) => c.id)).toEqual(['contract', 'shape']);
+    // One encryption in the smoke run, one per shape run.
+    expect(encrypts).toBe(1 + 30);
+    const smokeSizes = sizes;
+    sizes = 0;
+    fuzzVariant(v, { runs: 30, only: ['key-space'] });
+    expect(sizes).toBeGreaterThan(smokeSizes);
+    // A key-space count that throws is not even reached.
+    const throwing = rotation({ keySpace: { formula: 'n', enumerate: () => [], size: (p) => { if (p.channels === 2 && p.blockSize === 1) return 2n; throw new Error('no count'); } } });
+    expect(fuzzVariant(throwing, { runs: 3, only: ['shape'] }).checks.map((c) => c.id)).toEqual(['contract', 'shape']);
+  });
+
+  // harness.ts:142: the paper's count only when there is one (`k.paper !== undefined` → true adds undefined fields).
+  it('the key-space summary has no paper fields without a claim', () => {
+    const r = fuzzVariant(rotation({ keySpace: undefined }), { runs: 3, only: ['key-space'] });
+    expect(Object.keys(r.summary.keySpace)).toEqual(['tiny']);
+  });
+});
+
