@@ -77,6 +77,10 @@ export default {
     'src/plots/linePlot.ts',
     'src/plots/imageGrid.ts',
     'src/plots/render.ts',
+    // Issue 25, session 4: the attack commands of the CLI (src/cli/attackUnits.test.ts, in-process through main()).
+    'src/cli/attack.ts',
+    'src/cli/attack/*.ts',
+    'src/cli/attackReport.ts',
   ],
   concurrency: 2,
   incremental: true,

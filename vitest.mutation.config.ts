@@ -69,6 +69,10 @@ export default defineConfig({
       'src/plots/linePlot.test.ts',
       'src/plots/imageGrid.test.ts',
       'src/plots/render.test.ts',
+      'src/plots/renderUnits.test.ts',
+      // Issue 25, session 4: `cipherpatch attack <name>` and `attack-report` in-process through main() (12 CIFAR-10
+      // records, a tiny model, a stand-in engine factory; the report's PNGs stubbed).
+      'src/cli/attackUnits.test.ts',
     ],
     // The harness tests (variants, mutants) run every built-in variant through the
     // fuzz battery: they reach most of the core, so each mutant there would rerun

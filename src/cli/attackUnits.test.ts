@@ -1,0 +1,399 @@
+/**
+ * Issue 25: `cipherpatch attack <name>` and `cipherpatch attack-report`
+ * (src/cli/attack.ts, src/cli/attack/*.ts, src/cli/attackReport.ts)
+ * in-process through main(argv, io), so Stryker's mutants are reached: a
+ * 12-image CIFAR-10 file, a tiny ConvMixer (patch 4, 3 channels, p_b = 48)
+ * and its key written to a temporary folder, and the engine factory stood in
+ * by an engine that predicts class 0 for every image (the report's PNG
+ * rendering by a stub). The labels alternate
+ * 0, 1, so every accuracy is 50 % whatever the key: the printed numbers are
+ * worked by hand from that. Mutant names: FILE:LINE mutator.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Engine } from '../engine/engine.ts';
+import { serializeKey } from '../core/keyJson.ts';
+import { generateKey } from '../core/keygen.ts';
+import { imageBatch } from '../core/images.ts';
+import { encodeCifarRecords } from '../io/cifar10.ts';
+import { writeConvMixerFile } from '../io/modelFile.ts';
+import { type ConvMixerWeights, randomConvMixerWeights } from '../model/convmixer.ts';
+import { encryptModel } from '../model/encryptModel.ts';
+import { main } from './main.ts';
+
+/** Logits that put every image in class 0. */
+const classZero = vi.hoisted(() => (count: number, classes: number) => {
+  const out = new Float32Array(count * classes);
+  for (let n = 0; n < count; n++) out[n * classes] = 1;
+  return out;
+});
+const engines = vi.hoisted(() => ({ made: [] as { threads?: number; engine?: string }[], disposed: 0 }));
+vi.mock('../engine/factory.ts', () => ({
+  createEngine: async (weights: ConvMixerWeights, _config: unknown, options: { engine?: string; threads?: number }) => {
+    engines.made.push({ ...options });
+    const engine: Engine = {
+      name: 'stand-in',
+      backend: 'none',
+      threads: options.threads ?? 1,
+      version: 'test',
+      config: weights.config,
+      logits: async (batch) => classZero(batch.shape.count, weights.config.classes),
+      logitsNormalized: async (batch) => classZero(batch.shape.count, weights.config.classes),
+      dispose: () => void engines.disposed++,
+    };
+    return engine;
+  },
+}));
+
+// The report's PNGs are drawn by resvg (src/plots/render.test.ts tests that); here a stand-in keeps the report fast.
+vi.mock('../plots/render.ts', async (importOriginal) => ({ ...(await importOriginal<typeof import('../plots/render.ts')>()), svgToPng: () => Uint8Array.of(137, 80, 78, 71) }));
+
+const dir = mkdtempSync(join(tmpdir(), 'cipherpatch-attack-units-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+beforeEach(() => {
+  engines.made = [];
+  engines.disposed = 0;
+});
+
+// 12 CIFAR-10 records: labels 0, 1, 0, 1, …; pixel i of image n = (37n + 7i² + 5i) mod 251.
+const COUNT = 12;
+const data = join(dir, 'test.bin');
+const pixels = Uint8Array.from({ length: COUNT * 3072 }, (_, j) => {
+  const n = Math.floor(j / 3072);
+  const i = j % 3072;
+  return (37 * n + 7 * i * i + 5 * i) % 251;
+});
+writeFileSync(data, encodeCifarRecords(Uint8Array.from({ length: COUNT }, (_, n) => n % 2), imageBatch(pixels, { count: COUNT, height: 32, width: 32, channels: 3 }, 'NCHW')));
+const config = { dim: 8, depth: 1, kernel: 3, patch: 4, channels: 3, classes: 10 };
+const weights = randomConvMixerWeights(config, 'attack-units');
+const model = join(dir, 'model.safetensors');
+writeConvMixerFile(model, weights, {});
+const key = generateKey({ blockSize: 4, channels: 3, seed: 'attack-units' });
+const keyFile = join(dir, 'key.json');
+writeFileSync(keyFile, serializeKey(key));
+const encryptedModel = join(dir, 'encrypted.safetensors');
+writeConvMixerFile(encryptedModel, encryptModel(weights, key), {});
+
+async function run(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(['node', 'cipherpatch', ...args], { out: (s) => out.push(s), err: (s) => err.push(s) });
+  return { code, out, err };
+}
+
+const SECONDS = /^\d+\.\d+$/;
+/** The lines printed, with the temporary folder written <dir> and every "<number> s" written "<t> s". */
+const shown = (lines: string[]) => lines.map((l) => l.split(dir).join('<dir>').replace(/\d+\.\d+ s\b/g, '<t> s'));
+const error = (check: string, message: string) => [`cipherpatch: error [${check}]: ${message}`];
+const json = (name: string) => join(dir, name);
+const readJson = (name: string) => JSON.parse(readFileSync(json(name), 'utf8'));
+const keyEntries = { permutation: Array.from(key.permutation), flip: Array.from(key.flip) };
+
+describe('attack known-plaintext', () => {
+  // One 32×32 pair holds (32/4)² = 64 blocks of 4×4; the exact attack recovers the key. Kills attack/knownPlaintext.ts
+  // (the lines printed, the default method for a uint8 variant, --pairs, the JSON) and attack/output.ts (writeJson).
+  it('recovers System A\'s key from one pair, prints and writes it', async () => {
+    const r = await run('attack', 'known-plaintext', '--data', data, '--key', keyFile, '--json', json('kp.json'));
+    expect(r.code).toBe(0);
+    expect(shown(r.out).slice(0, 2)).toEqual(['known-plaintext on system-a: 1 image pair from <dir>/test.bin (64 blocks), method signed-permutation', '  key recovered: yes, fraction correct 1.000']);
+    expect(shown(r.out)[2]).toMatch(/^  blocks needed for the exact key: \d+; ambiguous positions 0, inconsistent 0; <t> s$/);
+    expect(shown(r.out).slice(3)).toEqual(['wrote <dir>/kp.json']);
+    const j = readJson('kp.json');
+    expect([j.variant, j.data, j.keyRecovered, j.fractionCorrect, j.permutation, j.flip]).toEqual(['system-a', data, true, 1, keyEntries.permutation, keyEntries.flip]);
+    expect(r.out[2]).toContain(`exact key: ${j.blocksNeeded};`);
+    // Two pairs: 128 blocks, "pairs"; the key from --key-seed when no --key is given (the variant's own generateKey).
+    const two = await run('attack', 'known-plaintext', '--data', data, '--pairs', '2', '--key-seed', 'k2');
+    expect(shown(two.out)[0]).toBe('known-plaintext on system-a: 2 image pairs from <dir>/test.bin (128 blocks), method signed-permutation');
+    expect(two.out[1]).toBe('  key recovered: yes, fraction correct 1.000');
+  });
+
+  // System C (real values): least squares by default; p_b = 48 unknowns per row need 48 blocks. Kills the linear
+  // branch (lines, --blocks, the offset only for non-real domains, the truth only for orthogonal, JSON).
+  it('fits System C by least squares, and says when the blocks do not determine it', async () => {
+    const r = await run('attack', 'known-plaintext', '--data', data, '--variant', 'orthogonal', '--pairs', '2', '--json', json('kpc.json'));
+    expect(r.code).toBe(0);
+    expect(shown(r.out).slice(0, 2)).toEqual(['known-plaintext on orthogonal: 2 image pairs from <dir>/test.bin (128 blocks), method linear', '  map recovered: yes (needs 48 independent blocks, used 128)']);
+    expect(r.out[2]).toMatch(/^  residual \d\.\d+e-\d+, held-out residual n\/a, max \|Q̂ − Q\| \d\.\d+e-\d+; \d+\.\d{3} s$/);
+    const j = readJson('kpc.json');
+    // No offset is fitted on real values (System C is linear): the offset stays exactly 0.
+    expect([j.variant, j.keyRecovered, j.blocksNeeded, j.matrix.length, j.offset.length, j.offset.every((x: number) => x === 0)]).toEqual(['orthogonal', true, 48, 48 * 48, 48, true]);
+    expect(j.keyError).toBeLessThan(1e-9);
+    const few = await run('attack', 'known-plaintext', '--data', data, '--variant', 'orthogonal', '--blocks', '47');
+    expect(shown(few.out).slice(1)).toEqual(['  map recovered: no (needs 48 independent blocks, used 47)', '  residual n/a (under-determined), held-out residual n/a; <t> s']);
+  });
+
+  // Kills the method checks and their messages.
+  it('refuses an unknown method, and the exact method on real values', async () => {
+    expect((await run('attack', 'known-plaintext', '--data', data, '--method', 'guess')).err).toEqual(error('attack.method', 'unknown method "guess": use signed-permutation or linear'));
+    const r = await run('attack', 'known-plaintext', '--data', data, '--variant', 'orthogonal', '--method', 'signed-permutation');
+    expect([r.code, r.err]).toEqual([1, error('attack.method', 'signed-permutation needs a uint8 variant; orthogonal works on "real" values (use --method linear)')]);
+  });
+});
+
+describe('attack leaked-model', () => {
+  // Kills attack/leakedModel.ts: the option checks, --from with --key, --encrypted without a key, the lines and
+  // the recovered key file (a valid System A key: p_b distinct entries, p_b/2 flips).
+  it('recovers the key from the encrypted model, with or without the truth', async () => {
+    const r = await run('attack', 'leaked-model', '--plain', model, '--from', model, '--key', keyFile, '--json', json('lm.json'));
+    expect(r.code).toBe(0);
+    expect(shown(r.out)).toEqual([
+      'leaked-model: plain <dir>/model.safetensors, encrypted <dir>/model.safetensors under <dir>/key.json',
+      expect.stringMatching(/^  key recovered: yes, fraction correct 1\.000; smallest matched \|cosine\| 1\.0000; <t> s$/),
+      'wrote <dir>/lm.json',
+    ]);
+    const j = readJson('lm.json');
+    expect(j.recoveredKeyFile).toEqual(JSON.parse(serializeKey(key)));
+    const e = await run('attack', 'leaked-model', '--plain', model, '--encrypted', encryptedModel);
+    expect(shown(e.out)).toEqual([
+      'leaked-model: plain <dir>/model.safetensors, encrypted <dir>/encrypted.safetensors',
+      expect.stringMatching(/^  key recovered: not checked \(no --key to compare with\); every encrypted column matched a plain one exactly; smallest matched \|cosine\| 1\.0000; <t> s$/),
+    ]);
+    // Another model of the same shape: no exact match, and no key file when the matching is not a valid key.
+    const other = join(dir, 'other.safetensors');
+    writeConvMixerFile(other, randomConvMixerWeights(config, 'another model'), {});
+    const o = await run('attack', 'leaked-model', '--plain', other, '--encrypted', encryptedModel, '--key', keyFile, '--json', json('lm2.json'));
+    expect(o.out[1]).toMatch(/^  key recovered: no, fraction correct 0\.\d{3}; smallest matched \|cosine\| 0\.\d{4}; \d+\.\d{3} s$/);
+    const j2 = readJson('lm2.json');
+    const valid = new Set(j2.permutation).size === 48 && j2.permutation.every((v: number) => v >= 0) && j2.flip.reduce((a: number, b: number) => a + b, 0) === 24;
+    expect(j2.recoveredKeyFile === null).toBe(!valid);
+  });
+
+  it('needs exactly one of --encrypted and --from, and --key with --from', async () => {
+    const both = await run('attack', 'leaked-model', '--plain', model, '--from', model, '--encrypted', encryptedModel, '--key', keyFile);
+    expect([both.code, both.err]).toEqual([1, error('attack.options', 'give exactly one of --encrypted <file> and --from <file> --key <file>')]);
+    expect((await run('attack', 'leaked-model', '--plain', model)).err).toEqual(error('attack.options', 'give exactly one of --encrypted <file> and --from <file> --key <file>'));
+    expect((await run('attack', 'leaked-model', '--plain', model, '--from', model)).err).toEqual(error('attack.options', '--from needs --key <file> to encrypt the model with'));
+  });
+});
+
+describe('attack random-key', () => {
+  // Class 0 everywhere and labels 0, 1, 0, 1: every accuracy is 2/4 = 50.0 %. 2 keys: queries = 4 images × (right
+  // key + plain images + 2 keys) = 16? The attack counts its own queries; the line shows them. Kills
+  // attack/randomKey.ts's lines, --threads passed to the engine factory (load.ts autoEngine), the JSON.
+  it('prints the distribution of the random keys\' accuracy', async () => {
+    const r = await run('attack', 'random-key', '--weights', model, '--key', keyFile, '--data', data, '--images', '4', '--keys', '2', '--threads', '3', '--json', json('rk.json'));
+    expect(r.code).toBe(0);
+    const j = readJson('rk.json');
+    expect(shown(r.out)).toEqual([
+      `random-key: 4 images from <dir>/test.bin, 2 random keys (seed "attack"), ${j.effort.queries} queries, <t> s, engine stand-in (none, 3 threads, test)`,
+      '  plain model 50.0 %; encrypted model: right key 50.0 %, plain images 50.0 %; most frequent label 50.0 %',
+      '  random keys: min 50.0 %, q1 50.0 %, median 50.0 %, q3 50.0 %, max 50.0 % (mean 50.0 %)',
+      `  best random key: 50.0 %; most key positions right in any random key: ${j.fractionCorrect.toFixed(3)}; key recovered: no`,
+      'wrote <dir>/rk.json',
+    ]);
+    expect(engines.made.every((m) => m.engine === 'auto' && m.threads === 3)).toBe(true);
+    expect(engines.made.length).toBeGreaterThan(0);
+    expect([j.weights, j.keyFile, j.data, j.seed, j.images]).toEqual([model, keyFile, data, 'attack', 4]);
+    // One key: "1 random key"; no --threads: the factory gets none (all cores).
+    const one = await run('attack', 'random-key', '--weights', model, '--key', keyFile, '--data', data, '--images', '2', '--keys', '1', '--seed', 'x');
+    expect(shown(one.out)[0]).toMatch(/^random-key: 2 images from <dir>\/test\.bin, 1 random key \(seed "x"\), \d+ queries, <t> s, engine stand-in \(none, 1 thread, test\)$/);
+    expect(engines.made.slice(-1)[0]).toEqual({ engine: 'auto' });
+  });
+
+  // Kills attack/options.ts systemAKey (both messages, the alternative named).
+  it('runs on System A only and needs --key', async () => {
+    const v = await run('attack', 'random-key', '--weights', model, '--variant', 'shuffle', '--data', data);
+    expect(v.err).toEqual(error('attack.options', 'random-key runs on System A only; for another variant, `cipherpatch fuzz <variant> --model W --wrong-keys N` measures random (wrong) keys'));
+    const k = await run('attack', 'random-key', '--weights', model, '--data', data);
+    expect(k.err).toEqual(error('attack.options', 'random-key needs --key <file> (the System A key)'));
+    expect((await run('attack', 'partial-key', '--weights', model, '--data', data)).err).toEqual(error('attack.options', 'partial-key needs --key <file> (the System A key)'));
+  });
+});
+
+describe('attack partial-key', () => {
+  // Every accuracy 50.0 %; one row per distance (default 1, 2, 4, 8, 16 for System A). Kills attack/partialKey.ts.
+  it('System A: the rows per distance, "guess" or "guesses"', async () => {
+    const r = await run('attack', 'partial-key', '--weights', model, '--key', keyFile, '--data', data, '--images', '4', '--trials', '1', '--distances', '1, 2', '--json', json('pk.json'));
+    const j = readJson('pk.json');
+    expect(shown(r.out)).toEqual([
+      `partial-key: 4 images from <dir>/test.bin, 1 guess per setting, ${j.effort.queries} queries, <t> s`,
+      '  right key 50.0 %; most frequent label 50.0 %',
+      '  right shuffle, wrong flip 50.0 %; wrong shuffle, right flip 50.0 %; random keys 50.0 %',
+      '  distance s   swap (2s entries wrong)   flip (2s bits wrong)',
+      '           1                    50.0 %                 50.0 %',
+      '           2                    50.0 %                 50.0 %',
+      'wrote <dir>/pk.json',
+    ]);
+    // 1 + trials·(3 + 2·distances) keys of 4 images: 1 + 1·(3 + 4) = 8 → 32 queries.
+    expect(j.effort.queries).toBe(32);
+    expect([j.weights, j.keyFile, j.data]).toEqual([model, keyFile, data]);
+    const d = await run('attack', 'partial-key', '--weights', model, '--key', keyFile, '--data', data, '--images', '2', '--trials', '2');
+    expect(d.out[0]).toMatch(/, 2 guesses per setting, /);
+    expect(d.out.slice(4).map((l) => l.trim().split(/\s+/)[0])).toEqual(['1', '2', '4', '8', '16']);
+  });
+
+  // shuffle (p_b = 48): a key at swap distance d has 48 − 2d entries right: 46/48 = 0.958, 44/48 = 0.917.
+  it('a variant: distance rows with the key fraction', async () => {
+    const r = await run('attack', 'partial-key', '--weights', model, '--variant', 'shuffle', '--data', data, '--images', '4', '--trials', '1', '--distances', '1,2', '--json', json('pkv.json'));
+    const j = readJson('pkv.json');
+    expect(shown(r.out)).toEqual([
+      `partial-key on shuffle (key generateKey(seed "attack"), adapter: ${j.adapter}): 4 images from <dir>/test.bin, 1 guess per setting, ${j.effort.queries} queries, <t> s`,
+      '  right key 50.0 %; random keys 50.0 %; most frequent label 50.0 %',
+      `  distance d (d steps: ${j.step})   accuracy   key fraction`,
+      '           1     50.0 %   0.958',
+      '           2     50.0 %   0.917',
+      'wrote <dir>/pkv.json',
+    ]);
+    expect([j.variantKey, j.weights, j.data]).toEqual(['generateKey(seed "attack")', model, data]);
+    expect((await run('attack', 'partial-key', '--weights', model, '--data', data, '--distances', '1,x')).err.join('\n')).toContain('--distances must be a comma-separated list of non-negative integers, got "1,x"');
+  });
+});
+
+describe('attack greedy', () => {
+  // Start + 2 steps, 2 labelled images per query: 6 queries, a trace point per step. Kills attack/greedy.ts.
+  it('System A: the trace, accuracy or log-likelihood', async () => {
+    const r = await run('attack', 'greedy', '--weights', model, '--key', keyFile, '--data', data, '--images', '2', '--held-out', '2', '--steps', '2', '--json', json('g.json'));
+    const j = readJson('g.json');
+    const f = j.trace.map((p: { keyFraction: number }) => p.keyFraction.toFixed(3).padStart(12));
+    expect(shown(r.out)).toEqual([
+      'greedy: 2 labelled + 2 held-out images from <dir>/test.bin, 2 steps, 6 queries, <t> s',
+      '  queries   accuracy (labelled set)   held-out accuracy   key fraction',
+      `        2                    50.0 %              50.0 %   ${f[0]}`,
+      `        4                    50.0 %              50.0 %   ${f[1]}`,
+      `        6                    50.0 %              50.0 %   ${f[2]}`,
+      `  held-out accuracy with the found key 50.0 % (right key 50.0 %); key fraction ${j.fractionCorrect.toFixed(3)}`,
+      'wrote <dir>/g.json',
+    ]);
+    expect([j.weights, j.keyFile, j.data, j.rightKeyHeldOut]).toEqual([model, keyFile, data, 0.5]);
+    // log-likelihood of logits (1, 0, …, 0) for label 0: −log(1 + 9/e) ... printed with 4 decimals, one value for every key.
+    const ll = await run('attack', 'greedy', '--weights', model, '--key', keyFile, '--data', data, '--images', '2', '--held-out', '2', '--steps', '2', '--objective', 'log-likelihood');
+    expect(ll.out[1]).toBe('  queries   log-likelihood (labelled)   held-out accuracy   key fraction');
+    // mean over labels 0 and 1 of log p(label): p(0) = e/(e + 9), p(1) = 1/(e + 9).
+    const mean = ((1 - Math.log(Math.E + 9)) + (0 - Math.log(Math.E + 9))) / 2;
+    expect(ll.out[2].trim().split(/\s+/).slice(0, 2)).toEqual(['2', mean.toFixed(4)]);
+    expect((await run('attack', 'greedy', '--weights', model, '--key', keyFile, '--data', data, '--objective', 'loss')).err).toEqual(error('attack.objective', 'unknown --objective "loss": use accuracy or log-likelihood'));
+  });
+
+  // shuffle: the variant's steps, its score with 4 decimals, the key serialized by the variant.
+  it('a variant: the variant\'s step and key', async () => {
+    const r = await run('attack', 'greedy', '--weights', model, '--variant', 'shuffle', '--data', data, '--images', '2', '--held-out', '2', '--steps', '2', '--json', json('gv.json'));
+    const j = readJson('gv.json');
+    const f = j.trace.map((p: { keyFraction: number }) => p.keyFraction.toFixed(3).padStart(12));
+    expect(shown(r.out)).toEqual([
+      `greedy on shuffle (key generateKey(seed "attack"), step: ${j.step}): 2 labelled + 2 held-out images from <dir>/test.bin, 2 steps, 6 queries, <t> s`,
+      '  queries   score (labelled)   held-out accuracy   key fraction',
+      `        2             0.5000              50.0 %   ${f[0]}`,
+      `        4             0.5000              50.0 %   ${f[1]}`,
+      `        6             0.5000              50.0 %   ${f[2]}`,
+      '  held-out accuracy with the found key 50.0 % (right key 50.0 %); key recovered: no',
+      'wrote <dir>/gv.json',
+    ]);
+    expect([j.variantKey, j.weights, j.data, j.rightKeyHeldOut, typeof j.key]).toEqual(['generateKey(seed "attack")', model, data, 0.5, 'string']);
+    expect(engines.disposed).toBe(engines.made.length);
+  });
+});
+
+describe('attack ciphertext-only', () => {
+  // Kills attack/ciphertextOnly.ts (System A): the lines, --weights' accuracy line, the JSON (accuracy null without).
+  it('System A: the estimate, and the plain model on the attacker\'s decryption', async () => {
+    const r = await run('attack', 'ciphertext-only', '--key', keyFile, '--data', data, '--images', '2', '--reference', '2', '--restarts', '1', '--weights', model, '--json', json('co.json'));
+    const j = readJson('co.json');
+    expect(shown(r.out)).toEqual([
+      'ciphertext-only: 2 encrypted + 2 plain reference images from <dir>/test.bin, <t> s',
+      `  key recovered: no; flip bits right ${j.flipFraction.toFixed(3)}, permutation entries right ${j.permutationFraction.toFixed(3)}, key fraction ${j.fractionCorrect.toFixed(3)}`,
+      '  plain model: 50.0 % on the attacker\'s decrypted images (50.0 % on the plain images)',
+      'wrote <dir>/co.json',
+    ]);
+    expect([j.keyFile, j.data, j.accuracy, j.effort]).toEqual([keyFile, data, { plainImages: 0.5, attackerDecrypted: 0.5 }, { images: 2, blocks: 128 }]);
+    expect(engines.disposed).toBe(1);
+    const no = await run('attack', 'ciphertext-only', '--key', keyFile, '--data', data, '--images', '1', '--reference', '1', '--restarts', '1', '--json', json('co2.json'), '--force');
+    expect(no.out).toHaveLength(3);
+    expect(readJson('co2.json').accuracy).toBeNull();
+    expect((await run('attack', 'ciphertext-only', '--data', data)).err).toEqual(error('attack.options', 'ciphertext-only needs --key <file> (the System A key) or --variant <name>'));
+  });
+
+  // flip: no position search; the flips of the key generated from --key-seed.
+  it('a variant: the search named, the key serialized', async () => {
+    const r = await run('attack', 'ciphertext-only', '--variant', 'flip', '--data', data, '--images', '2', '--reference', '2', '--weights', model, '--json', json('cov.json'));
+    const j = readJson('cov.json');
+    expect(shown(r.out)).toEqual([
+      'ciphertext-only on flip (key generateKey(seed "attack")): 2 encrypted + 2 plain reference images from <dir>/test.bin, search none, <t> s',
+      `  key recovered: ${j.keyRecovered ? 'yes' : 'no'}; flip bits right ${j.flipFraction.toFixed(3)}, permutation entries right 1.000, key fraction ${j.fractionCorrect.toFixed(3)}`,
+      '  plain model: 50.0 % on the attacker\'s decrypted images (50.0 % on the plain images)',
+      'wrote <dir>/cov.json',
+    ]);
+    expect([j.variantKey, j.data, j.search, typeof j.key, j.accuracy]).toEqual(['generateKey(seed "attack")', data, 'none', 'string', { plainImages: 0.5, attackerDecrypted: 0.5 }]);
+  });
+});
+
+describe('attack: shared', () => {
+  // Kills attack.ts's --json pre-flight (an existing file without --force, before any work) and load.ts's checks.
+  it('checks --json before the attack, and the data it is given', async () => {
+    writeFileSync(json('taken.json'), '{}');
+    const r = await run('attack', 'leaked-model', '--plain', model, '--from', model, '--key', keyFile, '--json', json('taken.json'));
+    expect(r.code).toBe(1);
+    expect(r.out).toEqual([]);
+    expect(readFileSync(json('taken.json'), 'utf8')).toBe('{}');
+    const many = await run('attack', 'known-plaintext', '--data', data, '--pairs', '13');
+    expect(shown(many.err)).toEqual(error('attack.images', 'asked for 13 images, <dir>/test.bin holds 12'));
+    const missing = await run('attack', 'known-plaintext', '--data', join(dir, 'none.bin'));
+    expect(shown(missing.err)).toEqual(error('cifar.missing-file', '--data <dir>/none.bin: no such file (give one CIFAR-10 .bin file, or a CIFAR-10 binary directory)'));
+  });
+
+  it('attack --help names every attack', async () => {
+    const r = await run('attack', '--help');
+    expect(r.code).toBe(0);
+    const text = r.out.join('\n');
+    for (const name of ['known-plaintext', 'leaked-model', 'ciphertext-only', 'random-key', 'partial-key', 'greedy']) expect(text).toContain(name);
+    expect(existsSync(dir)).toBe(true);
+  });
+});
+
+describe('attack-report', () => {
+  // A model of 2×2 patches (p_b = 12) and its key: the report's attacks run in about a second.
+  const model2 = join(dir, 'model2.safetensors');
+  writeConvMixerFile(model2, randomConvMixerWeights({ ...config, patch: 2 }, 'attack-units-2'), {});
+  const key2 = join(dir, 'key2.json');
+  writeFileSync(key2, serializeKey(generateKey({ blockSize: 2, channels: 3, seed: 'attack-units-2' })));
+  const tiny = ['--images', '2', '--random-keys', '1', '--distances', '1', '--trials', '1', '--greedy-images', '1', '--greedy-steps', '1', '--known-plaintext-images', '1', '--noise', '0,0.5', '--ciphertext-images', '1', '--reference', '1', '--restarts', '1', '--no-progress'];
+
+  // Kills attackReport.ts: the effort from the options, the files, the recorded command (each argument as a
+  // shell word: quoted when it holds anything but [\w@%+=:,./-], a ' written '\''), the engine's label, the
+  // second model and its label, the lines printed (the report's headlines, one per attack).
+  it('runs every attack with the effort given and writes the report', async () => {
+    const out = join(dir, 'report');
+    const args = ['attack-report', '--weights', model2, '--key', key2, '--data', data, '--out', out, ...tiny, '--objective', 'accuracy', '--second-model', model2, '--second-model-label', "it's a b", '--seed', 's/1'];
+    const argv = process.argv;
+    process.argv = ['node', 'cipherpatch', ...args];
+    let r: Awaited<ReturnType<typeof run>>;
+    try {
+      r = await run(...args);
+    } finally {
+      process.argv = argv;
+    }
+    expect([r.code, r.err]).toEqual([0, []]);
+    const j = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(j.command).toBe(`cipherpatch ${args.slice(0, -6).join(' ')} --second-model ${model2} --second-model-label 'it'\\''s a b' --seed s/1`);
+    expect([j.weights, j.keyFile, j.data, j.engine, j.seed]).toEqual([model2, key2, data, 'stand-in (none, 1 thread, test)', 's/1']);
+    expect(j.date).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(j.effort).toEqual({ images: 2, randomKeys: 1, distances: [1], trials: 1, greedyImages: 1, greedySteps: 1, greedyObjective: 'accuracy', knownPlaintextImages: 1, noise: [0, 0.5], noiseTrials: 3, ciphertextImages: [1], reference: 1, restarts: 1 });
+    expect(j.attacks.leakedModel.secondModel.label).toBe("it's a b");
+    const headlines = Object.entries(j.headlines as Record<string, string>).map(([name, line]) => `  ${name}: ${line}`);
+    const plots = ['random-key', 'partial-key', 'greedy', 'known-plaintext', 'leaked-model', 'ciphertext-only'].flatMap((a) => [`${a}.svg`, `${a}.png`]);
+    expect(r.out[0]).toBe(`attack-report: ${j.seconds.toFixed(0)} s, wrote ${out}/ (${['report.json', 'report.md', ...plots].join(', ')})`);
+    expect(r.out.slice(1)).toEqual(headlines);
+    expect(headlines.length).toBeGreaterThan(0);
+    expect(engines.disposed).toBe(engines.made.length);
+    // Without a label the second model is named by its path; the defaults of --objective and --seed.
+    const out2 = join(dir, 'report2');
+    const d = await run('attack-report', '--weights', model2, '--key', key2, '--data', data, '--out', out2, ...tiny, '--second-model', model2);
+    expect(d.code).toBe(0);
+    const j2 = JSON.parse(readFileSync(join(out2, 'report.json'), 'utf8'));
+    expect([j2.attacks.leakedModel.secondModel.label, j2.effort.greedyObjective, j2.seed]).toEqual([model2, 'log-likelihood', 'attack-report']);
+  });
+
+  // Kills the option parsers and checks: --noise numbers (integers or decimals, nothing else), --objective.
+  it('refuses bad noise levels and an unknown objective', async () => {
+    const base = ['attack-report', '--weights', model2, '--key', key2, '--data', data, '--out', join(dir, 'bad')];
+    for (const bad of ['1,x', '-1', '1.', '.5', '1e3', ' ']) {
+      const r = await run(...base, '--noise', bad);
+      expect(r.code).toBe(2);
+      expect(r.err.join('\n')).toContain(`--noise must be a comma-separated list of non-negative numbers, got "${bad}"`);
+    }
+    const o = await run(...base, ...tiny, '--objective', 'loss');
+    expect([o.code, o.err]).toEqual([1, error('attack.objective', 'unknown --objective "loss": use accuracy or log-likelihood')]);
+    expect(existsSync(join(dir, 'bad'))).toBe(false);
+  });
+});
