@@ -443,7 +443,8 @@ describe('ciphertextOnly survivors: the attacks', () => {
   it('a flip-only variant is given the identity positions', () => {
     const seen: number[][] = [];
     const view = flipVariant.signedPermutation!;
-    const variant = { ...flipVariant, params: { blockSize: 1, channels: 4 }, signedPermutation: { ...view, nearestKey: (params: typeof variant.params, guess: { permutation: ArrayLike<number>; flip: ArrayLike<number> }) => (seen.push(Array.from(guess.permutation)), view.nearestKey(params, guess)) } };
+    const watched: typeof view = { ...view, nearestKey: (params, guess) => (seen.push(Array.from(guess.permutation)), view.nearestKey(params, guess)) };
+    const variant = { ...flipVariant, params: { blockSize: 1, channels: 4 }, signedPermutation: watched };
     const plain = natural(4);
     variantCiphertextOnlyAttack(variant, blocks(encrypt(plain, [0, 1, 2, 3], [0, 1, 0, 1])), blocks(plain));
     expect(seen).toEqual([[0, 1, 2, 3]]);

@@ -21,7 +21,7 @@ import { encodeCifarRecords } from '../io/cifar10.ts';
 import { writeConvMixerFile } from '../io/modelFile.ts';
 import { type ConvMixerWeights, randomConvMixerWeights } from '../model/convmixer.ts';
 import { encryptModel } from '../model/encryptModel.ts';
-import { main } from './main.ts';
+import { buildProgram, main } from './main.ts';
 
 /** Logits that put every image in class 0. */
 const classZero = vi.hoisted(() => (count: number, classes: number) => {
@@ -90,6 +90,42 @@ const error = (check: string, message: string) => [`cipherpatch: error [${check}
 const json = (name: string) => join(dir, name);
 const readJson = (name: string) => JSON.parse(readFileSync(json(name), 'utf8'));
 const keyEntries = { permutation: Array.from(key.permutation), flip: Array.from(key.flip) };
+
+// First in the file: Stryker stops at a mutant's first failing test, and every command's text is built by each test.
+describe('attack commands: help', () => {
+  // Every attack command and option says what it does, and an option whose help names its default
+  // ("(default 300)", "(default 1,2,4)") has that default. Kills the description and help-text StringLiterals of
+  // attack.ts, attack/*.ts and attackReport.ts, and defaults that disagree with their help.
+  it('every command and option is described; the defaults named are the defaults', () => {
+    const program = buildProgram({ out: () => {}, err: () => {} });
+    const attack = program.commands.find((c) => c.name() === 'attack')!;
+    const report = program.commands.find((c) => c.name() === 'attack-report')!;
+    const commands = [attack, report, ...attack.commands];
+    expect(attack.commands.map((c) => c.name()).sort()).toEqual(['ciphertext-only', 'greedy', 'known-plaintext', 'leaked-model', 'partial-key', 'random-key']);
+    let named = 0;
+    for (const c of commands) {
+      expect(c.description().length, c.name()).toBeGreaterThan(20);
+      for (const o of c.options) {
+        expect(o.description.length, `${c.name()} ${o.flags}`).toBeGreaterThan(5);
+        const d = /\(default:? ([\d,]+)\)/.exec(o.description);
+        if (d && o.defaultValue !== undefined) {
+          named++;
+          expect(String(o.defaultValue), `${c.name()} ${o.flags}`).toBe(d[1]);
+        }
+      }
+    }
+    expect(named).toBeGreaterThan(20);
+    // The text after the options: where each attack's options are, and which test images the report uses.
+    const helpOf = (c: typeof attack) => {
+      const lines: string[] = [];
+      c.configureOutput({ writeOut: (t) => lines.push(t) });
+      c.outputHelp();
+      return lines.join('');
+    };
+    expect(helpOf(attack)).toContain('cipherpatch attack <name> --help');
+    expect(helpOf(report)).toMatch(/evaluation set[\s\S]*--reference[\s\S]*--greedy-images/);
+  });
+});
 
 describe('attack known-plaintext', () => {
   // One 32×32 pair holds (32/4)² = 64 blocks of 4×4; the exact attack recovers the key. Kills attack/knownPlaintext.ts
