@@ -13,10 +13,13 @@ import { imageBatch, sliceImages } from '../core/images.ts';
 import type { BlockKey } from '../core/key.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Progress } from '../io/progress.ts';
+import { encryptModel } from '../model/encryptModel.ts';
+import { seededRandom } from '../core/keygen.ts';
 import { type ConvMixerWeights, randomConvMixerWeights } from '../model/convmixer.ts';
 import { ciphertextOnlyAttack } from './ciphertextOnly.ts';
 import { uint8ImagesToBlocks } from './common.ts';
 import { greedyKeySearch } from './greedy.ts';
+import { perturbedEmbedding, recoverKeyFromLeakedModel } from './leakedModel.ts';
 import { partialKeyAttack } from './partialKey.ts';
 import { type AttackEffort, DEFAULT_EFFORT, PAPER_CLAIMS, PAPER_WRONG_KEY_RANGE, imagesNeeded, runAttackReport } from './securityReport.ts';
 
@@ -329,6 +332,42 @@ describe('runAttackReport survivors', () => {
     expect(r.attacks.ciphertextOnly.points.map((p) => [p.flipFraction, p.permutationFraction, p.keyFraction, p.keyRecovered])).toEqual(
       expected.map((x) => [x.flipFraction, x.permutationFraction, x.fractionCorrect, x.keyRecovered]),
     );
+  });
+
+  // The leaked-model points: noise level 0 is the plain model itself (no draw), each other level takes
+  // noiseTrials draws of the attacker's copy, each weight plus level × RMS × a Box–Muller normal from uniforms
+  // (int(2³⁰) + 0.5)/2³⁰ of the stream "<seed>/leaked-model", matched against the encrypted model of
+  // src/model/encryptModel.ts (Eqs. 8–9). Recomputed here from those pieces. Kills :243 StringLiteral and :247
+  // (level 0 perturbed or level 4 not, the uniform's arithmetic, no uniform).
+  it('draws the leaked-model noise from "<seed>/leaked-model", none for level 0', async () => {
+    const r = await runAttackReport({ weights, key, images, labels, createEngine: standIn().createEngine, effort: { ...effort, noise: [0, 4], noiseTrials: 2 }, seed: 's' });
+    const pb = 4;
+    const plain = { data: weights.embedWeight, dim: config.dim, blockLength: pb };
+    const encrypted = { data: encryptModel(weights, key).embedWeight, dim: config.dim, blockLength: pb };
+    const random = seededRandom('s/leaked-model');
+    const uniform = () => (random.int(2 ** 30) + 0.5) / 2 ** 30;
+    const four = [0, 1].map(() => recoverKeyFromLeakedModel(perturbedEmbedding(plain, 4, uniform), encrypted, { truth: key }).fractionCorrect);
+    expect(r.attacks.leakedModel.noise.map((n) => n.fractions)).toEqual([[1], four]);
+    expect(four.some((f) => f !== null && f < 1)).toBe(true); // the noise is large enough to matter
+  });
+
+  // Images whose 2×2 blocks are "natural" as in ciphertextOnlyUnits: position k = 10 + 20k + u/2^k, every position
+  // rising with the block's brightness u = 48b + 8·(n mod 2) for block b of image n (a multiple of 8, so integers;
+  // alike in every image, so the reference's statistics are the victim's) but with its own mean and variance, so the
+  // moments identify the key. The ciphertext-only attack then recovers it from 3 images against the reference
+  // images 3 and 4. Kills :295 ConditionalExpression (keyRecovered always false).
+  it('reports a ciphertext-only recovery', async () => {
+    const px = Array.from({ length: 6 }, (_, n) => {
+      const img = new Array(16).fill(0);
+      for (let b = 0; b < 4; b++) {
+        const u = 48 * b + 8 * (n % 2);
+        const [by, bx] = [Math.floor(b / 2), b % 2];
+        [[0, 0], [0, 1], [1, 0], [1, 1]].forEach(([i, j], k) => (img[(2 * by + i) * 4 + 2 * bx + j] = 10 + 20 * k + u / 2 ** k));
+      }
+      return img;
+    });
+    const r = await runAttackReport({ weights, key, images: batchOf(px, 4), labels, createEngine: standIn().createEngine, effort: { ...effort, ciphertextImages: [3], restarts: 3 }, seed: 's' });
+    expect(r.attacks.ciphertextOnly.points.map((p) => [p.keyFraction, p.keyRecovered])).toEqual([[1, true]]);
   });
 
   // 8×8 blocks (p_b = 64, one block per 8×8 image): a 32×32 image holds (32/8)² = 16 of them, so the block
