@@ -464,4 +464,15 @@ describe('ciphertextOnly survivors: the attacks', () => {
     const blind = variantCiphertextOnlyAttack(variant, enc, blocks(plain));
     expect([blind.keyRecovered, blind.fractionCorrect, blind.permutationFraction, blind.flipFraction]).toEqual([null, null, null, null]);
   });
+
+  // Without a truth the view is never asked to convert one (a view may read its key's fields: here one that
+  // copies them refuses undefined). Kills :303 ConditionalExpression false (toSignedPermutation(undefined)).
+  it('does not convert a truth that was not given', () => {
+    const view = systemA.signedPermutation!;
+    const strict: typeof view = { ...view, toSignedPermutation: (k) => ({ permutation: k.permutation, flip: k.flip }) };
+    const variant = { ...systemA, params: { blockSize: 1, channels: 4 }, signedPermutation: strict };
+    const plain = natural(4);
+    const res = variantCiphertextOnlyAttack(variant, blocks(encrypt(plain, [3, 1, 0, 2], [0, 1, 1, 0])), blocks(plain));
+    expect([Array.from(res.key.permutation), res.fractionCorrect]).toEqual([[3, 1, 0, 2], null]);
+  });
 });
