@@ -9,7 +9,7 @@
  * 0, 1, so every accuracy is 50 % whatever the key: the printed numbers are
  * worked by hand from that. Mutant names: FILE:LINE mutator.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -21,6 +21,7 @@ import { encodeCifarRecords } from '../io/cifar10.ts';
 import { writeConvMixerFile } from '../io/modelFile.ts';
 import { type ConvMixerWeights, randomConvMixerWeights } from '../model/convmixer.ts';
 import { encryptModel } from '../model/encryptModel.ts';
+import { shuffle } from '../variants/builtin/systemA.ts';
 import { buildProgram, main } from './main.ts';
 
 /** Logits that put every image in class 0. */
@@ -366,6 +367,44 @@ describe('attack: shared', () => {
     expect(shown(many.err)).toEqual(error('attack.images', 'asked for 13 images, <dir>/test.bin holds 12'));
     const missing = await run('attack', 'known-plaintext', '--data', join(dir, 'none.bin'));
     expect(shown(missing.err)).toEqual(error('cifar.missing-file', '--data <dir>/none.bin: no such file (give one CIFAR-10 .bin file, or a CIFAR-10 binary directory)'));
+  });
+
+  // --data as a CIFAR-10 directory (its test_batch.bin), or from $CIFAR10_DIR without --data; a missing path
+  // named like a .bin file (any case) is a missing file, a missing path named otherwise a missing directory.
+  // Kills load.ts:24–33 (the .bin rule's regex and conditions, the directory branch and its limit, the source).
+  it('reads --data as a file or a directory, else $CIFAR10_DIR', async () => {
+    const cifar = join(dir, 'cifar');
+    mkdirSync(cifar, { recursive: true });
+    copyFileSync(data, join(cifar, 'test_batch.bin'));
+    const d = await run('attack', 'known-plaintext', '--data', cifar, '--pairs', '2');
+    expect(shown(d.out)[0]).toBe('known-plaintext on system-a: 2 image pairs from <dir>/cifar (128 blocks), method signed-permutation');
+    vi.stubEnv('CIFAR10_DIR', cifar);
+    try {
+      expect(shown((await run('attack', 'known-plaintext')).out)[0]).toBe('known-plaintext on system-a: 1 image pair from <dir>/cifar (64 blocks), method signed-permutation');
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    expect(shown((await run('attack', 'known-plaintext', '--data', cifar, '--pairs', '13')).err)).toEqual(error('attack.images', 'asked for 13 images, <dir>/cifar holds 12'));
+    expect(shown((await run('attack', 'known-plaintext', '--data', join(dir, 'NONE.BIN'))).err)).toEqual(error('cifar.missing-file', '--data <dir>/NONE.BIN: no such file (give one CIFAR-10 .bin file, or a CIFAR-10 binary directory)'));
+    for (const other of ['none.bin.d', 'nonebin']) {
+      const r = await run('attack', 'known-plaintext', '--data', join(dir, other));
+      expect(r.code).toBe(1);
+      expect(r.err[0]).not.toContain('[cifar.missing-file]');
+    }
+  });
+
+  // --variant with the variant's own key file; an unknown variant is refused by name. Kills load.ts:53–65.
+  it('reads a variant\'s own key file, and refuses an unknown variant', async () => {
+    const params = { blockSize: 4, channels: 3 };
+    const vkey = join(dir, 'shuffle-key.json');
+    const k = shuffle.generateKey(params, 'own key');
+    writeFileSync(vkey, shuffle.serializeKey(k));
+    const r = await run('attack', 'partial-key', '--weights', model, '--variant', 'shuffle', '--key', vkey, '--data', data, '--images', '2', '--trials', '1', '--distances', '1', '--json', json('pko.json'));
+    expect(shown(r.out)[0]).toMatch(/^partial-key on shuffle \(key <dir>\/shuffle-key\.json, adapter: /);
+    expect(readJson('pko.json').variantKey).toBe(vkey);
+    const u = await run('attack', 'partial-key', '--weights', model, '--variant', 'no-such-variant', '--data', data);
+    expect(u.code).toBe(1);
+    expect(u.err[0]).toContain('no-such-variant');
   });
 
   it('attack --help names every attack', async () => {
