@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { rejection } from '../../properties/rejection.ts';
 import type { BlockKey } from '../core/key.ts';
-import { randomPermutation, seededRandom } from '../core/keygen.ts';
+import { type RandomSource, randomPermutation, seededRandom } from '../core/keygen.ts';
 import { flip as flipVariant, shuffle, systemA } from '../variants/builtin/systemA.ts';
 import type { BlockBatch } from '../variants/contract.ts';
 import { type Moments, blockMoments, ciphertextOnlyAttack, estimateFlip, matchPermutation, momentCost, unflipMoments, variantCiphertextOnlyAttack } from './ciphertextOnly.ts';
@@ -26,6 +26,26 @@ function encrypt(rows: number[][], v: number[], r: number[], flipTo = 255): numb
 }
 const key = (v: number[], r: number[]): BlockKey => ({ blockSize: 1, channels: v.length, permutation: Int32Array.from(v), flip: Uint8Array.from(r) });
 
+
+/** Random moments of p_b positions: values −10..10 in steps of 0.01, the variances diagonal(value). */
+function randomMoments(r: RandomSource, pb: number, diagonal: (x: number) => number): Moments {
+  const rand = () => r.int(2001) / 100 - 10;
+  const mean = Float64Array.from({ length: pb }, rand);
+  const covariance = new Float64Array(pb * pb);
+  for (let k = 0; k < pb; k++) for (let l = 0; l <= k; l++) covariance[k * pb + l] = covariance[l * pb + k] = k === l ? diagonal(rand()) : rand();
+  return { mean, covariance };
+}
+/** Asserts that no single swap of `permutation` lowers momentCost; returns its cost. */
+function expectSwapLocalMinimum(e: Moments, f: Moments, permutation: ArrayLike<number>, meanWeight: number): number {
+  const c = momentCost(e, f, permutation, meanWeight);
+  for (let k = 0; k < permutation.length; k++)
+    for (let l = k + 1; l < permutation.length; l++) {
+      const p = Int32Array.from(permutation);
+      [p[k], p[l]] = [p[l], p[k]];
+      expect(momentCost(e, f, p, meanWeight)).toBeGreaterThanOrEqual(c - 1e-9);
+    }
+  return c;
+}
 
 describe('moments', () => {
   // Blocks (1, 2), (3, 6): means (2, 4); variances ((−1)² + 1²)/2 = 1, ((−2)² + 2²)/2 = 4; covariance ((−1)(−2) + (1)(2))/2 = 2.
@@ -114,25 +134,11 @@ describe('matchPermutation', () => {
   // of p_b = 6, one restart from each of several starts. Kills the swap delta (:170–181) and the cost (:157–163).
   it('ends in a swap-local minimum of momentCost and reports its cost', () => {
     const r = seededRandom('local-min');
-    const pb = 6;
-    const rand = () => r.int(2001) / 100 - 10;
-    const sym = () => {
-      const a = new Float64Array(pb * pb);
-      for (let k = 0; k < pb; k++) for (let l = 0; l <= k; l++) a[k * pb + l] = a[l * pb + k] = k === l ? 5 + Math.abs(rand()) : rand();
-      return a;
-    };
     for (let trial = 0; trial < 4; trial++) {
-      const e: Moments = { mean: Float64Array.from({ length: pb }, rand), covariance: sym() };
-      const f: Moments = { mean: Float64Array.from({ length: pb }, rand), covariance: sym() };
+      const e = randomMoments(r, 6, (x) => 5 + Math.abs(x));
+      const f = randomMoments(r, 6, (x) => 5 + Math.abs(x));
       const m = matchPermutation(e, f, { restarts: 1, random: seededRandom(`start${trial}`), meanWeight: 0.5 });
-      const c = momentCost(e, f, m.permutation, 0.5);
-      expect(m.cost).toBeCloseTo(c, 9);
-      for (let k = 0; k < pb; k++)
-        for (let l = k + 1; l < pb; l++) {
-          const p = Int32Array.from(m.permutation);
-          [p[k], p[l]] = [p[l], p[k]];
-          expect(momentCost(e, f, p, 0.5)).toBeGreaterThanOrEqual(c - 1e-9);
-        }
+      expect(m.cost).toBeCloseTo(expectSwapLocalMinimum(e, f, m.permutation, 0.5), 9);
     }
   });
 
@@ -350,24 +356,11 @@ describe('ciphertextOnly survivors: matchPermutation restarts', () => {
   // swap-local minimum of momentCost. Kills the remaining swap-change mutants (:182 ArithmeticOperator).
   it('ends in a swap-local minimum of momentCost on 40 random instances', () => {
     const r = seededRandom('local-min-40');
-    const pb = 6;
-    const rand = () => r.int(2001) / 100 - 10;
-    const sym = () => {
-      const a = new Float64Array(pb * pb);
-      for (let k = 0; k < pb; k++) for (let l = 0; l <= k; l++) a[k * pb + l] = a[l * pb + k] = k === l ? 1 + Math.abs(3 * rand()) : rand();
-      return a;
-    };
     for (let trial = 0; trial < 40; trial++) {
-      const e: Moments = { mean: Float64Array.from({ length: pb }, rand), covariance: sym() };
-      const f: Moments = { mean: Float64Array.from({ length: pb }, rand), covariance: sym() };
+      const e = randomMoments(r, 6, (x) => 1 + Math.abs(3 * x));
+      const f = randomMoments(r, 6, (x) => 1 + Math.abs(3 * x));
       const m = matchPermutation(e, f, { restarts: 1, random: seededRandom(`start-40-${trial}`), meanWeight: 0.1 });
-      const c = momentCost(e, f, m.permutation, 0.1);
-      for (let k = 0; k < pb; k++)
-        for (let l = k + 1; l < pb; l++) {
-          const p = Int32Array.from(m.permutation);
-          [p[k], p[l]] = [p[l], p[k]];
-          expect(momentCost(e, f, p, 0.1)).toBeGreaterThanOrEqual(c - 1e-9);
-        }
+      expectSwapLocalMinimum(e, f, m.permutation, 0.1);
     }
   });
 });

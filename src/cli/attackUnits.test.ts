@@ -363,6 +363,10 @@ describe('attack: shared', () => {
     expect(r.code).toBe(1);
     expect(r.out).toEqual([]);
     expect(readFileSync(json('taken.json'), 'utf8')).toBe('{}');
+    // With --force the file is replaced.
+    const f = await run('attack', 'leaked-model', '--plain', model, '--from', model, '--key', keyFile, '--json', json('taken.json'), '--force');
+    expect(f.code).toBe(0);
+    expect(readJson('taken.json').keyRecovered).toBe(true);
     const many = await run('attack', 'known-plaintext', '--data', data, '--pairs', '13');
     expect(shown(many.err)).toEqual(error('attack.images', 'asked for 13 images, <dir>/test.bin holds 12'));
     const missing = await run('attack', 'known-plaintext', '--data', join(dir, 'none.bin'));
