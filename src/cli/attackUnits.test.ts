@@ -21,7 +21,7 @@ import { encodeCifarRecords } from '../io/cifar10.ts';
 import { writeConvMixerFile } from '../io/modelFile.ts';
 import { type ConvMixerWeights, randomConvMixerWeights } from '../model/convmixer.ts';
 import { encryptModel } from '../model/encryptModel.ts';
-import { shuffle } from '../variants/builtin/systemA.ts';
+import { shuffle, systemA } from '../variants/builtin/systemA.ts';
 import { buildProgram, main } from './main.ts';
 
 /** Logits that put every image in class 0. */
@@ -30,7 +30,7 @@ const classZero = vi.hoisted(() => (count: number, classes: number) => {
   for (let n = 0; n < count; n++) out[n * classes] = 1;
   return out;
 });
-const engines = vi.hoisted(() => ({ made: [] as { threads?: number; engine?: string }[], disposed: 0 }));
+const engines = vi.hoisted(() => ({ made: [] as { threads?: number; engine?: string }[], disposed: 0, batches: [] as { data: number[]; layout: string }[] }));
 vi.mock('../engine/factory.ts', () => ({
   createEngine: async (weights: ConvMixerWeights, _config: unknown, options: { engine?: string; threads?: number }) => {
     engines.made.push({ ...options });
@@ -40,7 +40,7 @@ vi.mock('../engine/factory.ts', () => ({
       threads: options.threads ?? 1,
       version: 'test',
       config: weights.config,
-      logits: async (batch) => classZero(batch.shape.count, weights.config.classes),
+      logits: async (batch) => (engines.batches.push({ data: Array.from(batch.data), layout: batch.layout }), classZero(batch.shape.count, weights.config.classes)),
       logitsNormalized: async (batch) => classZero(batch.shape.count, weights.config.classes),
       dispose: () => void engines.disposed++,
     };
@@ -56,6 +56,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 beforeEach(() => {
   engines.made = [];
   engines.disposed = 0;
+  engines.batches = [];
 });
 
 // 12 CIFAR-10 records: labels 0, 1, 0, 1, …; pixel i of image n = (37n + 7i² + 5i) mod 251.
@@ -161,6 +162,18 @@ describe('attack known-plaintext', () => {
     expect(shown(few.out).slice(1)).toEqual(['  map recovered: no (needs 48 independent blocks, used 47)', '  residual n/a (under-determined), held-out residual n/a; <t> s']);
   });
 
+  // System A by least squares (--method linear): an affine map (the flips are 255 − x), so the offset is fitted:
+  // p_b + 1 = 49 unknowns per row; no truth to compare a matrix with. Kills attack/knownPlaintext.ts:46–47.
+  // Without --key and --key-seed the key is the variant's generateKey(seed "attack") (:16).
+  it('fits System A\'s affine map by least squares; the default key seed', async () => {
+    const r = await run('attack', 'known-plaintext', '--data', data, '--method', 'linear', '--pairs', '2');
+    expect(shown(r.out).slice(0, 2)).toEqual(['known-plaintext on system-a: 2 image pairs from <dir>/test.bin (128 blocks), method linear', '  map recovered: yes (needs 49 independent blocks, used 128)']);
+    expect(r.out[2]).toMatch(/^  residual [\d.e+-]+, held-out residual n\/a; \d+\.\d{3} s$/);
+    const d = await run('attack', 'known-plaintext', '--data', data, '--json', json('kpd.json'));
+    expect(d.code).toBe(0);
+    expect(readJson('kpd.json').permutation).toEqual(Array.from(systemA.generateKey(systemA.params, 'attack').permutation));
+  });
+
   // Kills the method checks and their messages.
   it('refuses an unknown method, and the exact method on real values', async () => {
     expect((await run('attack', 'known-plaintext', '--data', data, '--method', 'guess')).err).toEqual(error('attack.method', 'unknown method "guess": use signed-permutation or linear'));
@@ -226,7 +239,7 @@ describe('attack random-key', () => {
     // One key: "1 random key"; no --threads: the factory gets none (all cores).
     const one = await run('attack', 'random-key', '--weights', model, '--key', keyFile, '--data', data, '--images', '2', '--keys', '1', '--seed', 'x');
     expect(shown(one.out)[0]).toMatch(/^random-key: 2 images from <dir>\/test\.bin, 1 random key \(seed "x"\), \d+ queries, <t> s, engine stand-in \(none, 1 thread, test\)$/);
-    expect(engines.made.slice(-1)[0]).toEqual({ engine: 'auto' });
+    expect(Object.keys(engines.made.slice(-1)[0])).toEqual(['engine']);
   });
 
   // Kills attack/options.ts systemAKey (both messages, the alternative named).
@@ -274,6 +287,7 @@ describe('attack partial-key', () => {
       'wrote <dir>/pkv.json',
     ]);
     expect([j.variantKey, j.weights, j.data]).toEqual(['generateKey(seed "attack")', model, data]);
+    expect((await run('attack', 'partial-key', '--weights', model, '--variant', 'shuffle', '--data', data, '--images', '2', '--trials', '2', '--distances', '1')).out[0]).toMatch(/, 2 guesses per setting, /);
     expect((await run('attack', 'partial-key', '--weights', model, '--data', data, '--distances', '1,x')).err.join('\n')).toContain('--distances must be a comma-separated list of non-negative integers, got "1,x"');
   });
 });
@@ -294,6 +308,7 @@ describe('attack greedy', () => {
       'wrote <dir>/g.json',
     ]);
     expect([j.weights, j.keyFile, j.data, j.rightKeyHeldOut]).toEqual([model, keyFile, data, 0.5]);
+    expect([engines.made.length, engines.disposed]).toEqual([2, 2]);
     // log-likelihood of logits (1, 0, …, 0) for label 0: −log(1 + 9/e) ... printed with 4 decimals, one value for every key.
     const ll = await run('attack', 'greedy', '--weights', model, '--key', keyFile, '--data', data, '--images', '2', '--held-out', '2', '--steps', '2', '--objective', 'log-likelihood');
     expect(ll.out[1]).toBe('  queries   log-likelihood (labelled)   held-out accuracy   key fraction');
@@ -352,6 +367,16 @@ describe('attack ciphertext-only', () => {
       'wrote <dir>/cov.json',
     ]);
     expect([j.variantKey, j.data, j.search, typeof j.key, j.accuracy]).toEqual(['generateKey(seed "attack")', data, 'none', 'string', { plainImages: 0.5, attackerDecrypted: 0.5 }]);
+    // The model saw the plain images, then the attacker's decryption of them as bytes (NCHW): flips only, so each
+    // image's multiset of min(x, 255 − x) is the plain image's (a flip maps x to 255 − x).
+    expect(engines.batches.map((b) => [b.layout, b.data.length])).toEqual([['NCHW', 2 * 3072], ['NCHW', 2 * 3072]]);
+    const folded = (d: number[], n: number) => d.slice(n * 3072, (n + 1) * 3072).map((x) => Math.min(x, 255 - x)).sort((a, b) => a - b);
+    for (const n of [0, 1]) expect(folded(engines.batches[1].data, n)).toEqual(folded(engines.batches[0].data, n));
+    expect(engines.batches[1].data.every((x) => Number.isInteger(x) && x >= 0 && x <= 255)).toBe(true);
+    // Without --weights: no model, accuracy null.
+    engines.made = [];
+    const no = await run('attack', 'ciphertext-only', '--variant', 'flip', '--data', data, '--images', '1', '--reference', '1', '--json', json('cov2.json'));
+    expect([no.out.length, readJson('cov2.json').accuracy, engines.made.length]).toEqual([3, null, 0]);
   });
 });
 
@@ -367,6 +392,7 @@ describe('attack: shared', () => {
     const f = await run('attack', 'leaked-model', '--plain', model, '--from', model, '--key', keyFile, '--json', json('taken.json'), '--force');
     expect(f.code).toBe(0);
     expect(readJson('taken.json').keyRecovered).toBe(true);
+    expect((await run('attack', 'known-plaintext', '--data', data, '--pairs', '12')).code).toBe(0); // all 12 is not too many
     const many = await run('attack', 'known-plaintext', '--data', data, '--pairs', '13');
     expect(shown(many.err)).toEqual(error('attack.images', 'asked for 13 images, <dir>/test.bin holds 12'));
     const missing = await run('attack', 'known-plaintext', '--data', join(dir, 'none.bin'));
@@ -411,6 +437,60 @@ describe('attack: shared', () => {
     expect(u.err[0]).toContain('no-such-variant');
   });
 
+  // Each integer option's parser names its own flag; the integer lists take digits only. Kills the flag names
+  // passed to positiveInteger / integerList (attack/*.ts, attackReport.ts) and options.ts:19 (the list's regex).
+  it('names the flag of a bad number', async () => {
+    const cases: [string[], string][] = [
+      [['attack', 'ciphertext-only'], '--images'], [['attack', 'ciphertext-only'], '--reference'], [['attack', 'ciphertext-only'], '--restarts'], [['attack', 'ciphertext-only'], '--threads'],
+      [['attack', 'greedy', '--weights', model], '--images'], [['attack', 'greedy', '--weights', model], '--held-out'], [['attack', 'greedy', '--weights', model], '--steps'], [['attack', 'greedy', '--weights', model], '--threads'],
+      [['attack', 'known-plaintext'], '--pairs'], [['attack', 'known-plaintext'], '--blocks'],
+      [['attack', 'partial-key', '--weights', model], '--images'], [['attack', 'partial-key', '--weights', model], '--trials'],
+      [['attack', 'random-key', '--weights', model], '--images'], [['attack', 'random-key', '--weights', model], '--keys'],
+      ...['--images', '--random-keys', '--trials', '--greedy-images', '--greedy-steps', '--known-plaintext-images', '--reference', '--restarts', '--threads'].map((f): [string[], string] => [['attack-report', '--weights', model, '--key', keyFile], f]),
+    ];
+    for (const [args, flag] of cases) {
+      const r = await run(...args, flag, 'x');
+      expect([r.code, r.err.join('\n')], `${args[1]} ${flag}`).toEqual([2, expect.stringContaining(`${flag} must be a positive integer, got "x"`)]);
+    }
+    for (const bad of ['x1', '1x', '1,', '1.5']) expect((await run('attack', 'partial-key', '--weights', model, '--distances', bad)).err.join('\n')).toContain(`--distances must be a comma-separated list of non-negative integers, got "${bad}"`);
+    for (const [flag, bad] of [['--distances', '1,y'], ['--ciphertext-images', 'z']]) expect((await run('attack-report', '--weights', model, '--key', keyFile, flag, bad)).err.join('\n')).toContain(`${flag} must be a comma-separated list of non-negative integers, got "${bad}"`);
+    // Two-digit distances are digits too: 12 swaps of p_b = 48.
+    const ok = await run('attack', 'partial-key', '--weights', model, '--key', keyFile, '--data', data, '--images', '2', '--trials', '1', '--distances', '12');
+    expect(ok.out[4].trim().split(/\s+/)[0]).toBe('12');
+  });
+
+  // --json must not exist (nor be a folder) unless --force, for every attack; attack-report's --out likewise.
+  // Kills the --force defaults (false) and attack.ts:33 (the output kind).
+  it('refuses an existing --json without --force, for every attack', async () => {
+    writeFileSync(json('exists.json'), '{}');
+    mkdirSync(json('folder.json'), { recursive: true });
+    const attacks = [
+      ['known-plaintext', '--data', data],
+      ['leaked-model', '--plain', model, '--encrypted', encryptedModel],
+      ['ciphertext-only', '--key', keyFile, '--data', data],
+      ['random-key', '--weights', model, '--key', keyFile, '--data', data],
+      ['partial-key', '--weights', model, '--key', keyFile, '--data', data],
+      ['greedy', '--weights', model, '--key', keyFile, '--data', data],
+    ];
+    for (const a of attacks)
+      for (const target of ['exists.json', 'folder.json']) {
+        const r = await run('attack', ...a, '--json', json(target));
+        expect([r.code, r.out], `${a[0]} ${target}`).toEqual([1, []]);
+      }
+    expect(engines.made).toEqual([]);
+    writeFileSync(json('report-file'), 'x');
+    const r = await run('attack-report', '--weights', model, '--key', keyFile, '--data', data, '--out', json('report-file'));
+    expect([r.code, r.out]).toEqual([1, []]);
+  });
+
+  // The attacks name themselves in their option and capability messages. Kills the attack names passed to
+  // systemAKey, neighboursOf, signedPermutationOf and flipTarget (attack/greedy.ts, attack/ciphertextOnly.ts).
+  it('names the attack in its messages', async () => {
+    expect((await run('attack', 'greedy', '--weights', model, '--data', data)).err).toEqual(error('attack.options', 'greedy needs --key <file> (the System A key)'));
+    expect((await run('attack', 'greedy', '--weights', model, '--variant', 'orthogonal', '--data', data)).err[0]).toMatch(/the greedy attack needs/);
+    expect((await run('attack', 'ciphertext-only', '--variant', 'orthogonal', '--data', data)).err[0]).toMatch(/the ciphertext-only attack needs/);
+  });
+
   it('attack --help names every attack', async () => {
     const r = await run('attack', '--help');
     expect(r.code).toBe(0);
@@ -426,7 +506,7 @@ describe('attack-report', () => {
   writeConvMixerFile(model2, randomConvMixerWeights({ ...config, patch: 2 }, 'attack-units-2'), {});
   const key2 = join(dir, 'key2.json');
   writeFileSync(key2, serializeKey(generateKey({ blockSize: 2, channels: 3, seed: 'attack-units-2' })));
-  const tiny = ['--images', '2', '--random-keys', '1', '--distances', '1', '--trials', '1', '--greedy-images', '1', '--greedy-steps', '1', '--known-plaintext-images', '1', '--noise', '0,0.5', '--ciphertext-images', '1', '--reference', '1', '--restarts', '1', '--no-progress'];
+  const tiny = ['--images', '2', '--random-keys', '1', '--distances', '1', '--trials', '1', '--greedy-images', '1', '--greedy-steps', '1', '--known-plaintext-images', '1', '--noise', '0, 0.25,10', '--ciphertext-images', '1', '--reference', '1', '--restarts', '1', '--no-progress'];
 
   // Kills attackReport.ts: the effort from the options, the files, the recorded command (each argument as a
   // shell word: quoted when it holds anything but [\w@%+=:,./-], a ' written '\''), the engine's label, the
@@ -444,10 +524,10 @@ describe('attack-report', () => {
     }
     expect([r.code, r.err]).toEqual([0, []]);
     const j = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
-    expect(j.command).toBe(`cipherpatch ${args.slice(0, -6).join(' ')} --second-model ${model2} --second-model-label 'it'\\''s a b' --seed s/1`);
+    expect(j.command).toBe(`cipherpatch ${args.slice(0, -6).map((a) => (a === '0, 0.25,10' ? "'0, 0.25,10'" : a)).join(' ')} --second-model ${model2} --second-model-label 'it'\\''s a b' --seed s/1`);
     expect([j.weights, j.keyFile, j.data, j.engine, j.seed]).toEqual([model2, key2, data, 'stand-in (none, 1 thread, test)', 's/1']);
     expect(j.date).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-    expect(j.effort).toEqual({ images: 2, randomKeys: 1, distances: [1], trials: 1, greedyImages: 1, greedySteps: 1, greedyObjective: 'accuracy', knownPlaintextImages: 1, noise: [0, 0.5], noiseTrials: 3, ciphertextImages: [1], reference: 1, restarts: 1 });
+    expect(j.effort).toEqual({ images: 2, randomKeys: 1, distances: [1], trials: 1, greedyImages: 1, greedySteps: 1, greedyObjective: 'accuracy', knownPlaintextImages: 1, noise: [0, 0.25, 10], noiseTrials: 3, ciphertextImages: [1], reference: 1, restarts: 1 });
     expect(j.attacks.leakedModel.secondModel.label).toBe("it's a b");
     const headlines = Object.entries(j.headlines as Record<string, string>).map(([name, line]) => `  ${name}: ${line}`);
     const plots = ['random-key', 'partial-key', 'greedy', 'known-plaintext', 'leaked-model', 'ciphertext-only'].flatMap((a) => [`${a}.svg`, `${a}.png`]);
@@ -455,11 +535,14 @@ describe('attack-report', () => {
     expect(r.out.slice(1)).toEqual(headlines);
     expect(headlines.length).toBeGreaterThan(0);
     expect(engines.disposed).toBe(engines.made.length);
-    // Without a label the second model is named by its path; the defaults of --objective and --seed.
-    const out2 = join(dir, 'report2');
-    const d = await run('attack-report', '--weights', model2, '--key', key2, '--data', data, '--out', out2, ...tiny, '--second-model', model2);
+    // The report's folder exists now: refused before any work without --force, replaced with it. Without a label
+    // the second model is named by its path; the defaults of --objective and --seed.
+    engines.made = [];
+    const again = await run('attack-report', '--weights', model2, '--key', key2, '--data', data, '--out', out, ...tiny);
+    expect([again.code, again.out, engines.made.length]).toEqual([1, [], 0]);
+    const d = await run('attack-report', '--weights', model2, '--key', key2, '--data', data, '--out', out, ...tiny, '--second-model', model2, '--force');
     expect(d.code).toBe(0);
-    const j2 = JSON.parse(readFileSync(join(out2, 'report.json'), 'utf8'));
+    const j2 = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     expect([j2.attacks.leakedModel.secondModel.label, j2.effort.greedyObjective, j2.seed]).toEqual([model2, 'log-likelihood', 'attack-report']);
   });
 
