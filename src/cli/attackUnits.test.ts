@@ -205,6 +205,11 @@ describe('attack leaked-model', () => {
     writeConvMixerFile(other, randomConvMixerWeights(config, 'another model'), {});
     const o = await run('attack', 'leaked-model', '--plain', other, '--encrypted', encryptedModel, '--key', keyFile, '--json', json('lm2.json'));
     expect(o.out[1]).toMatch(/^  key recovered: no, fraction correct 0\.\d{3}; smallest matched \|cosine\| 0\.\d{4}; \d+\.\d{3} s$/);
+    // A plain model whose embedding is all zero matches no column: no key file.
+    const zero = join(dir, 'zero.safetensors');
+    writeConvMixerFile(zero, { ...weights, embedWeight: new Float32Array(weights.embedWeight.length) }, {});
+    expect((await run('attack', 'leaked-model', '--plain', zero, '--encrypted', encryptedModel, '--json', json('lm0.json'))).code).toBe(0);
+    expect(readJson('lm0.json').recoveredKeyFile).toBeNull();
     const j2 = readJson('lm2.json');
     const valid = new Set(j2.permutation).size === 48 && j2.permutation.every((v: number) => v >= 0) && j2.flip.reduce((a: number, b: number) => a + b, 0) === 24;
     expect(j2.recoveredKeyFile === null).toBe(!valid);
@@ -373,6 +378,10 @@ describe('attack ciphertext-only', () => {
     const folded = (d: number[], n: number) => d.slice(n * 3072, (n + 1) * 3072).map((x) => Math.min(x, 255 - x)).sort((a, b) => a - b);
     for (const n of [0, 1]) expect(folded(engines.batches[1].data, n)).toEqual(folded(engines.batches[0].data, n));
     expect(engines.batches[1].data.every((x) => Number.isInteger(x) && x >= 0 && x <= 255)).toBe(true);
+    // negpos works on [0, 1] values (x ↦ 1 − x): the decryption is scaled back to bytes, x ↦ 255 − x as before.
+    engines.batches = [];
+    expect((await run('attack', 'ciphertext-only', '--variant', 'negpos', '--data', data, '--images', '2', '--reference', '2', '--weights', model)).code).toBe(0);
+    for (const n of [0, 1]) expect(folded(engines.batches[1].data, n)).toEqual(folded(engines.batches[0].data, n));
     // Without --weights: no model, accuracy null.
     engines.made = [];
     const no = await run('attack', 'ciphertext-only', '--variant', 'flip', '--data', data, '--images', '1', '--reference', '1', '--json', json('cov2.json'));
