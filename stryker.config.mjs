@@ -111,6 +111,10 @@ export default {
     'src/cli/version.ts',
     'src/cli/evaluate.ts',
     'src/cli/fuzz.ts',
+    // Issue 25, session 4: the attack commands of the CLI (src/cli/attackUnits.test.ts, in-process through main()).
+    'src/cli/attack.ts',
+    'src/cli/attack/*.ts',
+    'src/cli/attackReport.ts',
   ],
   concurrency: 2,
   incremental: true,

@@ -81,6 +81,10 @@ export default defineConfig({
       // Issue 25, the CLI: every command in-process through main(argv, io) (tiny keys and models in temp directories,
       // stand-in engines); the CLI tests that spawn bin/cipherpatch.mjs stay out (Stryker's mutants live in this process).
       'src/cli/*Units.test.ts',
+      'src/plots/renderUnits.test.ts',
+      // Issue 25, session 4: `cipherpatch attack <name>` and `attack-report` in-process through main() (12 CIFAR-10
+      // records, a tiny model, a stand-in engine factory; the report's PNGs stubbed).
+      'src/cli/attackUnits.test.ts',
     ],
     // The harness tests (variants, mutants) run every built-in variant through the
     // fuzz battery: they reach most of the core, so each mutant there would rerun

@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { rejection } from '../../properties/rejection.ts';
 import type { BlockKey } from '../core/key.ts';
-import { seededRandom } from '../core/keygen.ts';
+import { type RandomSource, randomPermutation, seededRandom } from '../core/keygen.ts';
 import { flip as flipVariant, shuffle, systemA } from '../variants/builtin/systemA.ts';
 import type { BlockBatch } from '../variants/contract.ts';
 import { type Moments, blockMoments, ciphertextOnlyAttack, estimateFlip, matchPermutation, momentCost, unflipMoments, variantCiphertextOnlyAttack } from './ciphertextOnly.ts';
@@ -26,6 +26,26 @@ function encrypt(rows: number[][], v: number[], r: number[], flipTo = 255): numb
 }
 const key = (v: number[], r: number[]): BlockKey => ({ blockSize: 1, channels: v.length, permutation: Int32Array.from(v), flip: Uint8Array.from(r) });
 
+
+/** Random moments of p_b positions: values −10..10 in steps of 0.01, the variances diagonal(value). */
+function randomMoments(r: RandomSource, pb: number, diagonal: (x: number) => number): Moments {
+  const rand = () => r.int(2001) / 100 - 10;
+  const mean = Float64Array.from({ length: pb }, rand);
+  const covariance = new Float64Array(pb * pb);
+  for (let k = 0; k < pb; k++) for (let l = 0; l <= k; l++) covariance[k * pb + l] = covariance[l * pb + k] = k === l ? diagonal(rand()) : rand();
+  return { mean, covariance };
+}
+/** Asserts that no single swap of `permutation` lowers momentCost; returns its cost. */
+function expectSwapLocalMinimum(e: Moments, f: Moments, permutation: ArrayLike<number>, meanWeight: number): number {
+  const c = momentCost(e, f, permutation, meanWeight);
+  for (let k = 0; k < permutation.length; k++)
+    for (let l = k + 1; l < permutation.length; l++) {
+      const p = Int32Array.from(permutation);
+      [p[k], p[l]] = [p[l], p[k]];
+      expect(momentCost(e, f, p, meanWeight)).toBeGreaterThanOrEqual(c - 1e-9);
+    }
+  return c;
+}
 
 describe('moments', () => {
   // Blocks (1, 2), (3, 6): means (2, 4); variances ((−1)² + 1²)/2 = 1, ((−2)² + 2²)/2 = 4; covariance ((−1)(−2) + (1)(2))/2 = 2.
@@ -114,25 +134,11 @@ describe('matchPermutation', () => {
   // of p_b = 6, one restart from each of several starts. Kills the swap delta (:170–181) and the cost (:157–163).
   it('ends in a swap-local minimum of momentCost and reports its cost', () => {
     const r = seededRandom('local-min');
-    const pb = 6;
-    const rand = () => r.int(2001) / 100 - 10;
-    const sym = () => {
-      const a = new Float64Array(pb * pb);
-      for (let k = 0; k < pb; k++) for (let l = 0; l <= k; l++) a[k * pb + l] = a[l * pb + k] = k === l ? 5 + Math.abs(rand()) : rand();
-      return a;
-    };
     for (let trial = 0; trial < 4; trial++) {
-      const e: Moments = { mean: Float64Array.from({ length: pb }, rand), covariance: sym() };
-      const f: Moments = { mean: Float64Array.from({ length: pb }, rand), covariance: sym() };
+      const e = randomMoments(r, 6, (x) => 5 + Math.abs(x));
+      const f = randomMoments(r, 6, (x) => 5 + Math.abs(x));
       const m = matchPermutation(e, f, { restarts: 1, random: seededRandom(`start${trial}`), meanWeight: 0.5 });
-      const c = momentCost(e, f, m.permutation, 0.5);
-      expect(m.cost).toBeCloseTo(c, 9);
-      for (let k = 0; k < pb; k++)
-        for (let l = k + 1; l < pb; l++) {
-          const p = Int32Array.from(m.permutation);
-          [p[k], p[l]] = [p[l], p[k]];
-          expect(momentCost(e, f, p, 0.5)).toBeGreaterThanOrEqual(c - 1e-9);
-        }
+      expect(m.cost).toBeCloseTo(expectSwapLocalMinimum(e, f, m.permutation, 0.5), 9);
     }
   });
 
@@ -239,5 +245,227 @@ describe('variantCiphertextOnlyAttack on synthetic blocks', () => {
     expect(rejection(() => variantCiphertextOnlyAttack(variant, two, blocks(plain))).message).toBe('encrypted blocks are M=1,C=2, variant system-a works on M=1,C=4');
     const e = rejection(() => variantCiphertextOnlyAttack(variant, blocks(plain), two));
     expect([e.check, e.message]).toEqual(['attack.reference', 'reference blocks are M=1,C=2, variant system-a works on M=1,C=4']);
+  });
+});
+
+// Session 4 of issue 25: the survivors of the first measured run (2026-12-03). Mutant names: ciphertextOnly.ts:LINE mutator.
+
+/** A random source that counts its draws. */
+function counting(seed: string) {
+  const inner = seededRandom(seed);
+  const c = { draws: 0, int: (bound: number) => (c.draws++, inner.int(bound)) };
+  return c;
+}
+/** Moments that every permutation matches equally well (all zero): the local search makes no move. */
+const flat = (pb: number): Moments => ({ mean: new Float64Array(pb), covariance: new Float64Array(pb * pb) });
+/** Every permutation of 0..n−1. */
+function permutations(n: number): number[][] {
+  if (n === 0) return [[]];
+  return permutations(n - 1).flatMap((p) => Array.from({ length: n }, (_, i) => [...p.slice(0, i), n - 1, ...p.slice(i)]));
+}
+
+describe('ciphertextOnly survivors: blockMoments and estimateFlip', () => {
+  // Kills ciphertextOnly.ts:42 EqualityOperator (k <= pb: the transform also called for a position past the block).
+  it('blockMoments calls the transform once per position of every block, positions 0..p_b−1 only', () => {
+    const seen: number[] = [];
+    blockMoments(blocks([[1, 2, 3], [4, 5, 6]]), (k, v) => (seen.push(k), v));
+    expect(seen).toEqual([0, 1, 2, 0, 1, 2]);
+  });
+
+  // A position of variance 0 correlates with nothing (correlation 0, not 0/0): positions 0 and 1 correlate +0.5,
+  // both −0.5 with position 2, so the leading eigenvector is ±(1, 1, −1, 0) and with one flip the ends are
+  // position 0 (first of the tie) and position 2. Means (55, 55, 200, 55) against a reference of 55: un-flipping
+  // position 2 gives mean 55, un-flipping position 0 gives 127.5, so position 2 is flipped. With 0/0 = NaN the
+  // order falls back to 0..3 and position 3 would be the other end. Kills :96 ConditionalExpression true and
+  // EqualityOperator d >= 0.
+  it('a constant position does not disturb the split', () => {
+    const cov = Float64Array.of(1, 0.5, -0.5, 0, 0.5, 1, -0.5, 0, -0.5, -0.5, 1, 0, 0, 0, 0, 0);
+    const ref: Moments = { mean: Float64Array.of(55, 55, 55, 55), covariance: cov };
+    expect(Array.from(estimateFlip({ mean: Float64Array.of(55, 55, 200, 55), covariance: cov }, ref, 255, 1))).toEqual([0, 0, 1, 0]);
+  });
+
+  // The mean rule is a distance on the real line, for means of either sign. Halves {0, 1} and {2, 3} (as in the
+  // estimateFlip tests above); flipTo 1, means (−0.4, −0.4, 0.6, 0.6): un-flipping {2, 3} gives (−0.4, −0.4, 0.4,
+  // 0.4), mean 0; un-flipping {0, 1} gives (1.4, 1.4, 0.6, 0.6), mean 1. A reference mean of −0.8 is closer to 0
+  // (0.8 against 1.8), so {2, 3}; and mirrored. Kills :112 ArithmeticOperator (|mean(bottom) + ref|, which picks the
+  // other half when the reference mean is negative).
+  it('picks the half whose un-flipped mean is nearer the reference, also below zero', () => {
+    const cov = Float64Array.of(1, 0.5, -0.5, -0.5, 0.5, 1, -0.5, -0.5, -0.5, -0.5, 1, 0.5, -0.5, -0.5, 0.5, 1);
+    const ref: Moments = { mean: Float64Array.of(-0.8, -0.8, -0.8, -0.8), covariance: cov };
+    expect(Array.from(estimateFlip({ mean: Float64Array.of(-0.4, -0.4, 0.6, 0.6), covariance: cov }, ref, 1))).toEqual([0, 0, 1, 1]);
+    expect(Array.from(estimateFlip({ mean: Float64Array.of(0.6, 0.6, -0.4, -0.4), covariance: cov }, ref, 1))).toEqual([1, 1, 0, 0]);
+  });
+});
+
+describe('ciphertextOnly survivors: matchPermutation restarts', () => {
+  // With flat moments no swap improves (every swap's change is exactly 0), so a restart ends where it starts:
+  // the result is the first restart's start — `start` when given, else the first random permutation of the
+  // source ("ciphertext-only" by default), and later restarts of equal cost do not replace it. Kills :160
+  // StringLiteral (the default seed), :173 ConditionalExpression false and EqualityOperator r !== 0 (start
+  // ignored), :189 UnaryOperator (a swap of change 0 < +1e-12 taken: endless), :197 ConditionalExpression true and
+  // EqualityOperator c <= best.cost (the last of equal restarts kept).
+  it('a restart ends where it starts on flat moments; the first of equal restarts is kept', () => {
+    const pb = 8;
+    const first = Array.from(randomPermutation(pb, seededRandom('ciphertext-only')));
+    expect(first).not.toEqual(Array.from(randomPermutation(pb, seededRandom('')))); // the default seed matters here
+    expect(Array.from(matchPermutation(flat(pb), flat(pb), { restarts: 1 }).permutation)).toEqual(first);
+    expect(Array.from(matchPermutation(flat(pb), flat(pb), { restarts: 3 }).permutation)).toEqual(first);
+    const start = Int32Array.of(7, 6, 5, 4, 3, 2, 1, 0);
+    const s = matchPermutation(flat(pb), flat(pb), { restarts: 2, start });
+    expect([Array.from(s.permutation), s.cost]).toEqual([[7, 6, 5, 4, 3, 2, 1, 0], 0]);
+    expect(Array.from(start)).toEqual([7, 6, 5, 4, 3, 2, 1, 0]); // the caller's start is copied, not searched in place
+  });
+
+  // `restarts` random starts, of which `start` (when given) replaces the first: a random permutation of p_b
+  // draws what randomPermutation draws (counted here on its own), so 3 restarts draw 3 of them, 2 with a start.
+  // Kills :172 EqualityOperator (r <= restarts) and :173 (start at every restart / at none / not at the first).
+  it('draws one random start per restart, none for the given start', () => {
+    const pb = 5;
+    const one = counting('x');
+    randomPermutation(pb, one);
+    const r = counting('x');
+    matchPermutation(flat(pb), flat(pb), { restarts: 3, random: r });
+    expect(r.draws).toBe(3 * one.draws);
+    const s = counting('x');
+    matchPermutation(flat(pb), flat(pb), { restarts: 3, random: s, start: Int32Array.of(0, 1, 2, 3, 4) });
+    expect(s.draws).toBe(2 * one.draws);
+  });
+
+  // Moments of p_b = 4 (integer covariances, zero means) where the permutation (2, 3, 0, 1) is a strict local
+  // minimum of momentCost under swaps but not the global one — both found here by trying all 24 permutations.
+  // From that start one restart stays there; with more restarts a random start reaches the global minimum and
+  // replaces it. Kills :173 ConditionalExpression true (the start at every restart), :197 ConditionalExpression
+  // false (the first restart always kept) and EqualityOperator c >= best.cost.
+  it('a later restart that ends lower replaces a local minimum', () => {
+    const e: Moments = { mean: new Float64Array(4), covariance: Float64Array.of(4, 3, 0, 2, 3, 6, -3, 1, 0, -3, 5, 1, 2, 1, 1, 5) };
+    const f: Moments = { mean: new Float64Array(4), covariance: Float64Array.of(5, 1, 1, -2, 1, 4, 3, -2, 1, 3, 6, 3, -2, -2, 3, 4) };
+    const all = permutations(4).map((p) => ({ p, cost: momentCost(e, f, p) }));
+    const global = all.reduce((a, b) => (b.cost < a.cost ? b : a));
+    const local = [2, 3, 0, 1];
+    const localCost = momentCost(e, f, local);
+    expect(localCost).toBeGreaterThan(global.cost + 1e-6);
+    for (const { p, cost } of all) if (p.filter((v, k) => v !== local[k]).length === 2) expect(cost).toBeGreaterThan(localCost + 1e-6);
+    const stay = matchPermutation(e, f, { restarts: 1, start: Int32Array.from(local) });
+    expect(Array.from(stay.permutation)).toEqual(local);
+    const best = matchPermutation(e, f, { restarts: 8, start: Int32Array.from(local), random: seededRandom('restarts') });
+    expect(Array.from(best.permutation)).toEqual(global.p);
+    expect(best.cost).toBeCloseTo(global.cost, 9);
+  });
+
+  // Many more random instances than the test above (p_b = 6, one restart each): the search must end in a
+  // swap-local minimum of momentCost. Kills the remaining swap-change mutants (:182 ArithmeticOperator).
+  it('ends in a swap-local minimum of momentCost on 40 random instances', () => {
+    const r = seededRandom('local-min-40');
+    for (let trial = 0; trial < 40; trial++) {
+      const e = randomMoments(r, 6, (x) => 1 + Math.abs(3 * x));
+      const f = randomMoments(r, 6, (x) => 1 + Math.abs(3 * x));
+      const m = matchPermutation(e, f, { restarts: 1, random: seededRandom(`start-40-${trial}`), meanWeight: 0.1 });
+      expectSwapLocalMinimum(e, f, m.permutation, 0.1);
+    }
+  });
+});
+
+describe('ciphertextOnly survivors: the attacks', () => {
+  // Constant blocks: every permutation matches the (constant) reference equally, so the local search returns the
+  // first random start of the seed the attack derives: `seed`, else "ciphertext-only". Kills :225 and :294
+  // (LogicalOperator, ObjectLiteral, StringLiteral: the seed passed on).
+  it('the local search starts from the seed given, else "ciphertext-only"', () => {
+    const pb = 8;
+    const constant = blocks(Array.from({ length: 16 }, () => new Array(pb).fill(100)));
+    const from = (seed: string) => Array.from(randomPermutation(pb, seededRandom(seed)));
+    expect(new Set([from('s'), from('ciphertext-only'), from('')].map(String)).size).toBe(3);
+    expect(Array.from(ciphertextOnlyAttack(constant, constant, { restarts: 2, seed: 's' }).key.permutation)).toEqual(from('s'));
+    expect(Array.from(ciphertextOnlyAttack(constant, constant, { restarts: 2 }).key.permutation)).toEqual(from('ciphertext-only'));
+    // shuffle: 8! > 5040 keys, so a local search; its nearest key to a permutation is that permutation.
+    const variant = { ...shuffle, params: { blockSize: 1, channels: pb } };
+    const v = variantCiphertextOnlyAttack(variant, constant, constant, { restarts: 2, seed: 's' });
+    expect([v.search, Array.from(v.key.permutation)]).toEqual(['local', from('s')]);
+    expect(Array.from(variantCiphertextOnlyAttack(variant, constant, constant, { restarts: 2 }).key.permutation)).toEqual(from('ciphertext-only'));
+  });
+
+  // Blocks of the same channel count but another block size (and so another p_b) are refused by the shape check
+  // itself. Kills :219 and :271 ConditionalExpression false (the block-size comparison).
+  it('refuses blocks of another block size with the same channels', () => {
+    const other: BlockBatch = { data: Float64Array.from({ length: 16 }, (_, i) => i), images: 1, rows: 1, cols: 1, blockSize: 2, channels: 4 };
+    const e = rejection(() => ciphertextOnlyAttack(blocks(natural(4)), other));
+    expect([e.check, e.message]).toEqual(['attack.reference', 'reference blocks are M=2,C=4, encrypted M=1,C=4']);
+    const variant = { ...systemA, params: { blockSize: 1, channels: 4 } };
+    const v = rejection(() => variantCiphertextOnlyAttack(variant, blocks(natural(4)), other));
+    expect([v.check, v.message]).toEqual(['attack.reference', 'reference blocks are M=2,C=4, variant system-a works on M=1,C=4']);
+  });
+
+  // Kills :265 and :266 StringLiteral (the attack named in the capability messages).
+  it('names the ciphertext-only attack when a variant cannot be attacked', () => {
+    const plain = blocks(natural(4));
+    const noView = { ...systemA, params: { blockSize: 1, channels: 4 }, signedPermutation: undefined };
+    expect(rejection(() => variantCiphertextOnlyAttack(noView, plain, plain)).message).toMatch(/^the ciphertext-only attack needs /);
+    const real = { ...systemA, params: { blockSize: 1, channels: 4 }, domain: 'real' as const };
+    expect(rejection(() => variantCiphertextOnlyAttack(real, plain, plain)).message).toMatch(/^the ciphertext-only attack needs a variant that maps 8-bit or \[0, 1\] values/);
+  });
+
+  // A variant with no key-space claim, or a small one that cannot be enumerated, is searched locally.
+  // Kills :281 OptionalChaining (keySpace read without ?.) and :282 ConditionalExpression true (enumerate assumed).
+  it('searches locally without a key-space claim or without an enumeration', () => {
+    const pb = 4;
+    const plain = natural(pb);
+    const v = [1, 3, 0, 2];
+    const none = [0, 0, 0, 0];
+    for (const keySpace of [undefined, { ...shuffle.keySpace!, size: () => 24n, enumerate: undefined }]) {
+      const variant = { ...shuffle, params: { blockSize: 1, channels: pb }, keySpace };
+      const res = variantCiphertextOnlyAttack(variant, blocks(encrypt(plain, v, none)), blocks(plain), { truth: key(v, none), restarts: 3 });
+      expect([res.search, Array.from(res.key.permutation), res.keyRecovered]).toEqual(['local', v, true]);
+    }
+  });
+
+  // Keys of equal cost (here the same key listed twice): the first in enumeration order is kept.
+  // Kills :288 EqualityOperator c <= best.cost.
+  it('keeps the first of equally good enumerated keys', () => {
+    const pb = 4;
+    const plain = natural(pb);
+    const v = [1, 3, 0, 2];
+    const none = [0, 0, 0, 0];
+    const listed = [key([0, 1, 2, 3], none), key(v, none), key(v, none)];
+    const variant = { ...shuffle, params: { blockSize: 1, channels: pb }, keySpace: { ...shuffle.keySpace!, size: () => 3n, enumerate: () => listed } };
+    const res = variantCiphertextOnlyAttack(variant, blocks(encrypt(plain, v, none)), blocks(plain));
+    expect(res.search).toBe('exhaustive');
+    expect(res.key).toBe(listed[1]);
+  });
+
+  // A variant that does not permute gets the identity positions as its estimate (here its own nearestKey is
+  // watched). Kills :299 ObjectLiteral and ArrowFunction (another permutation passed on).
+  it('a flip-only variant is given the identity positions', () => {
+    const seen: number[][] = [];
+    const view = flipVariant.signedPermutation!;
+    const watched: typeof view = { ...view, nearestKey: (params, guess) => (seen.push(Array.from(guess.permutation)), view.nearestKey(params, guess)) };
+    const variant = { ...flipVariant, params: { blockSize: 1, channels: 4 }, signedPermutation: watched };
+    const plain = natural(4);
+    variantCiphertextOnlyAttack(variant, blocks(encrypt(plain, [0, 1, 2, 3], [0, 1, 0, 1])), blocks(plain));
+    expect(seen).toEqual([[0, 1, 2, 3]]);
+  });
+
+  // The fractions count against the truth given, and are null without one. The exhaustive search finds
+  // (v, r) = ((3, 1, 0, 2), (0, 1, 1, 0)) (test above); against the truth ((3, 0, 1, 2), (0, 1, 0, 1)) the
+  // positions 0 and 3 agree (2/4), the flips at positions 0 and 1 (2/4), entry and flip together at 0 only (1/4).
+  // Kills :303, :305, :309 ConditionalExpression, :315 and :316 MethodExpression and ConditionalExpression.
+  it('counts the fractions against the truth, null without one', () => {
+    const variant = { ...systemA, params: { blockSize: 1, channels: 4 } };
+    const plain = natural(4);
+    const enc = blocks(encrypt(plain, [3, 1, 0, 2], [0, 1, 1, 0]));
+    const res = variantCiphertextOnlyAttack(variant, enc, blocks(plain), { truth: key([3, 0, 1, 2], [0, 1, 0, 1]) });
+    expect(Array.from(res.key.permutation)).toEqual([3, 1, 0, 2]);
+    expect([res.keyRecovered, res.fractionCorrect, res.permutationFraction, res.flipFraction]).toEqual([false, 0.25, 0.5, 0.5]);
+    const blind = variantCiphertextOnlyAttack(variant, enc, blocks(plain));
+    expect([blind.keyRecovered, blind.fractionCorrect, blind.permutationFraction, blind.flipFraction]).toEqual([null, null, null, null]);
+  });
+
+  // Without a truth the view is never asked to convert one (a view may read its key's fields: here one that
+  // copies them refuses undefined). Kills :303 ConditionalExpression false (toSignedPermutation(undefined)).
+  it('does not convert a truth that was not given', () => {
+    const view = systemA.signedPermutation!;
+    const strict: typeof view = { ...view, toSignedPermutation: (k) => ({ permutation: k.permutation, flip: k.flip }) };
+    const variant = { ...systemA, params: { blockSize: 1, channels: 4 }, signedPermutation: strict };
+    const plain = natural(4);
+    const res = variantCiphertextOnlyAttack(variant, blocks(encrypt(plain, [3, 1, 0, 2], [0, 1, 1, 0])), blocks(plain));
+    expect([Array.from(res.key.permutation), res.fractionCorrect]).toEqual([[3, 1, 0, 2], null]);
   });
 });
