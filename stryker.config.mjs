@@ -77,6 +77,11 @@ export default {
     'src/plots/linePlot.ts',
     'src/plots/imageGrid.ts',
     'src/plots/render.ts',
+    // Issue 25, engine area (session 4): the ONNX graphs and the onnx engines (tiny models, onnxruntime itself:
+    // src/engine/onnxGraphUnits.test.ts, onnxUnits.test.ts, resnetOnnxUnits.test.ts).
+    'src/engine/onnxGraph.ts',
+    'src/engine/onnx.ts',
+    'src/engine/resnetOnnx.ts',
   ],
   concurrency: 2,
   incremental: true,
