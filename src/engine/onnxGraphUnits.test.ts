@@ -12,7 +12,9 @@
  */
 import onnxProto from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
-import { expectLogitsMatch, specLogits, specModel } from '../../properties/engineBridge.ts';
+import { expectLogitsMatch, specLogits, specLogitsWith, specModel } from '../../properties/engineBridge.ts';
+import { specResNet } from '../../properties/resnetBridge.ts';
+import { resnetForward } from '../../spec/resnet.ts';
 import { refusal } from '../../properties/rejection.ts';
 import { type ImageBatch, normalizeImages } from '../core/images.ts';
 import { type ConvMixerConfig, type ConvMixerWeights, randomConvMixerWeights } from '../model/convmixer.ts';
@@ -152,6 +154,22 @@ describe('buildConvMixerOnnx ≡ spec ConvMixer (onnxGraph.ts mutation kills)', 
   });
 });
 
+describe('buildResNetOnnx ≡ spec ResNet', () => {
+  it('a tiny ResNet (width 2, one block per stage, strided shortcuts) on 4×4 and 6×6 images, one model', async () => {
+    // kills onnxGraph.ts:413-437: BatchNorm folded into each conv (w·s, shift as bias), pads (k−1)/2, strides, the shortcut
+    // conv or identity, Relu after the sum, the head over 8·width features; logits against spec/resnet.ts
+    const resnet = randomResNetWeights({ width: 2, blocks: [1, 1, 1, 1], channels: 3, classes: 4 }, 'graph');
+    const model = buildResNetOnnx(resnet);
+    const m = decode(model);
+    expect([m.graph?.name, m.graph?.input?.[0].type?.tensorType?.shape?.dim?.map((d) => d.dimParam || Number(d.dimValue))]).toEqual(['resnet_w2_b1111', ['N', 3, 'H', 'W']]);
+    for (const size of [4, 6]) {
+      const images: ImageBatch<Uint8Array> = { data: Uint8Array.from({ length: 2 * size * size * 3 }, (_, i) => (i * 61 + 3) % 256), shape: { count: 2, height: size, width: size, channels: 3 }, layout: 'NHWC' };
+      const expected = specLogitsWith(images, (image) => resnetForward(image, specResNet(resnet)));
+      expectLogitsMatch(await run(model, images, 4), expected, 4, `ResNet ${size}×${size}`, { atol: 1e-4, rtol: 1e-4 });
+    }
+  });
+});
+
 describe('denseGraphSuits', () => {
   // kills onnxGraph.ts:93-97: the divisibility test, the 2k² bound and the byte bound, each at equality.
   // Hand-computed: positions = (H/P)(W/P); bytes = depth·d·positions²·4 (float32).
@@ -162,6 +180,8 @@ describe('denseGraphSuits', () => {
     expect(denseGraphSuits(k2, 1, 1)).toBe(true);
     expect(denseGraphSuits({ ...k2, kernel: 3 }, 3, 6)).toBe(true); // 18 = 2·3²
     expect(denseGraphSuits({ ...k2, kernel: 3 }, 1, 19)).toBe(false);
+    // P = 2: positions are counted on the patch grid, (6/2)·(4/2) = 6 ≤ 18 (kills :93 ArithmeticOperator height * P, width * P: 24 > 18).
+    expect(denseGraphSuits({ ...k2, kernel: 3, patch: 2 }, 6, 4)).toBe(true);
   });
   it('the image must be a multiple of the patch size, in each direction', () => {
     const p2 = { ...k2, kernel: 9, patch: 2 };
