@@ -8,7 +8,7 @@
  * chunks of min(batchSize, ⌈count / workers⌉), queued, handed to whichever
  * worker is free, logits back in image order.
  */
-import { EventEmitter } from 'node:events';
+import type { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { asyncRejection } from '../../properties/rejection.ts';
 import type { ImageBatch } from '../core/images.ts';
@@ -21,6 +21,53 @@ interface Script {
   start: (w: FakeWorker, index: number) => void;
   answer: (w: FakeWorker, request: LogitsRequest) => void;
 }
+interface FakeWorker extends EventEmitter {
+  readonly entry: URL;
+  readonly options: { workerData: WorkerInit; transferList: ArrayBuffer[] };
+  readonly sent: { request: LogitsRequest; transfer: ArrayBuffer[] }[];
+  readonly log: string[];
+  terminated: number;
+  refs: number;
+}
+const pool = vi.hoisted(() => ({ workers: [] as FakeWorker[], script: undefined as unknown as Script }));
+
+// The stand-in thread: records what it is sent, starts and answers as `pool.script` says.
+vi.mock('node:worker_threads', async () => {
+  const { EventEmitter: Emitter } = await import('node:events');
+  class Worker extends Emitter {
+    readonly sent: { request: LogitsRequest; transfer: ArrayBuffer[] }[] = [];
+    readonly log: string[] = [];
+    terminated = 0;
+    refs = 0;
+    constructor(
+      readonly entry: URL,
+      readonly options: { workerData: WorkerInit; transferList: ArrayBuffer[] },
+    ) {
+      super();
+      const index = pool.workers.push(this as unknown as FakeWorker) - 1;
+      setImmediate(() => pool.script.start(this as unknown as FakeWorker, index));
+    }
+    postMessage(request: LogitsRequest, transfer: ArrayBuffer[]) {
+      this.log.push(`request ${request.id}`);
+      this.sent.push({ request, transfer });
+      pool.script.answer(this as unknown as FakeWorker, request);
+    }
+    terminate() {
+      this.terminated++;
+      return Promise.resolve(0);
+    }
+    ref() {
+      this.refs++;
+      this.log.push('ref');
+    }
+    unref() {
+      this.refs--;
+      this.log.push('unref');
+    }
+  }
+  return { Worker };
+});
+
 const ready = (w: FakeWorker, backend = 'cpu', threads = 1) => w.emit('message', { type: 'ready', backend, version: 'tfjs stand-in', threads } satisfies WorkerMessage);
 /** Logits (first pixel, count) per image: classes = 2. */
 const logitsFor = (request: LogitsRequest) => {
@@ -29,48 +76,19 @@ const logitsFor = (request: LogitsRequest) => {
 };
 const answerNow = (w: FakeWorker, request: LogitsRequest) => queueMicrotask(() => w.emit('message', { type: 'result', id: request.id, logits: logitsFor(request) } satisfies WorkerMessage));
 const DEFAULT_SCRIPT: Script = { start: (w) => ready(w), answer: answerNow };
+const workers = pool.workers;
 let script: Script = DEFAULT_SCRIPT;
-const workers: FakeWorker[] = [];
-
-class FakeWorker extends EventEmitter {
-  readonly sent: { request: LogitsRequest; transfer: ArrayBuffer[] }[] = [];
-  terminated = 0;
-  refs = 0;
-  readonly log: string[] = [];
-  constructor(
-    readonly entry: URL,
-    readonly options: { workerData: WorkerInit; transferList: ArrayBuffer[] },
-  ) {
-    super();
-    const index = workers.push(this) - 1;
-    setImmediate(() => script.start(this, index));
-  }
-  postMessage(request: LogitsRequest, transfer: ArrayBuffer[]) {
-    this.log.push(`request ${request.id}`);
-    this.sent.push({ request, transfer });
-    script.answer(this, request);
-  }
-  terminate() {
-    this.terminated++;
-    return Promise.resolve(0);
-  }
-  ref() {
-    this.refs++;
-    this.log.push('ref');
-  }
-  unref() {
-    this.refs--;
-    this.log.push('unref');
-  }
-}
-vi.mock('node:worker_threads', () => ({ Worker: FakeWorker }));
+const setScript = (s: Script) => {
+  script = s;
+  pool.script = s;
+};
 
 const config = { dim: 2, depth: 1, kernel: 3, patch: 2, channels: 1, classes: 2 };
 const weights = randomConvMixerWeights(config, 'parallel-units');
 const imagesOf = (count: number): ImageBatch<Uint8Array> => ({ data: Uint8Array.from({ length: count * 4 }, (_, i) => (i % 4 === 0 ? 10 + i / 4 : 0)), shape: { count, height: 2, width: 2, channels: 1 }, layout: 'NHWC' });
 
 beforeEach(() => {
-  script = DEFAULT_SCRIPT;
+  setScript(DEFAULT_SCRIPT);
   workers.length = 0;
 });
 afterEach(() => vi.restoreAllMocks());
@@ -101,7 +119,7 @@ describe('createParallelEngine: start-up (parallel.ts mutation kills)', () => {
   });
 
   it('one worker; threads add up over the workers; the backend and batch size asked for go to every worker', async () => {
-    script = { ...DEFAULT_SCRIPT, start: (w) => ready(w, 'wasm', 4) };
+    setScript({ ...DEFAULT_SCRIPT, start: (w) => ready(w, 'wasm', 4) });
     const one = await createParallelEngine(weights, { workers: 1, backend: 'wasm', batchSize: 3 });
     expect([one.version, one.threads, one.backend]).toEqual(['tfjs stand-in; 1 worker thread', 4, 'wasm']);
     expect([workers[0].options.workerData.backend, workers[0].options.workerData.batchSize]).toEqual(['wasm', 3]);
@@ -122,16 +140,16 @@ describe('createParallelEngine: start-up (parallel.ts mutation kills)', () => {
 
   it('a worker that cannot start: its error (check kept, or engine.worker), the others terminated', async () => {
     // kills parallel.ts:188-197 (onMessage: ready or not, the messages), :237-241 (the first failure thrown, the started ones terminated), workerError
-    script = { ...DEFAULT_SCRIPT, start: (w, i) => (i === 1 ? w.emit('message', { type: 'init-error', error: { check: 'engine.backend-unavailable', message: 'no wasm' } }) : ready(w)) };
+    setScript({ ...DEFAULT_SCRIPT, start: (w, i) => (i === 1 ? w.emit('message', { type: 'init-error', error: { check: 'engine.backend-unavailable', message: 'no wasm' } }) : ready(w)) });
     const e = await asyncRejection(createParallelEngine(weights, { workers: 3 }));
     expect([e.check, e.message]).toEqual(['engine.backend-unavailable', 'no wasm']);
     expect(workers.map((w) => w.terminated)).toEqual([1, 1, 1]);
     workers.length = 0;
-    script = { ...DEFAULT_SCRIPT, start: (w) => w.emit('message', { type: 'init-error', error: { check: undefined, message: 'Error: boom\n  at x' } }) };
+    setScript({ ...DEFAULT_SCRIPT, start: (w) => w.emit('message', { type: 'init-error', error: { check: undefined, message: 'Error: boom\n  at x' } }) });
     const u = await asyncRejection(createParallelEngine(weights, { workers: 1 }));
     expect([u.check, u.message]).toEqual(['engine.worker', 'a worker could not start its engine: Error: boom\n  at x']);
     workers.length = 0;
-    script = { ...DEFAULT_SCRIPT, start: (w) => w.emit('message', { type: 'result', id: 0, logits: new Float32Array(0) }) };
+    setScript({ ...DEFAULT_SCRIPT, start: (w) => w.emit('message', { type: 'result', id: 0, logits: new Float32Array(0) }) });
     const r = await asyncRejection(createParallelEngine(weights, { workers: 1 }));
     expect([r.check, r.message]).toEqual(['engine.worker', 'unexpected first message "result" from a worker']);
     expect(workers[0].terminated).toBe(1);
@@ -140,18 +158,18 @@ describe('createParallelEngine: start-up (parallel.ts mutation kills)', () => {
 
   it("a thread that errs or exits during start-up; workers that started different backends", async () => {
     // kills parallel.ts:199-208 (onError, onExit: cleanup, terminate, the messages), :242-247 (the mixed backends)
-    script = { ...DEFAULT_SCRIPT, start: (w) => w.emit('error', new Error('no loader')) };
+    setScript({ ...DEFAULT_SCRIPT, start: (w) => w.emit('error', new Error('no loader')) });
     const e = await asyncRejection(createParallelEngine(weights, { workers: 1 }));
     expect([e.check, e.message]).toEqual(['engine.worker', 'a worker thread failed to start: no loader']);
     expect(workers[0].terminated).toBe(1);
     expect(['message', 'error', 'exit'].map((x) => workers[0].listenerCount(x))).toEqual([0, 0, 0]);
     workers.length = 0;
-    script = { ...DEFAULT_SCRIPT, start: (w) => w.emit('exit', 7) };
+    setScript({ ...DEFAULT_SCRIPT, start: (w) => w.emit('exit', 7) });
     const x = await asyncRejection(createParallelEngine(weights, { workers: 1 }));
     expect([x.check, x.message]).toEqual(['engine.worker', 'a worker thread exited during start-up (code 7)']);
     expect(['message', 'error', 'exit'].map((n) => workers[0].listenerCount(n))).toEqual([0, 0, 0]);
     workers.length = 0;
-    script = { ...DEFAULT_SCRIPT, start: (w, i) => ready(w, i === 2 ? 'wasm' : 'cpu') };
+    setScript({ ...DEFAULT_SCRIPT, start: (w, i) => ready(w, i === 2 ? 'wasm' : 'cpu') });
     const m = await asyncRejection(createParallelEngine(weights, { workers: 3 }));
     expect([m.check, m.message]).toEqual(['engine.worker', 'workers started different backends ("cpu" and "wasm")']);
     expect(workers.map((w) => w.terminated)).toEqual([1, 1, 1]);
@@ -163,7 +181,7 @@ describe('the pool at work', () => {
     // kills parallel.ts:97-116 (the chunk size, each chunk's slice, the copy, where the logits go), :119-129 dispatch, :139-150 onMessage
     const held: (() => void)[] = [];
     // Answers are held and released in reverse order: chunks finish out of order.
-    script = { ...DEFAULT_SCRIPT, answer: (w, request) => held.push(() => w.emit('message', { type: 'result', id: request.id, logits: logitsFor(request) })) };
+    setScript({ ...DEFAULT_SCRIPT, answer: (w, request) => held.push(() => w.emit('message', { type: 'result', id: request.id, logits: logitsFor(request) })) });
     const engine = await createParallelEngine(weights, { workers: 2, batchSize: 2 });
     const images = imagesOf(7);
     const copy = images.data.slice();
@@ -180,8 +198,9 @@ describe('the pool at work', () => {
       expect(request.data.buffer).not.toBe(images.data.buffer); // a copy: transferring it leaves the caller's array alone
     }
     expect(workers.map((w) => w.refs)).toEqual([0, 0]); // unref'd at construction, ref'd while computing
-    held.pop()!(); // worker 1 finishes chunk 1 first and takes chunk 2
-    held.pop()!(); // worker 0 finishes chunk 0 and takes chunk 3
+    const [answer0, answer1] = held.splice(0);
+    answer1(); // worker 1 finishes chunk 1 first and takes chunk 2
+    answer0(); // worker 0 finishes chunk 0 and takes chunk 3
     while (held.length > 0) held.pop()!();
     const logits = await pending;
     expect(Array.from(logits)).toEqual([10, 2, 11, 2, 12, 2, 13, 2, 14, 2, 15, 2, 16, 1]);
@@ -214,7 +233,7 @@ describe('the pool at work', () => {
   it('a worker that returns the wrong number of logits, or fails a request: the call rejects, the pool goes on', async () => {
     // kills parallel.ts:108 (the logits count check and message), :147-149 (error → workerError with context 'a worker failed')
     let mode = 'short';
-    script = {
+    setScript({
       ...DEFAULT_SCRIPT,
       answer: (w, request) =>
         queueMicrotask(() => {
@@ -223,7 +242,7 @@ describe('the pool at work', () => {
           else if (mode === 'check') w.emit('message', { type: 'error', id: request.id, error: { check: 'engine.images', message: 'bad' } });
           else answerNow(w, request);
         }),
-    };
+    });
     const engine = await createParallelEngine(weights, { workers: 1 });
     const short = await asyncRejection(engine.logits(imagesOf(2)));
     expect([short.check, short.message]).toEqual(['engine.worker', 'a worker returned 3 logits for 2 images × 2 classes']);
@@ -240,7 +259,7 @@ describe('the pool at work', () => {
   it("a late 'ready' is ignored; an answer to a request the worker is not on breaks the pool", async () => {
     // kills parallel.ts:138-143 (the message types handled, the id check and its message), :153-160 onFailure
     let answered = false;
-    script = {
+    setScript({
       ...DEFAULT_SCRIPT,
       answer: (w, request) =>
         queueMicrotask(() => {
@@ -250,7 +269,7 @@ describe('the pool at work', () => {
             w.emit('message', { type: 'result', id: request.id + 9, logits: logitsFor(request) });
           }
         }),
-    };
+    });
     const engine = await createParallelEngine(weights, { workers: 1, batchSize: 1 });
     const e = await asyncRejection(engine.logits(imagesOf(3)));
     expect([e.check, e.message]).toEqual(['engine.worker', 'a worker answered request 9, which it was not working on']);
@@ -261,7 +280,7 @@ describe('the pool at work', () => {
 
   it('a worker thread that fails or exits: its job and the queue reject, the pool stops; exits after dispose are quiet', async () => {
     // kills parallel.ts:80-84 (the error and exit handlers and their messages, exit after dispose ignored), :153-160, :162-172
-    script = { ...DEFAULT_SCRIPT, answer: () => undefined }; // requests stay pending
+    setScript({ ...DEFAULT_SCRIPT, answer: () => undefined }); // requests stay pending
     const engine = await createParallelEngine(weights, { workers: 2, batchSize: 1 });
     const pending = engine.logits(imagesOf(4)).catch((x: unknown) => x);
     const second = engine.logitsNormalized({ ...imagesOf(1), data: new Float32Array(4) }).catch((x: unknown) => x);
@@ -288,7 +307,7 @@ describe('the pool at work', () => {
 
   it('dispose: pending images reject, every worker is terminated, once', async () => {
     // kills parallel.ts:162-172 (the default reason and its message, each job and the queue rejected, terminate)
-    script = { ...DEFAULT_SCRIPT, answer: () => undefined };
+    setScript({ ...DEFAULT_SCRIPT, answer: () => undefined });
     const engine = await createParallelEngine(weights, { workers: 2, batchSize: 1 });
     const pending = engine.logits(imagesOf(5)).catch((x: unknown) => x);
     await new Promise((resolve) => setImmediate(resolve));
