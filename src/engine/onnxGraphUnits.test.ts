@@ -11,7 +11,7 @@
  * refusal with its whole message.
  */
 import onnxProto from 'onnx-proto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { expectLogitsMatch, specLogits, specLogitsWith, specModel } from '../../properties/engineBridge.ts';
 import { specResNet } from '../../properties/resnetBridge.ts';
 import { resnetForward } from '../../spec/resnet.ts';
@@ -21,6 +21,11 @@ import { type ConvMixerConfig, type ConvMixerWeights, randomConvMixerWeights } f
 import { randomResNetWeights } from '../model/resnet.ts';
 import { loadOnnxRuntime } from './onnx.ts';
 import { DENSE_MAX_BYTES, ONNX_INPUT, ONNX_IR_VERSION, ONNX_OPSET, ONNX_OUTPUT, type OnnxGraphOptions, buildConvMixerOnnx, buildResNetOnnx, denseGraphSuits } from './onnxGraph.ts';
+
+// Fast imports for mutation runs (Stryker reloads them for every mutant): the spec's erf without mathjs
+// (properties/fastErf.ts, accurate to 1e-14), and no tfjs behind properties/engineBridge.ts.
+vi.mock('mathjs', async () => ({ erf: (await import('../../properties/fastErf.ts')).erf }));
+vi.mock('./tfjs.ts', () => ({ selectTfjsBackend: () => Promise.reject(new Error('no tfjs in this test')) }));
 
 const { ort } = await loadOnnxRuntime();
 

@@ -20,6 +20,11 @@ import { type ImageBatch, normalizeImages, toLayout } from '../core/images.ts';
 import { type ConvMixerConfig, randomConvMixerWeights } from '../model/convmixer.ts';
 import { ONNX_DEFAULT_BATCH_SIZE, ONNX_EXECUTION_PROVIDERS, type OnnxRunner, type OnnxRuntimeInfo, type OrtSession, checkExecutionProvider, checkThreads, createOnnxEngine, createOnnxSession, loadOnnxRuntime, onnxSessionOptions, runOnnxInChunks } from './onnx.ts';
 
+// Fast imports for mutation runs (Stryker reloads them for every mutant): the spec's erf without mathjs
+// (properties/fastErf.ts, accurate to 1e-14), and no tfjs behind properties/engineBridge.ts.
+vi.mock('mathjs', async () => ({ erf: (await import('../../properties/fastErf.ts')).erf }));
+vi.mock('./tfjs.ts', () => ({ selectTfjsBackend: () => Promise.reject(new Error('no tfjs in this test')) }));
+
 const CONFIG: ConvMixerConfig = { dim: 4, depth: 1, kernel: 3, patch: 2, channels: 3, classes: 3 };
 const weights = randomConvMixerWeights(CONFIG, 'onnx-units');
 const real = await loadOnnxRuntime();
@@ -38,10 +43,10 @@ interface Recorder {
   runs: number[][];
   released: number;
   failCreate: number;
-  /** Milliseconds each run is held back. */
-  delay: number;
+  /** Runs wait for it when set. */
+  gate?: Promise<void>;
 }
-const recorder: Recorder = { ort: undefined, sessions: [], runs: [], released: 0, failCreate: 0, delay: 0 };
+const recorder: Recorder = { ort: undefined, sessions: [], runs: [], released: 0, failCreate: 0 };
 (globalThis as { cipherpatchOnnxUnits?: unknown }).cipherpatchOnnxUnits = {
   recorder,
   graphOf: (model: Uint8Array) => {
@@ -62,7 +67,7 @@ export const InferenceSession = {
     if (r.failCreate > 0) { r.failCreate--; throw new Error('cannot build it\\nsecond line'); }
     const s = await r.ort.InferenceSession.create(model, { ...options, executionProviders: ['cpu'] });
     return {
-      run: async (feeds) => { r.runs.push([...feeds.images.dims]); if (r.delay > 0) await new Promise((ok) => setTimeout(ok, r.delay)); return s.run(feeds); },
+      run: async (feeds) => { r.runs.push([...feeds.images.dims]); await r.gate; return s.run(feeds); },
       release: () => (r.released++, s.release()),
     };
   },
@@ -77,7 +82,7 @@ beforeEach(() => {
   recorder.runs.length = 0;
   recorder.released = 0;
   recorder.failCreate = 0;
-  recorder.delay = 0;
+  recorder.gate = undefined;
   vi.spyOn(os, 'availableParallelism').mockReturnValue(4);
 });
 afterEach(() => vi.restoreAllMocks());
@@ -186,14 +191,16 @@ describe('createOnnxEngine (onnx.ts mutation kills)', () => {
     const engine = await createOnnxEngine(weights, { module: MODULE, threads: 1, batchSize: 1 });
     const images = imagesOf(2, 4, 4);
     await engine.logits(images);
-    recorder.delay = 60;
-    const pending = engine.logits(images);
-    await new Promise((resolve) => setTimeout(resolve, 20)); // the first run is in flight
+    let open = () => undefined as void;
+    recorder.gate = new Promise<void>((resolve) => (open = resolve));
+    const pending = engine.logits(images).catch((e: unknown) => e);
+    while (recorder.runs.length < 3) await new Promise((resolve) => setTimeout(resolve, 1)); // the first chunk is in flight
     engine.dispose();
     await settle();
     expect(recorder.released).toBe(0);
-    // The run in flight finishes; the next chunk is refused.
-    expect([(await asyncRejection(pending)).check]).toEqual(['engine.disposed']);
+    open();
+    // The run in flight finishes; the next chunk is refused; then the session is released.
+    expect(await pending).toMatchObject({ check: 'engine.disposed' });
     await settle();
     expect(recorder.released).toBe(1);
     engine.dispose();
