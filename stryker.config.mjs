@@ -82,6 +82,11 @@ export default {
     'src/engine/onnxGraph.ts',
     'src/engine/onnx.ts',
     'src/engine/resnetOnnx.ts',
+    // The parallel engine's pool and its worker's protocol (a stand-in Worker, a stand-in tfjs engine:
+    // src/engine/parallelUnits.test.ts, workerProtocol.test.ts). worker.ts, the thread's entry, runs only in a
+    // worker thread, where Stryker's active-mutant switch is not set (mutation/equivalent.md).
+    'src/engine/workerProtocol.ts',
+    'src/engine/parallel.ts',
   ],
   concurrency: 2,
   incremental: true,

@@ -49,6 +49,9 @@ export default defineConfig({
       'src/engine/onnxGraphUnits.test.ts',
       'src/engine/onnxUnits.test.ts',
       'src/engine/resnetOnnxUnits.test.ts',
+      // The parallel engine with a stand-in Worker, its worker's protocol with a stand-in tfjs engine (milliseconds).
+      'src/engine/parallelUnits.test.ts',
+      'src/engine/workerProtocol.test.ts',
       // Issue 25, area io: the edge readers and writers (temp directories, a local HTTP server) and src/model's state dicts; no engine.
       'src/io/png.test.ts',
       'src/io/outputPaths.test.ts',

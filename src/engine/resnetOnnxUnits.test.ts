@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { normalize8bit } from '../../spec/blockEncryption.ts';
 import { resnetForward } from '../../spec/resnet.ts';
 import { specLogitsWith } from '../../properties/engineBridge.ts';
@@ -19,6 +19,12 @@ import { type ImageBatch, toLayout } from '../core/images.ts';
 import { type ResNetConfig, randomResNetWeights } from '../model/resnet.ts';
 import { loadOnnxRuntime } from './onnx.ts';
 import { createOnnxResNetEngine } from './resnetOnnx.ts';
+
+// Fast imports for mutation runs (Stryker reloads them for every mutant): the spec's erf without mathjs
+// (properties/fastErf.ts, accurate to 1e-14), and no tfjs: resnetOnnx.ts takes only checkImagesForResNet
+// from resnetTfjs.ts, which uses no tfjs.
+vi.mock('mathjs', async () => ({ erf: (await import('../../properties/fastErf.ts')).erf }));
+vi.mock('@tensorflow/tfjs', () => ({}));
 
 const CONFIG: ResNetConfig = { width: 2, blocks: [1, 1, 1, 1], channels: 3, classes: 4 };
 const weights = randomResNetWeights(CONFIG, 'resnet-onnx-units');
