@@ -84,7 +84,7 @@ describe('buildConvMixerOnnx ≡ spec ConvMixer (onnxGraph.ts mutation kills)', 
   }
 
   it('the dense graph with a BatchNorm γ of 0 (unfolded residual) and with s₂/s past 2³² (unfolded too)', async () => {
-    // kills onnxGraph.ts:305-306 (the fold condition: every s ≠ 0, |ratio| ≤ 2³²) and :319-323 (the
+    // kills onnxGraph.ts:311 (the fold condition: every s ≠ 0) and :316-326 (the
     // unfolded residual s₂⊙g₂ + s⊙z and the unscaled weight): with γ = 0 the folded form divides by 0.
     const config: ConvMixerConfig = { dim: 3, depth: 2, kernel: 3, patch: 2, channels: 3, classes: 3 };
     const images = imagesFor(config, 2, 4, 6, 1);
@@ -101,8 +101,42 @@ describe('buildConvMixerOnnx ≡ spec ConvMixer (onnxGraph.ts mutation kills)', 
     }
   });
 
+  it('the dense graph on a map of more than 2 rows (k = 3, d = 2): each channel\'s matrix stays its own', async () => {
+    // kills onnxGraph.ts:285 EqualityOperator `y <= rows` (the extra row writes taps into the next channel's
+    // matrix at positions its own window does not reach; needs ≥ 3 rows and ≥ 2 channels)
+    const config: ConvMixerConfig = { dim: 2, depth: 1, kernel: 3, patch: 1, channels: 1, classes: 2 };
+    const weights = randomConvMixerWeights(config, 'rows');
+    const images = imagesFor(config, 2, 4, 4, 2);
+    await expectSpec(weights, { form: 'dense', height: 4, width: 4 }, images, 'dense 4×4 map');
+  });
+
+  it('BatchNorm ε = 1e-5 counts: running variances of 1e-5 … 1e-6', async () => {
+    // kills onnxGraph.ts:190 ArithmeticOperator `σ² − ε` (the dense graph's and the ResNet's folded BatchNorms);
+    // with σ² = 1e-5, √(σ² + ε) is √2·√σ², with σ² − ε it is 0. The spec's ε is PyTorch's 1e-5.
+    const config: ConvMixerConfig = { dim: 3, depth: 1, kernel: 3, patch: 2, channels: 3, classes: 3 };
+    const weights = randomConvMixerWeights(config, 'epsilon');
+    for (const bn of [weights.embedNorm, weights.layers[0].depthwiseNorm, weights.layers[0].pointwiseNorm]) {
+      bn.runningVar.set([1e-5, 1e-6, 3e-6]);
+      bn.weight.set([1e-3, 2e-3, 5e-4]); // keeps the scaled activations O(1)
+    }
+    const images = imagesFor(config, 2, 4, 4, 3);
+    for (const form of ['conv', 'dense'] as const) await expectSpec(weights, { form, height: 4, width: 4 }, images, `${form}, small variances`);
+  });
+
+  it('the dense graph does not fold a BatchNorm whose scale is denormal in float32 (s₂/s overflows)', async () => {
+    // kills onnxGraph.ts:311 (the fold's guard |s₂/s| ≤ 2³²: → true, `ratio.some`, `> 2³²`): γ = 1e-40 makes
+    // s₂/s ≈ 1e40, Infinity in float32, and the folded form NaN; every channel, then one
+    const config: ConvMixerConfig = { dim: 2, depth: 1, kernel: 3, patch: 2, channels: 1, classes: 2 };
+    const images = imagesFor(config, 2, 4, 4, 4);
+    for (const channels of [[0, 1], [1]]) {
+      const weights = randomConvMixerWeights(config, 'denormal');
+      for (const c of channels) weights.embedNorm.weight[c] = 1e-40;
+      await expectSpec(weights, { form: 'dense', height: 4, width: 4 }, images, `dense, γ = 1e-40 in channels ${channels.join(',')}`);
+    }
+  });
+
   it('the conv graph runs every image size with one model; the batch dimension is free; the dense one is fixed', async () => {
-    // kills onnxGraph.ts:398-410 (the input dims: N, C, H, W dynamic for conv, numbers for dense) and encodeModel's header
+    // kills onnxGraph.ts:386-397 (the input dims: N, C, H, W dynamic for conv, numbers for dense) and :350-368 encodeModel's header
     const config: ConvMixerConfig = { dim: 4, depth: 1, kernel: 3, patch: 2, channels: 3, classes: 3 };
     const weights = randomConvMixerWeights(config, 'sizes');
     const conv = buildConvMixerOnnx(weights);
@@ -145,8 +179,27 @@ describe('buildConvMixerOnnx ≡ spec ConvMixer (onnxGraph.ts mutation kills)', 
     await expect(run(dense, imagesFor(config, 1, 6, 4), 3)).rejects.toThrow();
   });
 
+  it("the conv graph's weights carry PyTorch's state-dict names (nn.Sequential indices of the ConvMixer)", () => {
+    // kills onnxGraph.ts:238 StringLiteral '2', :242 ArithmeticOperator `3 − l`, :253 `5 − depth`: the names are the
+    // ConvMixer's own (Trockman & Kolter's nn.Sequential: 0 stem conv, 1 GELU, 2 BN, 3 … 2+depth the layers —
+    // each Residual(0: fn = [0 conv, 1 GELU, 2 BN]), 1 conv1×1, 2 GELU, 3 BN — then pool, flatten, 5+depth the linear)
+    const weights = randomConvMixerWeights({ dim: 2, depth: 2, kernel: 3, patch: 2, channels: 1, classes: 2 }, 'names');
+    const names = decode(buildConvMixerOnnx(weights)).graph?.initializer?.map((t) => t.name);
+    const norm = (prefix: string) => ['weight', 'bias', 'running_mean', 'running_var'].map((f) => `${prefix}.${f}`);
+    const layer = (i: number) => [`${i}.0.fn.0.weight`, `${i}.0.fn.0.bias`, ...norm(`${i}.0.fn.2`), `${i}.1.weight`, `${i}.1.bias`, ...norm(`${i}.3`)];
+    expect([...(names ?? [])].sort()).toEqual(['0.weight', '0.bias', ...norm('2'), ...layer(3), ...layer(4), '7.weight', '7.bias'].sort());
+  });
+
+  it("the ResNet graph's weights are named by stage and block (layer1 … layer4, as torchvision's ResNet)", () => {
+    // kills onnxGraph.ts:427 ArithmeticOperator `s − 1` (layer names counted from 1)
+    const resnet = randomResNetWeights({ width: 2, blocks: [1, 1, 1, 1], channels: 3, classes: 4 }, 'names');
+    const names = new Set(decode(buildResNetOnnx(resnet)).graph?.initializer?.map((t) => t.name));
+    for (const name of ['conv1.weight', 'layer1.0.conv1.weight', 'layer1.0.conv2.bias', 'layer2.0.shortcut.weight', 'layer4.0.conv2.weight', 'linear.weight', 'linear.bias']) expect(names.has(name), name).toBe(true);
+    expect([...names].some((n) => n.startsWith('layer0') || n.startsWith('layer5'))).toBe(false);
+  });
+
   it("GELU: the Gelu op with approximate 'none' by default, Erf (and no Gelu op) when asked", () => {
-    // kills onnxGraph.ts:133 / :150-159 (the default 'op', the Gelu op's attribute, the Erf spelling's constants)
+    // kills onnxGraph.ts:380 (the default 'op') and :166-175 (the Gelu op's attribute, the Erf spelling and its constants)
     const weights = randomConvMixerWeights({ dim: 2, depth: 1, kernel: 3, patch: 2, channels: 1, classes: 2 }, 'gelu');
     for (const form of ['conv', 'dense'] as const) {
       const op = decode(buildConvMixerOnnx(weights, { form, height: 4, width: 4 }));
@@ -162,7 +215,7 @@ describe('buildConvMixerOnnx ≡ spec ConvMixer (onnxGraph.ts mutation kills)', 
 
 describe('buildResNetOnnx ≡ spec ResNet', () => {
   it('a tiny ResNet (width 2, one block per stage, strided shortcuts) on 4×4 and 6×6 images, one model', async () => {
-    // kills onnxGraph.ts:413-437: BatchNorm folded into each conv (w·s, shift as bias), pads (k−1)/2, strides, the shortcut
+    // kills onnxGraph.ts:412-438: BatchNorm folded into each conv (w·s, shift as bias), pads (k−1)/2, strides, the shortcut
     // conv or identity, Relu after the sum, the head over 8·width features; logits against spec/resnet.ts
     const resnet = randomResNetWeights({ width: 2, blocks: [1, 1, 1, 1], channels: 3, classes: 4 }, 'graph');
     const model = buildResNetOnnx(resnet);
@@ -177,7 +230,7 @@ describe('buildResNetOnnx ≡ spec ResNet', () => {
 });
 
 describe('denseGraphSuits', () => {
-  // kills onnxGraph.ts:93-97: the divisibility test, the 2k² bound and the byte bound, each at equality.
+  // kills onnxGraph.ts:92-94: the divisibility test, the 2k² bound and the byte bound, each at equality.
   // Hand-computed: positions = (H/P)(W/P); bytes = depth·d·positions²·4 (float32).
   const k2: ConvMixerConfig = { dim: 1, depth: 1, kernel: 2, patch: 1, channels: 1, classes: 1 };
   it('at most 2k² positions', () => {
@@ -206,7 +259,7 @@ describe('denseGraphSuits', () => {
 });
 
 describe('buildConvMixerOnnx refusals', () => {
-  // kills onnxGraph.ts:165-193 (each weight check and its message) and :379-392 (the options' checks and messages)
+  // kills onnxGraph.ts:197-226 (each weight check and its message) and :381-392 (the options' checks and messages)
   const config: ConvMixerConfig = { dim: 2, depth: 1, kernel: 3, patch: 2, channels: 1, classes: 2 };
   const weights = randomConvMixerWeights(config, 'refusals');
   const build = (w: unknown, options?: OnnxGraphOptions) => refusal(() => buildConvMixerOnnx(w as ConvMixerWeights, options));
@@ -257,7 +310,7 @@ describe('buildConvMixerOnnx refusals', () => {
   });
 
   it('buildResNetOnnx: a conv weight of the wrong size', () => {
-    // kills onnxGraph.ts:425 (the check and its message): conv1 is [width, C, 3, 3] = 2·3·9 = 54 values
+    // kills onnxGraph.ts:419 (the check and its message): conv1 is [width, C, 3, 3] = 2·3·9 = 54 values
     const resnet = randomResNetWeights({ width: 2, blocks: [1, 1, 1, 1], channels: 3, classes: 4 }, 'refusal');
     expect(refusal(() => buildResNetOnnx({ ...resnet, conv1: new Float32Array(53) }))).toEqual(graph('cannot build the ONNX graph: conv1 has 53 values, expected 54'));
   });
