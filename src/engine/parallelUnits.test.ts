@@ -93,7 +93,8 @@ beforeEach(() => {
 });
 afterEach(() => vi.restoreAllMocks());
 
-describe('createParallelEngine: start-up (parallel.ts mutation kills)', () => {
+// A broken pool leaves a promise pending: fail in 3 s (the tests take milliseconds) rather than at Stryker's timeout.
+describe('createParallelEngine: start-up (parallel.ts mutation kills)', { timeout: 3000 }, () => {
   it('each worker gets the config, its own transferred copy of every tensor, the backend and the batch size', async () => {
     // kills parallel.ts:228-236 (the defaults 'auto' and 32, the copies and their transfer list), :50-57 workerEntry, :238-246 the fields
     const engine = await createParallelEngine(weights, { workers: 2 });
@@ -176,7 +177,7 @@ describe('createParallelEngine: start-up (parallel.ts mutation kills)', () => {
   });
 });
 
-describe('the pool at work', () => {
+describe('the pool at work', { timeout: 3000 }, () => {
   it('chunks of min(batchSize, ⌈count / workers⌉), queued to free workers, logits in image order; the caller keeps its pixels', async () => {
     // kills parallel.ts:97-116 (the chunk size, each chunk's slice, the copy, where the logits go), :119-129 dispatch, :139-150 onMessage
     const held: (() => void)[] = [];
