@@ -82,6 +82,8 @@ export default {
     'src/engine/onnxGraph.ts',
     'src/engine/onnx.ts',
     'src/engine/resnetOnnx.ts',
+    // The ResNet on tfjs's pure-JS cpu backend (src/engine/resnetTfjsUnits.test.ts; tfjs takes seconds to import).
+    'src/engine/resnetTfjs.ts',
     // The parallel engine's pool and its worker's protocol (a stand-in Worker, a stand-in tfjs engine:
     // src/engine/parallelUnits.test.ts, workerProtocol.test.ts). worker.ts, the thread's entry, runs only in a
     // worker thread, where Stryker's active-mutant switch is not set (mutation/equivalent.md).

@@ -49,6 +49,7 @@ export default defineConfig({
       'src/engine/onnxGraphUnits.test.ts',
       'src/engine/onnxUnits.test.ts',
       'src/engine/resnetOnnxUnits.test.ts',
+      'src/engine/resnetTfjsUnits.test.ts',
       // The parallel engine with a stand-in Worker, its worker's protocol with a stand-in tfjs engine (milliseconds).
       'src/engine/parallelUnits.test.ts',
       'src/engine/workerProtocol.test.ts',
