@@ -254,6 +254,10 @@ describe('the pool at work', { timeout: 3000 }, () => {
     expect([(await asyncRejection(engine.logits(imagesOf(1)))).check]).toEqual(['engine.images']);
     mode = 'ok';
     expect(Array.from(await engine.logits(imagesOf(1)))).toEqual([10, 1]);
+    // 2 images, one worker, batch 32: one chunk [0, 2) and no empty one after it (kills parallel.ts:105 `start <= count`).
+    const sent = workers[0].sent.length;
+    expect(Array.from(await engine.logits(imagesOf(2)))).toEqual([10, 2, 11, 2]);
+    expect(workers[0].sent.slice(sent).map((s) => s.request.shape.count)).toEqual([2]);
     engine.dispose();
   });
 
@@ -289,7 +293,9 @@ describe('the pool at work', { timeout: 3000 }, () => {
     workers[1].emit('error', new Error('segfault'));
     for (const p of [pending, second]) expect(await p).toMatchObject({ check: 'engine.worker', message: 'a worker thread failed: segfault' });
     expect(workers.map((w) => w.terminated)).toEqual([1, 1]);
-    expect((await asyncRejection(engine.logitsNormalized({ ...imagesOf(1), data: new Float32Array(4) }))).message).toBe('this parallel engine has been disposed');
+    // kills parallel.ts:94 StringLiteral (logitsNormalized's check code after dispose)
+    const refused = await asyncRejection(engine.logitsNormalized({ ...imagesOf(1), data: new Float32Array(4) }));
+    expect([refused.check, refused.message]).toEqual(['engine.disposed', 'this parallel engine has been disposed']);
 
     workers.length = 0;
     const other = await createParallelEngine(weights, { workers: 1 });
