@@ -45,6 +45,17 @@ describe('createTfjsResNetEngine (resnetTfjs.ts mutation kills)', () => {
     engine.dispose();
   });
 
+  it('BatchNorm ε = 1e-5 counts: running variances of 1e-5 and 2e-6 in the stem', async () => {
+    // kills resnetTfjs.ts:92 ArithmeticOperator `σ² − ε` (with σ² = 1e-5, √(σ² + ε) = √2·√σ², with σ² − ε it is 0)
+    const w = randomResNetWeights(CONFIG, 'epsilon');
+    w.bn1.runningVar.set([1e-5, 2e-6]);
+    w.bn1.weight.set([1e-3, 5e-4]); // keeps the scaled activations O(1)
+    const engine = await createTfjsResNetEngine(w, { backend: 'cpu' });
+    const images = imagesOf(2, 4);
+    expectLogitsMatch(await engine.logits(images), specLogitsWith(images, (image) => resnetForward(image, specResNet(w))), CONFIG.classes, 'small variances', { atol: 1e-4, rtol: 1e-4 });
+    engine.dispose();
+  });
+
   it('dispose frees every tensor the network holds', async () => {
     // kills resnetTfjs.ts:81-84 keep (each tensor kept) and :116-119 dispose
     const before = tf.memory().numTensors;
