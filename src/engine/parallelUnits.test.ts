@@ -283,6 +283,15 @@ describe('the pool at work', { timeout: 3000 }, () => {
     expect([after.check, after.message]).toEqual(['engine.disposed', 'this parallel engine has been disposed']);
   });
 
+  it('an answer from an idle worker breaks the pool too', async () => {
+    // kills parallel.ts:144 ConditionalExpression (`job === undefined` → false: job.id of undefined would throw)
+    const engine = await createParallelEngine(weights, { workers: 1 });
+    workers[0].emit('message', { type: 'result', id: 0, logits: new Float32Array(2) } satisfies WorkerMessage);
+    expect(workers[0].terminated).toBe(1);
+    const e = await asyncRejection(engine.logits(imagesOf(1)));
+    expect([e.check, e.message]).toEqual(['engine.disposed', 'this parallel engine has been disposed']);
+  });
+
   it('a worker thread that fails or exits: its job and the queue reject, the pool stops; exits after dispose are quiet', async () => {
     // kills parallel.ts:80-84 (the error and exit handlers and their messages, exit after dispose ignored), :153-160, :162-172
     setScript({ ...DEFAULT_SCRIPT, answer: () => undefined }); // requests stay pending
