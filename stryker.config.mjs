@@ -115,6 +115,18 @@ export default {
     'src/cli/attack.ts',
     'src/cli/attack/*.ts',
     'src/cli/attackReport.ts',
+    // Issue 25, engine area (session 4): the ONNX graphs and the onnx engines (tiny models, onnxruntime itself:
+    // src/engine/onnxGraphUnits.test.ts, onnxUnits.test.ts, resnetOnnxUnits.test.ts).
+    'src/engine/onnxGraph.ts',
+    'src/engine/onnx.ts',
+    'src/engine/resnetOnnx.ts',
+    // The ResNet on tfjs's pure-JS cpu backend (src/engine/resnetTfjsUnits.test.ts; tfjs takes seconds to import).
+    'src/engine/resnetTfjs.ts',
+    // The parallel engine's pool and its worker's protocol (a stand-in Worker, a stand-in tfjs engine:
+    // src/engine/parallelUnits.test.ts, workerProtocol.test.ts). worker.ts, the thread's entry, runs only in a
+    // worker thread, where Stryker's active-mutant switch is not set (mutation/equivalent.md).
+    'src/engine/workerProtocol.ts',
+    'src/engine/parallel.ts',
   ],
   concurrency: 2,
   incremental: true,

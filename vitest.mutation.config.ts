@@ -52,6 +52,14 @@ export default defineConfig({
       // Engine area (issue 25): calibration, tuning, factory and input checks with a fake onnxruntime or stand-in backends; the CLI's helpers in-process.
       'src/engine/calibrationUnits.test.ts',
       'src/engine/factoryUnits.test.ts',
+      // Engine area, session 4: the ONNX graphs and the onnx engines on tiny ConvMixers / ResNets, logits against the spec (≈ 2 s each).
+      'src/engine/onnxGraphUnits.test.ts',
+      'src/engine/onnxUnits.test.ts',
+      'src/engine/resnetOnnxUnits.test.ts',
+      'src/engine/resnetTfjsUnits.test.ts',
+      // The parallel engine with a stand-in Worker, its worker's protocol with a stand-in tfjs engine (milliseconds).
+      'src/engine/parallelUnits.test.ts',
+      'src/engine/workerProtocol.test.ts',
       // Issue 25, area io: the edge readers and writers (temp directories, a local HTTP server) and src/model's state dicts; no engine.
       'src/io/png.test.ts',
       'src/io/outputPaths.test.ts',

@@ -18,7 +18,7 @@ import { CipherpatchError, fail } from '../core/errors.ts';
 import { type ImageBatch, sliceImages } from '../core/images.ts';
 import { type ConvMixerConfig, type ConvMixerWeights, convMixerWeightsToTensors } from '../model/convmixer.ts';
 import { type Engine, type TfjsBackendRequest, checkBatchSize, checkImagesForModel, checkNormalizedImagesForModel } from './engine.ts';
-import type { LogitsRequest, WorkerFailure, WorkerInit, WorkerMessage } from './worker.ts';
+import type { LogitsRequest, WorkerFailure, WorkerInit, WorkerMessage } from './workerProtocol.ts';
 
 export interface ParallelEngineOptions {
   readonly backend?: TfjsBackendRequest;

@@ -9,7 +9,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import os from 'node:os';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { normalize8bit } from '../../spec/blockEncryption.ts';
 import { resnetForward } from '../../spec/resnet.ts';
 import { specLogitsWith } from '../../properties/engineBridge.ts';
@@ -19,6 +20,12 @@ import { type ImageBatch, toLayout } from '../core/images.ts';
 import { type ResNetConfig, randomResNetWeights } from '../model/resnet.ts';
 import { loadOnnxRuntime } from './onnx.ts';
 import { createOnnxResNetEngine } from './resnetOnnx.ts';
+
+// Fast imports for mutation runs (Stryker reloads them for every mutant): the spec's erf without mathjs
+// (properties/fastErf.ts, accurate to 1e-14), and no tfjs: resnetOnnx.ts takes only checkImagesForResNet
+// from resnetTfjs.ts, which uses no tfjs.
+vi.mock('mathjs', async () => ({ erf: (await import('../../properties/fastErf.ts')).erf }));
+vi.mock('@tensorflow/tfjs', () => ({}));
 
 const CONFIG: ResNetConfig = { width: 2, blocks: [1, 1, 1, 1], channels: 3, classes: 4 };
 const weights = randomResNetWeights(CONFIG, 'resnet-onnx-units');
@@ -39,6 +46,8 @@ interface Recorder {
   runs: number[][];
   released: number;
   failCreate?: boolean;
+  /** Runs wait for it when set. */
+  gate?: Promise<void>;
 }
 const recorder: Recorder = { ort: undefined, sessions: [], runs: [], released: 0 };
 (globalThis as { cipherpatchOrtRecorder?: Recorder }).cipherpatchOrtRecorder = recorder;
@@ -54,7 +63,7 @@ export const InferenceSession = {
     r.sessions.push(options);
     if (r.failCreate) throw new Error('cannot build it\\nsecond line');
     const s = await r.ort.InferenceSession.create(model, options);
-    return { run: (feeds) => (r.runs.push([...feeds.images.dims]), s.run(feeds)), release: () => (r.released++, s.release()) };
+    return { run: async (feeds) => { r.runs.push([...feeds.images.dims]); await r.gate; return s.run(feeds); }, release: () => (r.released++, s.release()) };
   },
 };
 `,
@@ -104,6 +113,43 @@ describe('createOnnxResNetEngine (resnetOnnx.ts mutation kills)', () => {
     expect((await asyncRejection(engine.logits({ ...images, data: new Float32Array(images.data.length) } as never))).message).toBe('logits takes 8-bit images (Uint8Array), got Float32Array');
     expect((await asyncRejection(engine.logitsNormalized(images as never))).message).toBe('logitsNormalized takes normalized float32 images (Float32Array), got Uint8Array');
     engine.dispose();
+  });
+
+  it('dispose during a run: the run in flight finishes, the next chunk is refused, the session is released after it', async () => {
+    // kills resnetOnnx.ts:50 ArrowFunction (checkUsable → () => undefined: the later chunks would run) and
+    // :61 ArrayDeclaration (`[...this.running]` → []: the session released under the run in flight)
+    recorder.runs.length = 0;
+    recorder.released = 0;
+    const engine = await createOnnxResNetEngine(weights, { module: MODULE, threads: 1, batchSize: 2 });
+    let open = () => undefined as void;
+    recorder.gate = new Promise<void>((resolve) => (open = resolve));
+    try {
+      const pending = engine.logits(images).catch((e: unknown) => e);
+      while (recorder.runs.length < 1) await new Promise((resolve) => setTimeout(resolve, 1));
+      await new Promise((resolve) => setTimeout(resolve, 5)); // the run is now among those in flight
+      engine.dispose();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(recorder.released).toBe(0);
+      open();
+      expect(await pending).toMatchObject({ check: 'engine.disposed', message: 'this onnx engine has been disposed' });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(recorder.released).toBe(1);
+      expect(recorder.runs.length).toBe(1);
+    } finally {
+      recorder.gate = undefined;
+    }
+  });
+
+  it('the version counts the threads in the plural', async () => {
+    // kills resnetOnnx.ts:34 ConditionalExpression / StringLiteral (`threads === 1 ? '' : 's'`)
+    const spy = vi.spyOn(os, 'availableParallelism').mockReturnValue(4);
+    try {
+      const engine = await createOnnxResNetEngine(weights, { module: MODULE, threads: 3 });
+      expect(engine.version).toBe(`${MODULE} 0.0.1 (CPU execution provider, 3 intra-op threads, ResNet conv graph)`);
+      engine.dispose();
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('the options are checked before onnxruntime is loaded; a session that cannot be made names the ResNet graph', async () => {

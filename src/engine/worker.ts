@@ -1,81 +1,20 @@
 /**
  * A worker thread of the parallel engine (src/engine/parallel.ts): builds its
  * own tfjs engine from the weights in workerData and answers logits requests.
- *
- *   workerData: WorkerInit (weight arrays arrive transferred, not copied)
- *   parent → worker: LogitsRequest
- *   worker → parent: WorkerMessage
+ * What it does is in workerProtocol.ts (tested in-process); this entry only
+ * wires it to the thread's parentPort.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { CipherpatchError } from '../core/errors.ts';
-import type { BatchShape, Layout } from '../core/images.ts';
-import { type ConvMixerConfig, convMixerWeightsFromTensors } from '../model/convmixer.ts';
-import type { Engine, TfjsBackendRequest } from './engine.ts';
-import { createTfjsEngine } from './tfjs.ts';
+import { type WorkerInit, type WorkerMessage, answerRequests, startWorkerEngine } from './workerProtocol.ts';
 
-export interface WorkerInit {
-  readonly config: ConvMixerConfig;
-  /** State-dict tensors: name, shape, float32 data. */
-  readonly tensors: readonly (readonly [string, readonly number[], Float32Array])[];
-  readonly backend: TfjsBackendRequest;
-  readonly batchSize: number;
-}
-
-export interface LogitsRequest {
-  readonly type: 'logits';
-  readonly id: number;
-  /** 8-bit images (engine.logits) or normalized float32 images (engine.logitsNormalized). */
-  readonly data: Uint8Array | Float32Array;
-  readonly shape: BatchShape;
-  readonly layout: Layout;
-}
-
-export interface WorkerFailure {
-  readonly check: string | undefined;
-  readonly message: string;
-}
-
-export type WorkerMessage =
-  | { readonly type: 'ready'; readonly backend: string; readonly version: string; readonly threads: number }
-  | { readonly type: 'init-error'; readonly error: WorkerFailure }
-  | { readonly type: 'result'; readonly id: number; readonly logits: Float32Array }
-  | { readonly type: 'error'; readonly id: number; readonly error: WorkerFailure };
-
-function failure(error: unknown): WorkerFailure {
-  if (error instanceof CipherpatchError) return { check: error.check, message: error.message };
-  return { check: undefined, message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
-}
+export type { LogitsRequest, WorkerFailure, WorkerInit, WorkerMessage } from './workerProtocol.ts';
 
 const port = parentPort;
 if (port === null) throw new Error('src/engine/worker.ts runs only as a worker thread (see src/engine/parallel.ts)');
 const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
-async function start(init: WorkerInit): Promise<Engine | undefined> {
-  try {
-    const tensors = new Map(init.tensors.map(([name, shape, data]) => [name, { shape, data }] as const));
-    const engine = await createTfjsEngine(convMixerWeightsFromTensors(tensors, init.config), { backend: init.backend, batchSize: init.batchSize });
-    post({ type: 'ready', backend: engine.backend, version: engine.version, threads: engine.threads });
-    return engine;
-  } catch (error) {
-    // The parent terminates this thread when it reads the error.
-    post({ type: 'init-error', error: failure(error) });
-    return undefined;
-  }
-}
-
-const engine = await start(workerData as WorkerInit);
+const engine = await startWorkerEngine(workerData as WorkerInit, post);
 if (engine !== undefined) {
-  // Requests are answered one at a time, in arrival order.
-  let queue = Promise.resolve();
-  port.on('message', (request: LogitsRequest) => {
-    queue = queue.then(async () => {
-      try {
-        const { data, shape, layout } = request;
-        const logits = data instanceof Float32Array ? await engine.logitsNormalized({ data, shape, layout }) : await engine.logits({ data, shape, layout });
-        post({ type: 'result', id: request.id, logits }, [logits.buffer as ArrayBuffer]);
-      } catch (error) {
-        post({ type: 'error', id: request.id, error: failure(error) });
-      }
-    });
-  });
+  const answer = answerRequests(engine, post);
+  port.on('message', (request) => void answer(request));
 }
