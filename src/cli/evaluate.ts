@@ -186,7 +186,7 @@ async function evaluateSystemBCommand(o: EvaluateFlags, tensors: Safetensors['te
   const shard = shardRun(o, wrongKeys);
   const { location, test, images } = await readTestImages(o);
   const model = `ResNet (CIFAR variant) width ${width}, blocks ${blocks.join('/')}${blocks.join() === '2,2,2,2' ? ' (ResNet-18)' : ''}`;
-  io.err(`evaluate (System B, ${key.transform}): ${images.shape.count} test images, ${wrongKeys} wrong key sets${shardNote(shard)}, ${model}, engine ${o.engine} (onnx: ${o.executionProvider}, ${o.threads ?? 'all'} thread(s); tfjs: backend ${o.backend}, 1 worker)`);
+  io.err(`evaluate (System B, ${key.transform}): ${images.shape.count} test images, ${plural(wrongKeys, 'wrong key set')}${shardNote(shard)}, ${model}, engine ${o.engine} (onnx: ${o.executionProvider}, ${o.threads ?? 'all'} thread(s); tfjs: backend ${o.backend}, 1 worker)`);
   const result = await evaluateSystemB({
     ...experimentInputs(o, images, test.labels),
     weights,

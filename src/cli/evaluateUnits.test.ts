@@ -478,7 +478,7 @@ describe('evaluate, System B', () => {
     writeResNet(resnet18, { width: 1, blocks: [2, 2, 2, 2], channels: 3, classes: 10 });
     const r = await run('evaluate', '--weights', resnet18, '--key', B_KEY, '--wrong-keys', '1', '--data', cifar, '--limit', '8', '--engine', 'tfjs', '--no-progress', '--report', join(dir, 'report-b18'), '--batch-size', '3', '--threads', '2');
     expect(r.code, r.err.join('\n')).toBe(0);
-    expect(r.err[0]).toBe('evaluate (System B, ffx): 8 test images, 1 wrong key sets, ResNet (CIFAR variant) width 1, blocks 2/2/2/2 (ResNet-18), engine tfjs (onnx: cpu, 2 thread(s); tfjs: backend auto, 1 worker)');
+    expect(r.err[0]).toBe('evaluate (System B, ffx): 8 test images, 1 wrong key set, ResNet (CIFAR variant) width 1, blocks 2/2/2/2 (ResNet-18), engine tfjs (onnx: cpu, 2 thread(s); tfjs: backend auto, 1 worker)');
     expect(r.out[3]).toBe(`System B (ffx), 1 wrong key set: median ${labelZeroPercent(8)} [min ${labelZeroPercent(8)}, max ${labelZeroPercent(8)}]`);
     for (const m of made) expect(m).toEqual({ engine: 'resnet', options: { engine: 'tfjs', backend: 'auto', batchSize: 3, threads: 2, executionProvider: 'cpu' } });
     const z = await run('evaluate', '--weights', resnet18, '--key', B_KEY, '--wrong-keys', '0', '--data', cifar, '--limit', '8', '--engine', 'tfjs', '--no-progress', '--report', join(dir, 'report-b0'));
