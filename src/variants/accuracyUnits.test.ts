@@ -55,7 +55,7 @@ const LABELS = Uint8Array.of(0, 1, 1);
 
 interface Log {
   created: ConvMixerWeights[];
-  /** One entry per engine call: which entry point and how many images. */
+  /** One entry per engine call: which entry point, how many images, the layout. */
   calls: string[];
   bytes: number[][];
   disposed: number;
@@ -88,13 +88,13 @@ function linearFactory(log: Log, throwOn?: 'logits' | 'logitsNormalized'): (w: C
       version: 'linear 1.0',
       config: w.config,
       logits: async (b) => {
-        log.calls.push(`logits ${b.shape.count}`);
+        log.calls.push(`logits ${b.shape.count} ${b.layout}`);
         if (throwOn === 'logits') throw new Error('plain engine failed');
         log.bytes.push([...b.data]);
         return forward(Float32Array.from(b.data, (v) => (2 * v - 255) / 255), b.shape.count, b.shape.height, b.shape.width);
       },
       logitsNormalized: async (b) => {
-        log.calls.push(`normalized ${b.shape.count}`);
+        log.calls.push(`normalized ${b.shape.count} ${b.layout}`);
         if (throwOn === 'logitsNormalized') throw new Error('adapted engine failed');
         return forward(b.data, b.shape.count, b.shape.height, b.shape.width);
       },
@@ -280,11 +280,11 @@ describe('accuracy.ts: logitsOf and wrongVariantKeys', () => {
     const plain = await logitsOf(engine, images(), 2);
     // logits of the three images: (1, −1), (−1, 1), (0.6, −0.6) in float32
     expect([...plain]).toEqual([1, -1, -1, 1, Math.fround(0.6), Math.fround(-0.6)]);
-    expect(log.calls).toEqual(['logits 2', 'logits 1']);
+    expect(log.calls).toEqual(['logits 2 NCHW', 'logits 1 NCHW']);
     expect(log.bytes).toEqual([[255, 0, 0, 255], [204, 51]]);
     const floats = imageBatch(Float32Array.of(0.5, 0.25, -1, 2), { count: 2, channels: 2, height: 1, width: 1 }, 'NCHW');
     expect([...(await logitsOf(engine, floats, 1))]).toEqual([0.5, 0.25, -1, 2]);
-    expect(log.calls.slice(2)).toEqual(['normalized 1', 'normalized 1']);
+    expect(log.calls.slice(2)).toEqual(['normalized 1 NCHW', 'normalized 1 NCHW']);
   });
 
   it('wrong keys skip the right key, and give up after 20·count + 20 tries (accuracy.ts:263-273)', () => {
@@ -350,7 +350,8 @@ describe('accuracy.ts: measureAccuracy on the linear stand-in', () => {
     expect([...log.created[1].embedWeight]).toEqual([0, 1, 1, 0]);
     expect(log.created).toHaveLength(2);
     expect(log.disposed).toBe(2);
-    expect(log.calls).toEqual(['logits 3', 'normalized 3', 'normalized 3', 'normalized 3']);
+    // (kills accuracy.ts:259, :260, :365, :371 StringLiteral 'NCHW' → "": the layout each call is given)
+    expect(log.calls).toEqual(['logits 3 NCHW', 'normalized 3 NCHW', 'normalized 3 NCHW', 'normalized 3 NCHW']);
   });
 
   it('defaults: key seed "fuzz" (r = 0), 10 wrong keys, 250 images per call', async () => {
@@ -365,7 +366,7 @@ describe('accuracy.ts: measureAccuracy on the linear stand-in', () => {
     expect(r.plain.correct).toBe(168);
     expect(r.rightKey.correct).toBe(168);
     expect(r.wrongKeys.accuracies).toEqual(Array(10).fill(83 / 251));
-    expect(log.calls.slice(0, 2)).toEqual(['logits 250', 'logits 1']);
+    expect(log.calls.slice(0, 2)).toEqual(['logits 250 NCHW', 'logits 1 NCHW']);
     expect(log.calls).toHaveLength(2 + 2 + 10 * 2);
   });
 
@@ -452,7 +453,7 @@ describe('accuracy.ts: measureAccuracy on the linear stand-in', () => {
     // chunk 1 still gives the same report
     const log = newLog();
     expect(applied(await measure({ chunk: 1 }, log)).wrongKeys.accuracies).toEqual([1 / 3, 1 / 3]);
-    expect(log.calls.slice(0, 3)).toEqual(['logits 1', 'logits 1', 'logits 1']);
+    expect(log.calls.slice(0, 3)).toEqual(['logits 1 NCHW', 'logits 1 NCHW', 'logits 1 NCHW']);
     // an engine that fails is still disposed
     const l1 = newLog();
     await expect(measureAccuracy({ variant: rotation() as Variant<unknown>, weights: WEIGHTS, images: images(), labels: LABELS, createEngine: linearFactory(l1, 'logits') })).rejects.toThrow('plain engine failed');
@@ -500,5 +501,61 @@ describe('accuracy.ts: formatAccuracy', () => {
     const none = report({ wrongKeys: { count: 0, seeds: [], accuracies: [], summary: null } });
     expect(formatAccuracy(none)[4]).toBe('  adapted model, wrong keys         none tried');
     expect(formatAccuracy(none)).toHaveLength(5);
+  });
+});
+
+describe('accuracy.ts: kills for the survivors of the first run (2026-12-03)', () => {
+  it('the grid-bound check divides by the block size (accuracy.ts:162-163 ArithmeticOperator / → *)', () => {
+    // M = 2, 4×6 images: 2×3 blocks of 2×2
+    const grid = (rows: number, cols: number) => ({ ...(rotation() as Variant<unknown>), gridBound: true, params: { blockSize: 2, channels: 2, rows, cols } });
+    expect(() => checkVariantFitsModel(grid(2, 3), { ...CONFIG, patch: 2 }, { height: 4, width: 6, channels: 2 })).not.toThrow();
+    expect(refusal(() => checkVariantFitsModel(grid(1, 1), { ...CONFIG, patch: 2 }, { height: 4, width: 6, channels: 2 })).message).toBe(
+      'variant rotation (params M=2,C=2,grid=1×1) is grid-bound to 1×1 blocks, the 4×6 images have 2×3',
+    );
+  });
+
+  it('withEmbedding names a missing weight (accuracy.ts:209 OptionalChaining e?.weight?.length → e?.weight.length)', () => {
+    expect(refusal(() => withEmbedding(WEIGHTS, { bias: Float64Array.of(0, 0) } as unknown as PatchEmbedding, 'who')).message).toBe('who returned a weight of undefined values, expected 4');
+  });
+
+  it('p = M²C = 1024 still gets least squares (accuracy.ts:235 EqualityOperator > → >=)', () => {
+    // M = 16, C = 4: p = 1024 is allowed, so encrypt is reached (and stops the fit by throwing)
+    const at = rotation({ params: { blockSize: 16, channels: 4 }, encrypt: () => { throw new Error('reached'); } }) as Variant<unknown>;
+    expect(refusal(() => leastSquaresFit(at, { r: 0 }, { channels: 4, height: 16, width: 16 }, 's')).message).toBe('rotation: encrypt threw: reached');
+  });
+
+  it('least squares on M = 2, 4×2 one-channel images: 2 blocks per image, ⌈(4 + 33)/2⌉ = 19 images (accuracy.ts:237, :240 ArithmeticOperator)', () => {
+    const v = rotation({ params: { blockSize: 2, channels: 1 } }) as Variant<unknown>;
+    const ls = leastSquaresFit(v, { r: 1 }, { channels: 1, height: 4, width: 2 }, 's');
+    expect(ls.fit!.samples).toBe(38);
+    expect(ls.why).toMatch(/^least squares on 38 random patches/);
+  });
+
+  it('the random images depend on the seed (accuracy.ts:239 StringLiteral → ``)', () => {
+    // a non-affine cipher: the residual of the fit depends on which random images it sees
+    const square = rotation({ encrypt: mapValues((x) => (x * x) % 256) }) as Variant<unknown>;
+    const why = (seed: string) => leastSquaresFit(square, { r: 0 }, { channels: 2, height: 1, width: 1 }, seed).why;
+    expect(why('s')).not.toBe(why('t'));
+  });
+
+  it('logitsOf and encryptAll cut images of C·H·W values (accuracy.ts:251, :268 ArithmeticOperator * → /)', async () => {
+    // two 2×1 images, 2 channels, NCHW: image 0 channel 0 = (255, 0), channel 1 = (0, 0); image 1 channel 0 = (0, 0), channel 1 = (255, 255)
+    const data = Uint8Array.of(255, 0, 0, 0, 0, 0, 255, 255);
+    const batch = imageBatch(data, { count: 2, channels: 2, height: 2, width: 1 }, 'NCHW');
+    const log = newLog();
+    const engine = await linearFactory(log)(WEIGHTS);
+    // class k = Σ over the 2 pixels of channel k: image 0 (1 − 1, −1 − 1) = (0, −2); image 1 (−2, 2)
+    expect([...(await logitsOf(engine, batch, 1))]).toEqual([0, -2, -2, 2]);
+    expect(log.bytes).toEqual([[255, 0, 0, 0], [0, 0, 255, 255]]);
+    // r = 1 swaps the channels of each pixel: image 0 → (0, 0 | 255, 0), image 1 → (255, 255 | 0, 0), mapped by (2v − 255)/255
+    const swapped = [-1, -1, 1, -1, 1, 1, -1, -1];
+    expect([...encryptAll(rotation() as Variant<unknown>, { r: 1 }, batch, 1)]).toEqual(swapped);
+    expect([...encryptAll(rotation() as Variant<unknown>, { r: 1 }, batch, 250)]).toEqual(swapped);
+  });
+
+  it('the least-squares adapter is named when the embedding it gives is not finite (accuracy.ts:339 StringLiteral)', async () => {
+    const inf: ConvMixerWeights = { ...WEIGHTS, embedWeight: Float32Array.of(Number.POSITIVE_INFINITY, 0, 0, 1) };
+    const e = await asyncRejection(measure({ variant: rotation({ adapter: undefined }) as Variant<unknown>, weights: inf }));
+    expect(e.message).toBe('the least-squares adapter returned a non-finite weight or bias');
   });
 });
