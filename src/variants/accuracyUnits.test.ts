@@ -117,11 +117,11 @@ function applied(r: AccuracyReport): AccuracyApplied {
 }
 
 describe('accuracy.ts: constants and normalizedFrom', () => {
-  it('the documented defaults (kills StringLiteral/ArithmeticOperator mutants of accuracy.ts:56-60)', () => {
+  it('the documented defaults (accuracy.ts:55-59: StringLiteral, ArithmeticOperator)', () => {
     expect([ACCURACY_NORMALIZATION, DEFAULT_WRONG_KEYS, DEFAULT_KEY_SEED, LEAST_SQUARES_MAX_BLOCK_LENGTH]).toEqual(['0.5/0.5', 10, 'fuzz', 1024]);
   });
 
-  it('maps each domain under 0.5/0.5 (accuracy.ts:124 ConditionalExpression, EqualityOperator, ArithmeticOperator)', () => {
+  it('maps each domain under 0.5/0.5 (accuracy.ts:123-124 ConditionalExpression, EqualityOperator, ArithmeticOperator)', () => {
     // uint8 (2x − 255)/255: 0 → −1, 255 → 1, 51 → −0.6; unit (x − 0.5)/0.5: 0 → −1, 0.75 → 0.5; real: itself.
     expect([normalizedFrom(0, 'uint8'), normalizedFrom(255, 'uint8'), normalizedFrom(51, 'uint8')]).toEqual([-1, 1, (102 - 255) / 255]);
     expect([normalizedFrom(0, 'unit'), normalizedFrom(0.75, 'unit'), normalizedFrom(1, 'unit')]).toEqual([-1, 0.5, 1]);
@@ -142,7 +142,7 @@ describe('accuracy.ts: checkVariantFitsModel', () => {
     expect(() => checkVariantFitsModel({ ...(rotation() as Variant<unknown>), params: { blockSize: 1, channels: 2, rows: 5, cols: 5 } }, CONFIG, { height: 2, width: 3, channels: 2 })).not.toThrow();
   });
 
-  it('names each misfit (accuracy.ts:146-158 ConditionalExpression, EqualityOperator, StringLiteral, LogicalOperator)', () => {
+  it('names each misfit (accuracy.ts:150-166 ConditionalExpression, EqualityOperator, StringLiteral, LogicalOperator)', () => {
     expect(fits({}, { patch: 2 })).toEqual({
       check: 'fuzz.model-mismatch',
       message: "variant rotation (params M=1,C=2) has block size 1, the model's patch size is 2: an adapter transforms the patch embedding, so the block size must equal the patch size",
@@ -168,7 +168,7 @@ describe('accuracy.ts: encryptToModelInput and encryptAll', () => {
   const SHAPE = { count: 1, channels: 2, height: 1, width: 2 };
   const m = (v: number) => (2 * v - 255) / 255;
 
-  it('r = 1 swaps the channels, mapped by (2v − 255)/255; the blocks on request (accuracy.ts:178-196)', () => {
+  it('r = 1 swaps the channels, mapped by (2v − 255)/255; the blocks on request (accuracy.ts:178-199)', () => {
     const e = encryptToModelInput(rotation() as Variant<unknown>, { r: 1 }, BYTES, SHAPE, true);
     // encrypted blocks (51, 255), (204, 0) → NCHW channel 0 = (51, 204), channel 1 = (255, 0)
     expect([...e.input]).toEqual([m(51), m(204), 1, -1].map(Math.fround));
@@ -192,7 +192,7 @@ describe('accuracy.ts: encryptToModelInput and encryptAll', () => {
     expect([...encryptToModelInput(r, { r: 0 }, BYTES, SHAPE, false).input]).toEqual([255, 0, 51, 204].map((b) => Math.fround(-m(b))));
   });
 
-  it('refuses a batch of another shape, a value outside the output domain, and a throwing encrypt (accuracy.ts:182-189, 132-136)', () => {
+  it('refuses a batch of another shape, a value outside the output domain, and a throwing encrypt (accuracy.ts:181-191, :133-139)', () => {
     const swapped = rotation({ encrypt: (b: BlockBatch) => ({ ...b, rows: b.cols, cols: b.rows }) }) as Variant<unknown>;
     expect(refusal(() => encryptToModelInput(swapped, { r: 0 }, BYTES, SHAPE, false))).toEqual({ check: 'fuzz.accuracy', message: 'rotation: encrypt returned a batch with rows 2, expected 1' });
     const wide = rotation({ encrypt: (b: BlockBatch) => ({ ...b, channels: 1, cols: 4 }) }) as Variant<unknown>;
@@ -208,7 +208,7 @@ describe('accuracy.ts: encryptToModelInput and encryptAll', () => {
     expect(() => encryptToModelInput(rethrows, { r: 0 }, BYTES, SHAPE, false)).toThrow(own);
   });
 
-  it('encryptAll: chunks of images give the same input, and hands every chunk\'s blocks over (accuracy.ts:244-254)', () => {
+  it('encryptAll: chunks of images give the same input, and hands every chunk\'s blocks over (accuracy.ts:266-277)', () => {
     // images 0..2 as in PIXELS; r = 1 swaps the channels of each
     const whole = encryptAll(rotation() as Variant<unknown>, { r: 1 }, images(), 250);
     expect([...whole]).toEqual([-1, 1, 1, -1, m(51), m(204)].map(Math.fround));
@@ -220,12 +220,12 @@ describe('accuracy.ts: encryptToModelInput and encryptAll', () => {
 });
 
 describe('accuracy.ts: embeddings and adapters', () => {
-  it('embeddingOf copies the model\'s embedding into float64 (accuracy.ts:200-203)', () => {
+  it('embeddingOf copies the model\'s embedding into float64 (accuracy.ts:202-205)', () => {
     const e = embeddingOf(WEIGHTS);
     expect(e).toEqual({ dim: 2, channels: 2, patch: 1, weight: Float64Array.of(1, 0, 0, 1), bias: Float64Array.of(0, 0) });
   });
 
-  it('withEmbedding installs a checked embedding, refusing wrong sizes and non-finite values (accuracy.ts:205-211)', () => {
+  it('withEmbedding installs a checked embedding, refusing wrong sizes and non-finite values (accuracy.ts:207-213)', () => {
     const e = (weight: Float64Array, bias: Float64Array): PatchEmbedding => ({ dim: 2, channels: 2, patch: 1, weight, bias });
     const w = withEmbedding(WEIGHTS, e(Float64Array.of(0, 1, 1, 0), Float64Array.of(0.5, -2)), 'x');
     expect(w.embedWeight).toEqual(Float32Array.of(0, 1, 1, 0));
@@ -242,7 +242,7 @@ describe('accuracy.ts: embeddings and adapters', () => {
     expect(bad(e(Float64Array.of(1, 0, 0, 1), Float64Array.of(0, Number.POSITIVE_INFINITY))).message).toBe('who returned a non-finite weight or bias');
   });
 
-  it('adaptByFit: E′ = E·Aᵀ, b′ = b + E·c, worked by hand for p = 3, q = 2 (accuracy.ts:214-227)', () => {
+  it('adaptByFit: E′ = E·Aᵀ, b′ = b + E·c, worked by hand for p = 3, q = 2 (accuracy.ts:216-230)', () => {
     // E rows (2, 3) and (5, 7), b = (1, 10); A (3 × 2) rows (1, 2), (3, 4), (5, 6); c = (0.5, −1)
     // E′ row 0: (1·2 + 2·3, 3·2 + 4·3, 5·2 + 6·3) = (8, 18, 28); row 1: (5 + 14, 15 + 28, 25 + 42) = (19, 43, 67)
     // b′ = (1 + 0.5·2 − 3, 10 + 0.5·5 − 7) = (−1, 5.5)
@@ -255,7 +255,7 @@ describe('accuracy.ts: embeddings and adapters', () => {
     expect([...e.bias]).toEqual([1, 10]); // the input's bias is not touched
   });
 
-  it('leastSquaresFit: the exact swap on 35 random 1×1 patches; a non-affine cipher and a too-large p get why not (accuracy.ts:230-242)', () => {
+  it('leastSquaresFit: the exact swap on 35 random 1×1 patches; a non-affine cipher and a too-large p get why not (accuracy.ts:233-246)', () => {
     // p = 2, one block per image: ⌈(2 + 1 + 32)/1⌉ = 35 images of one patch each
     const ls = leastSquaresFit(rotation() as Variant<unknown>, { r: 1 }, { channels: 2, height: 1, width: 1 }, 's');
     expect(ls.fit!.samples).toBe(35);
@@ -274,7 +274,7 @@ describe('accuracy.ts: embeddings and adapters', () => {
 });
 
 describe('accuracy.ts: logitsOf and wrongVariantKeys', () => {
-  it('logitsOf feeds bytes to logits and floats to logitsNormalized, chunk by chunk (accuracy.ts:226-239)', async () => {
+  it('logitsOf feeds bytes to logits and floats to logitsNormalized, chunk by chunk (accuracy.ts:249-264)', async () => {
     const log = newLog();
     const engine = await linearFactory(log)(WEIGHTS);
     const plain = await logitsOf(engine, images(), 2);
@@ -287,7 +287,7 @@ describe('accuracy.ts: logitsOf and wrongVariantKeys', () => {
     expect(log.calls.slice(2)).toEqual(['normalized 1 NCHW', 'normalized 1 NCHW']);
   });
 
-  it('wrong keys skip the right key, and give up after 20·count + 20 tries (accuracy.ts:263-273)', () => {
+  it('wrong keys skip the right key, and give up after 20·count + 20 tries (accuracy.ts:287-297)', () => {
     // seed "abc": right r = 1; "abc/wrong/0".."abc/wrong/9" have 11 characters (r = 1, skipped), from 10 on 12 (r = 0)
     const w = wrongVariantKeys(rotation() as Variant<unknown>, { r: 1 }, 2, 'abc');
     expect(w).toEqual([{ seed: 'abc/wrong/10', key: { r: 0 } }, { seed: 'abc/wrong/11', key: { r: 0 } }]);
@@ -308,7 +308,7 @@ describe('accuracy.ts: logitsOf and wrongVariantKeys', () => {
     expect(calls).toBe(12); // the right key, then keys 0..10
   });
 
-  it('refuses a serializeKey that throws or returns no string (accuracy.ts:256-260)', () => {
+  it('refuses a serializeKey that throws or returns no string (accuracy.ts:280-284)', () => {
     const num = rotation({ serializeKey: () => 7 as unknown as string }) as Variant<unknown>;
     expect(refusal(() => wrongVariantKeys(num, { r: 0 }, 1, 'abc'))).toEqual({ check: 'fuzz.accuracy', message: 'rotation: serializeKey returned number, expected a string' });
     const throws = rotation({ serializeKey: () => { throw new Error('no'); } }) as Variant<unknown>;
@@ -350,7 +350,7 @@ describe('accuracy.ts: measureAccuracy on the linear stand-in', () => {
     expect([...log.created[1].embedWeight]).toEqual([0, 1, 1, 0]);
     expect(log.created).toHaveLength(2);
     expect(log.disposed).toBe(2);
-    // (kills accuracy.ts:259, :260, :365, :371 StringLiteral 'NCHW' → "": the layout each call is given)
+    // (kills accuracy.ts:259, :260 StringLiteral 'NCHW' → "": the layout each engine call is given)
     expect(log.calls).toEqual(['logits 3 NCHW', 'normalized 3 NCHW', 'normalized 3 NCHW', 'normalized 3 NCHW']);
   });
 
@@ -482,7 +482,7 @@ describe('accuracy.ts: formatAccuracy', () => {
     ...over,
   });
 
-  it('every line, padded to 32 columns, worked out by hand (accuracy.ts:392-411)', () => {
+  it('every line, padded to 32 columns, worked out by hand (accuracy.ts:396-411)', () => {
     expect(formatAccuracy(report())).toEqual([
       'accuracy on the model: 3 test images, normalization 0.5/0.5, key seed "abc", engine linear (stand-in, 3 thread(s), linear 1.0); 12.3 s',
       '  adapter: the detail',
