@@ -111,6 +111,17 @@ async function measure(extra: Partial<AccuracyOptions> = {}, log = newLog()): Pr
   return measureAccuracy({ variant: rotation() as Variant<unknown>, weights: WEIGHTS, images: images(), labels: LABELS, createEngine: linearFactory(log), keySeed: 'abc', wrongKeys: 2, ...extra });
 }
 
+/** The fields of an applied report on the fixture that the tests below share (key seed "abc", the three images). */
+const HEAD = {
+  applicable: true,
+  variant: 'rotation',
+  params: { blockSize: 1, channels: 2 },
+  domain: { input: 'uint8', output: 'uint8' },
+  images: 3,
+  normalization: '0.5/0.5',
+  keySeed: 'abc',
+} as const;
+
 function applied(r: AccuracyReport): AccuracyApplied {
   if (!r.applicable) throw new Error(`not applicable: ${r.reason}`);
   return r;
@@ -324,13 +335,7 @@ describe('accuracy.ts: measureAccuracy on the linear stand-in', () => {
     const r = applied(await measure({}, log));
     // plain: predictions 0, 1, 0 vs labels 0, 1, 1 → 2 of 3. Wrong key r = 0 on the swapped model: 1, 0, 1 → 1 of 3.
     expect(r).toEqual({
-      applicable: true,
-      variant: 'rotation',
-      params: { blockSize: 1, channels: 2 },
-      domain: { input: 'uint8', output: 'uint8' },
-      images: 3,
-      normalization: '0.5/0.5',
-      keySeed: 'abc',
+      ...HEAD,
       adapter: { source: 'variant', detail: "the variant's adapter (claimed exact under 0.5/0.5)" },
       plain: { accuracy: 2 / 3, correct: 2 },
       rightKey: { accuracy: 2 / 3, correct: 2, differFromPlain: 0, maxLogitDifference: 0 },
@@ -466,13 +471,7 @@ describe('accuracy.ts: measureAccuracy on the linear stand-in', () => {
 
 describe('accuracy.ts: formatAccuracy', () => {
   const report = (over: Partial<AccuracyApplied> = {}): AccuracyApplied => ({
-    applicable: true,
-    variant: 'rotation',
-    params: { blockSize: 1, channels: 2 },
-    domain: { input: 'uint8', output: 'uint8' },
-    images: 3,
-    normalization: '0.5/0.5',
-    keySeed: 'abc',
+    ...HEAD,
     adapter: { source: 'variant', detail: 'the detail' },
     plain: { accuracy: 2 / 3, correct: 2 },
     rightKey: { accuracy: 0.5, correct: 1, differFromPlain: 1, maxLogitDifference: 0.000123 },
