@@ -44,6 +44,8 @@ export default {
     'src/variants/fuzzShard.ts',
     'src/variants/builtin/*.ts',
     '!src/variants/builtin/*.test.ts',
+    // Issue 25, src/variants (session 4): the accuracy on a model, on a linear stand-in engine (src/variants/accuracyUnits.test.ts).
+    'src/variants/accuracy.ts',
     // Engine area (issue 25): calibration and tuning, the factory and the input checks
     // (src/engine/calibrationUnits.test.ts, factoryUnits.test.ts: fake onnxruntime, stand-in backends).
     'src/engine/tuning.ts',

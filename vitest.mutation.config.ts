@@ -47,6 +47,7 @@ export default defineConfig({
       'src/variants/affine.test.ts',
       'src/variants/ffx.test.ts',
       'src/variants/checks/*.test.ts',
+      // (including accuracyUnits.test.ts: src/variants/accuracy.ts on a linear stand-in engine, no onnx/tfjs)
       'src/variants/*Units.test.ts',
       'src/variants/builtin/*Units.test.ts',
       // Engine area (issue 25): calibration, tuning, factory and input checks with a fake onnxruntime or stand-in backends; the CLI's helpers in-process.
