@@ -150,7 +150,14 @@ describe('selectTfjsBackend (tfjs.ts mutation kills)', () => {
 
     const failing = await fresh({ node: nodeBinding(NODE, { register: 'throws' }) });
     vi.spyOn(console, 'warn').mockImplementation(() => {}); // tfjs warns about the failed initialization
-    expect(await refusalOf(failing.selectTfjsBackend('tensorflow'))).toEqual({ check: 'engine.backend-unavailable', message: 'tfjs backend "tensorflow" is not available: the tensorflow backend failed to initialize' });
+    const failed = { check: 'engine.backend-unavailable', message: 'tfjs backend "tensorflow" is not available: the tensorflow backend failed to initialize' };
+    expect(await refusalOf(failing.selectTfjsBackend('tensorflow'))).toEqual(failed);
+    // Asked again: still refused. tfjs names the backend that failed to initialize as the current one (tf.getBackend()),
+    // which activate took for "already active" before it also asked for the backend itself (found by tfjs.ts:104
+    // ConditionalExpression `tf.getBackend() === name` → false surviving; kills the `&& tf.findBackend(name) !== null` mutants).
+    expect(tf.getBackend()).toBe('tensorflow');
+    expect(await refusalOf(failing.selectTfjsBackend('tensorflow'))).toEqual(failed);
+    expect(await failing.activate('tensorflow')).toBe(false);
   });
 
   it('wasm: its version, SIMD and threads (one in Node), its .wasm directory, loaded once', async () => {
@@ -218,6 +225,12 @@ describe('selectTfjsBackend (tfjs.ts mutation kills)', () => {
     await tf.setBackend('wasm').catch(() => false);
     expect(await none.selectTfjsBackend('cpu')).toEqual(info);
     expect(calls).toEqual([GPU, NODE, WASM]); // 'cpu' loads nothing
+    // kills tfjs.ts:150 ConditionalExpression `typeof cpu.firstUse === 'boolean'` → true (and the whole guard → true,
+    // `&&` → `||`): a cpu backend without the private field is left without it
+    delete (cpu as { firstUse?: boolean }).firstUse;
+    expect((await none.selectTfjsBackend('cpu')).backend).toBe('cpu');
+    expect('firstUse' in cpu).toBe(false);
+    cpu.firstUse = false;
 
     const factory = tf.findBackendFactory('cpu');
     tf.removeBackend('cpu');
@@ -264,12 +277,29 @@ describe('createTfjsEngine (tfjs.ts mutation kills)', () => {
     expectSpec(await engine.logitsNormalized(normalized), weights, images, 'normalized NHWC');
     expectSpec(await engine.logitsNormalized(toLayout(normalized, 'NCHW')), weights, images, 'normalized NCHW');
     expect(normalized.data).toEqual(before);
+    // kills tfjs.ts:242 EqualityOperator `start < count` → `<=` (an empty last chunk when batchSize divides the count):
+    // as many kernels run for 2 images as for 1 in one chunk of 2, twice as many for 3 (two chunks)
+    const kernelsFor = async (count: number) => (await tf.profile(async () => void (await engine.logits(imagesOf(count))))).kernels.length;
+    const oneChunk = await kernelsFor(1);
+    expect(oneChunk).toBeGreaterThan(0);
+    expect(await kernelsFor(2)).toBe(oneChunk);
+    expect(await kernelsFor(3)).toBe(2 * oneChunk);
     // one chunk of all, and one image per chunk
     for (const batchSize of [1, 5]) {
       const other = await createTfjsEngine(weights, { backend: 'cpu', batchSize });
       expectSpec(await other.logits(images), weights, images, `batch size ${batchSize}`);
       other.dispose();
     }
+    engine.dispose();
+  });
+
+  it('the engine keeps its own copies of the weights: changing them afterwards changes no logit', async () => {
+    // kills tfjs.ts:283 MethodExpression `tf.tensor1d(a.slice())` → `tf.tensor1d(a)` (the cpu backend keeps the array it is given)
+    const own = randomConvMixerWeights(CONFIG, 'tfjs-units');
+    const engine = await createTfjsEngine(own, { backend: 'cpu' });
+    for (const bias of [own.embedBias, own.layers[0].depthwiseBias, own.layers[0].pointwiseBias, own.headBias]) bias.fill(50);
+    const images = imagesOf(2);
+    expectSpec(await engine.logits(images), weights, images, 'weights changed after creation'); // `weights`: the same seed, unchanged
     engine.dispose();
   });
 
