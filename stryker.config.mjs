@@ -53,6 +53,8 @@ export default {
     'src/engine/onnxCalibration.ts',
     'src/engine/factory.ts',
     'src/engine/engine.ts',
+    // Engine area, session 4: the ConvMixer's tfjs engine and its backend choice (src/engine/tfjsUnits.test.ts).
+    'src/engine/tfjs.ts',
     // Issue 25, area io: the readers and writers at the edge, the rest of src/core, src/model, the index.
     'src/io/keyFile.ts',
     'src/io/modelFile.ts',

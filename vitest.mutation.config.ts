@@ -58,6 +58,8 @@ export default defineConfig({
       'src/engine/onnxUnits.test.ts',
       'src/engine/resnetOnnxUnits.test.ts',
       'src/engine/resnetTfjsUnits.test.ts',
+      // The ConvMixer's tfjs engine on the pure-JS cpu backend, its backend choice with stand-in optional modules (≈ 1 s).
+      'src/engine/tfjsUnits.test.ts',
       // The parallel engine with a stand-in Worker, its worker's protocol with a stand-in tfjs engine (milliseconds).
       'src/engine/parallelUnits.test.ts',
       'src/engine/workerProtocol.test.ts',
