@@ -69,6 +69,19 @@ describe('createTfjsResNetEngine (resnetTfjs.ts mutation kills)', () => {
     expect((await asyncRejection(engine.logits(imagesOf(1, 4)))).check).toBe('engine.disposed');
   });
 
+  it("the engine keeps its own copy of the head's bias: changing the caller's weights afterwards changes no logit", async () => {
+    // kills resnetTfjs.ts:79 MethodExpression `w.linearBias.slice()` → `w.linearBias` (the cpu backend keeps the array
+    // it is given, so without the copy the caller's later write reaches the engine; expected: the spec on the weights
+    // as they were when the engine was made)
+    const w = randomResNetWeights(CONFIG, 'bias-copy');
+    const engine = await createTfjsResNetEngine(w, { backend: 'cpu' });
+    const images = imagesOf(2, 4);
+    const expected = specLogitsWith(images, (image) => resnetForward(image, specResNet(w)));
+    w.linearBias.fill(1000);
+    expectLogitsMatch(await engine.logits(images), expected, CONFIG.classes, 'after the caller changed linearBias', { atol: 1e-4, rtol: 1e-4 });
+    engine.dispose();
+  });
+
   it('bad options and bad images', async () => {
     // kills resnetTfjs.ts:33-43 checkImagesForResNet (each check and message), :141 the batch size check
     expect((await asyncRejection(createTfjsResNetEngine(weights, { backend: 'cpu', batchSize: 0 }))).check).toBe('engine.batch-size');
