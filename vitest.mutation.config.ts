@@ -35,6 +35,7 @@ export default defineConfig({
       // Issue 25: System B's experiment and report, the evaluate shards, on stand-in engines and hand-made results (no ResNet runs).
       'src/evaluate/systemBUnits.test.ts',
       'src/evaluate/systemBTableUnits.test.ts',
+      'src/evaluate/systemBTableGuards.test.ts',
       'src/evaluate/systemBReportUnits.test.ts',
       'src/evaluate/shardUnits.test.ts',
       'src/metrics/*.test.ts',
