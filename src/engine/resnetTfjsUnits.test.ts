@@ -91,6 +91,9 @@ describe('createTfjsResNetEngine (resnetTfjs.ts mutation kills)', () => {
     const batch = 'images must be an image batch { data, shape, layout }';
     expect(refusal(() => checkImagesForResNet(null as never, CONFIG, 'uint8'))).toEqual({ check: 'engine.images', message: batch });
     expect(refusal(() => checkImagesForResNet('x' as never, CONFIG, 'uint8'))).toEqual({ check: 'engine.images', message: batch });
+    // kills resnetTfjs.ts:34 `typeof images !== 'object'` → false (a string or number has no .shape and is refused
+    // anyway; undefined would then reach `undefined.shape`, a TypeError instead of the refusal)
+    expect(refusal(() => checkImagesForResNet(undefined as never, CONFIG, 'uint8'))).toEqual({ check: 'engine.images', message: batch });
     expect(refusal(() => checkImagesForResNet({ ...images, shape: null } as never, CONFIG, 'uint8'))).toEqual({ check: 'engine.images', message: batch });
     expect(refusal(() => checkImagesForResNet({ ...images, shape: 3 } as never, CONFIG, 'uint8'))).toEqual({ check: 'engine.images', message: batch });
     expect(refusal(() => checkImagesForResNet(floats as never, CONFIG, 'uint8'))).toEqual({ check: 'engine.images', message: 'logits takes 8-bit images (Uint8Array), got Float32Array' });
