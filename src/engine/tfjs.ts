@@ -103,7 +103,7 @@ function loadWasm(): Promise<{ version: string } | { reason: string }> {
 export async function activate(name: string): Promise<boolean> {
   // tf.getBackend() also names a backend whose initialization failed: "already active" needs its instance too
   // (findBackend gives null or undefined without one).
-  if (tf.getBackend() === name && (tf.findBackend(name) ?? null) !== null) return true;
+  if (tf.getBackend() === name && tf.findBackend(name)) return true;
   try {
     return await tf.setBackend(name);
   } catch {

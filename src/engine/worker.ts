@@ -7,8 +7,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { type WorkerInit, type WorkerMessage, answerRequests, startWorkerEngine } from './workerProtocol.ts';
 
-export type { LogitsRequest, WorkerFailure, WorkerInit, WorkerMessage } from './workerProtocol.ts';
-
 const port = parentPort;
 if (port === null) throw new Error('src/engine/worker.ts runs only as a worker thread (see src/engine/parallel.ts)');
 const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);

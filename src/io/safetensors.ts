@@ -99,7 +99,6 @@ function copyBytes(bytes: Uint8Array): Uint8Array {
  * @internal
  */
 export function decodeTensor(name: string, dtype: SafetensorsDType, bytes: Uint8Array, count: number, hostLittleEndian = LITTLE_ENDIAN_HOST): TensorData {
-  const le = hostLittleEndian;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   switch (dtype) {
     case 'U8':
@@ -125,7 +124,7 @@ export function decodeTensor(name: string, dtype: SafetensorsDType, bytes: Uint8
     default:
       break;
   }
-  if (le) {
+  if (hostLittleEndian) {
     const copy = copyBytes(bytes).buffer; // a fresh, aligned buffer
     switch (dtype) {
       case 'I16':
